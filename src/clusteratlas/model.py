@@ -311,3 +311,20 @@ class SourcesFile(_Model):
     """``data/sources.yaml``: every source any claim cites."""
 
     sources: list[Source]
+
+
+class IndustryGroup(_Model):
+    """A parent of industries (textiles & apparel, light industry …), with GB/T 4754-2017 codes where the
+    mapping can be stated with confidence (divisions such as ``18`` = 纺织服装、服饰业)."""
+
+    id: Slug
+    name_en: str
+    name_zh: str
+    gbt4754: list[str] = Field(default_factory=list)
+    description: str | None = None
+
+
+class TaxonomyFile(_Model):
+    """``data/taxonomy.yaml``: the industry groups."""
+
+    groups: list[IndustryGroup]

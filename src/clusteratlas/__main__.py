@@ -1,0 +1,3 @@
+from clusteratlas.cli import main
+
+main()

@@ -1,0 +1,337 @@
+"""Load and validate the atlas data once; look up industries, clusters, places and sources.
+
+Data layout (a data folder, the shipped one being ``clusteratlas/data``)::
+
+    industries/<industry-id>.yaml   one IndustryFile per industry (industry + its clusters)
+    sources/*.yaml                  SourcesFile(s): every source any claim, title or market cites
+    taxonomy.yaml                   TaxonomyFile: industry groups (optional)
+
+Every record is validated by the pydantic models in :mod:`clusteratlas.model`; cross-references (source ids,
+industry ids, parents) and uniqueness are checked here. Any problem raises
+:class:`~clusteratlas.errors.DataValidationError` whose message names the file, the record and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from clusteratlas.errors import ClusterNotFound, DataValidationError, IndustryNotFound
+from clusteratlas.model import (
+    Claim,
+    Cluster,
+    Industry,
+    IndustryFile,
+    IndustryGroup,
+    Source,
+    SourcesFile,
+    TaxonomyFile,
+)
+
+#: The data folder shipped with the package.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """The validated atlas, held in memory.
+
+    Attributes
+    ----------
+    industries : dict[str, Industry]
+        By industry id, in file-name order.
+    clusters : dict[str, Cluster]
+        By cluster id.
+    sources : dict[str, Source]
+        By source id.
+    groups : dict[str, IndustryGroup]
+        Industry groups (parents) by id; empty when the folder has no taxonomy.yaml.
+    data_dir : Path
+        The folder the atlas was read from.
+    """
+
+    industries: dict[str, Industry]
+    clusters: dict[str, Cluster]
+    sources: dict[str, Source]
+    groups: dict[str, IndustryGroup]
+    data_dir: Path
+    _by_industry: dict[str, list[Cluster]] = field(default_factory=dict, repr=False)
+
+    # -- lookups -------------------------------------------------------------------------------------
+    def cluster(self, cluster_id: str) -> Cluster:
+        """The cluster with this id. Raises :class:`ClusterNotFound` (a LookupError) with suggestions."""
+        try:
+            return self.clusters[cluster_id]
+        except KeyError:
+            raise ClusterNotFound(_not_found("cluster", cluster_id, self.clusters)) from None
+
+    def industry(self, industry_id: str) -> Industry:
+        """The industry with this id. Raises :class:`IndustryNotFound` (a LookupError) with suggestions."""
+        try:
+            return self.industries[industry_id]
+        except KeyError:
+            raise IndustryNotFound(_not_found("industry", industry_id, self.industries)) from None
+
+    def clusters_of(self, industry_id: str) -> list[Cluster]:
+        """Clusters of one industry, leading first (role order, then file order)."""
+        self.industry(industry_id)
+        return list(self._by_industry.get(industry_id, []))
+
+    def clusters_in(self, adcode_prefix: str) -> list[Cluster]:
+        """Clusters whose place code starts with ``adcode_prefix`` (``"4406"`` = every cluster in Foshan),
+        or whose non-administrative area covers such a code."""
+        prefix = adcode_prefix.strip()
+        out = []
+        for c in self.clusters.values():
+            codes = [c.place.adcode, *(c.area.adcodes if c.area else [])]
+            if any(code.startswith(prefix) for code in codes):
+                out.append(c)
+        return out
+
+    def industries_in_group(self, group_id: str) -> list[Industry]:
+        """Industries whose parent is ``group_id``."""
+        return [i for i in self.industries.values() if i.parent == group_id]
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id (KeyError when missing: the loader guarantees every cited id exists)."""
+        return self.sources[source_id]
+
+    # -- views ---------------------------------------------------------------------------------------
+    def claims_by_metric(self, cluster: Cluster) -> dict[str, list[Claim]]:
+        """A cluster's claims grouped by metric: conflicting figures for one metric sit side by side."""
+        grouped: dict[str, list[Claim]] = defaultdict(list)
+        for claim in cluster.claims:
+            grouped[claim.metric].append(claim)
+        return dict(grouped)
+
+    def cluster_summary(self, cluster: Cluster) -> dict[str, Any]:
+        """The short JSON shape used by listings and exports (``cluster_id``, ``industry``, ``name`` …)."""
+        return {
+            "cluster_id": cluster.id,
+            "industry": cluster.industry,
+            "name": cluster.name_en,
+            "name_zh": cluster.name_zh,
+            "role": cluster.role,
+            "cluster_type": cluster.cluster_type,
+            "quality_tier": cluster.quality_tier,
+            "price_tier": cluster.price_tier,
+            "confidence": cluster.confidence,
+            "adcode": cluster.place.adcode,
+            "place": place_dict(cluster),
+        }
+
+    def cluster_detail(self, cluster: Cluster) -> dict[str, Any]:
+        """Everything known about one cluster, with each claim's source expanded and conflicts grouped."""
+        data = cluster.model_dump(mode="json")
+        data["cluster_id"] = data.pop("id")
+        data["industry_name"] = self.industries[cluster.industry].name_en
+        data["place"] = place_dict(cluster) | {k: data["place"][k] for k in
+                                               ("code_system", "code_vintage", "coord_source",
+                                                "coord_precision", "former_names")}
+        for key in ("claims", "titles", "markets"):
+            for item in data[key]:
+                item["source_detail"] = self.sources[item["source"]].model_dump(mode="json")
+        metrics: dict[str, list[int]] = defaultdict(list)
+        for i, claim in enumerate(cluster.claims):
+            metrics[claim.metric].append(i)
+        data["conflicts"] = {m: idx for m, idx in metrics.items() if len(idx) > 1 and _differ(cluster, idx)}
+        data["sources"] = [self.sources[s].model_dump(mode="json") for s in cluster.sources]
+        return data
+
+
+def place_dict(cluster: Cluster) -> dict[str, Any]:
+    """The DESIGN.md place shape: ``adcode, name, name_zh, level, lat, lon, path`` (WGS-84 degrees)."""
+    p = cluster.place
+    return {
+        "adcode": p.adcode,
+        "name": p.name_en,
+        "name_zh": p.name_zh,
+        "level": p.level,
+        "lat": p.lat,
+        "lon": p.lon,
+        "path": [e.model_dump() for e in p.path],
+    }
+
+
+def _differ(cluster: Cluster, idx: list[int]) -> bool:
+    values = {(cluster.claims[i].value, cluster.claims[i].value_max, cluster.claims[i].denominator)
+              for i in idx}
+    return len(values) > 1
+
+
+def _not_found(kind: str, key: str, known: Iterable[str]) -> str:
+    from rapidfuzz import process
+
+    best = process.extract(str(key), list(known), limit=3, score_cutoff=60)
+    hint = f"; did you mean {', '.join(b[0] for b in best)}?" if best else ""
+    return f"no {kind} with id {str(key)[:80]!r}{hint}"
+
+
+# -- loading -----------------------------------------------------------------------------------------
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise DataValidationError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataValidationError(f"{path}:{where}: malformed YAML ({problem})") from None
+
+
+def _first_error(path: Path, exc: ValidationError, records: list[Any] | None = None) -> DataValidationError:
+    """One readable line: file, record id (when the location points into a list of records), field."""
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    record = ""
+    if records is not None and len(loc) >= 2 and isinstance(loc[1], int):
+        idx = loc[1]
+        rec = records[idx] if idx < len(records) else None
+        rid = rec.get("id") if isinstance(rec, dict) else None
+        record = f" record {rid!r}" if rid else f" record #{idx + 1}"
+    field_path = ".".join(str(p) for p in loc)
+    more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return DataValidationError(f"{path}:{record} field {field_path}: {err['msg']}{more}")
+
+
+def _validate(model: Any, path: Path, raw: Any, list_key: str | None) -> Any:
+    if not isinstance(raw, dict):
+        raise DataValidationError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        records = raw.get(list_key) if list_key and isinstance(raw.get(list_key), list) else None
+        raise _first_error(path, exc, records) from None
+
+
+def load_atlas(data_dir: str | Path | None = None) -> Atlas:
+    """Load and validate an atlas data folder (the shipped data when ``data_dir`` is None).
+
+    The shipped atlas is read once per process and cached; a user folder is read on every call.
+
+    Raises
+    ------
+    DataValidationError
+        When a file is unreadable, malformed, or fails the model or a cross-reference check; the message
+        names the file, the record and the field.
+    """
+    if data_dir is None:
+        return _load_default()
+    return _load(Path(data_dir))
+
+
+@functools.cache
+def _load_default() -> Atlas:
+    return _load(DATA_DIR)
+
+
+def _load(data_dir: Path) -> Atlas:
+    data_dir = data_dir.expanduser()
+    if not data_dir.is_dir():
+        raise DataValidationError(f"{data_dir}: not a folder")
+    ind_dir = data_dir / "industries"
+    industry_files = sorted(ind_dir.glob("*.yaml")) if ind_dir.is_dir() else []
+    if not industry_files:
+        raise DataValidationError(f"{data_dir}: no industries/*.yaml files")
+
+    sources: dict[str, Source] = {}
+    src_dir = data_dir / "sources"
+    for path in sorted(src_dir.glob("*.yaml")) if src_dir.is_dir() else []:
+        sf: SourcesFile = _validate(SourcesFile, path, _read_yaml(path), "sources")
+        for s in sf.sources:
+            if s.id in sources:
+                raise DataValidationError(f"{path}: record {s.id!r} field id: duplicate source id")
+            sources[s.id] = s
+
+    groups: dict[str, IndustryGroup] = {}
+    tax_path = data_dir / "taxonomy.yaml"
+    if tax_path.exists():
+        tf: TaxonomyFile = _validate(TaxonomyFile, tax_path, _read_yaml(tax_path), "groups")
+        for g in tf.groups:
+            if g.id in groups:
+                raise DataValidationError(f"{tax_path}: record {g.id!r} field id: duplicate group id")
+            groups[g.id] = g
+
+    industries: dict[str, Industry] = {}
+    clusters: dict[str, Cluster] = {}
+    by_industry: dict[str, list[Cluster]] = {}
+    places_seen: dict[tuple[str, str], str] = {}
+    for path in industry_files:
+        f: IndustryFile = _validate(IndustryFile, path, _read_yaml(path), "clusters")
+        ind = f.industry
+        if path.stem != ind.id:
+            raise DataValidationError(f"{path}: field industry.id: {ind.id!r} does not match the file name")
+        if ind.id in industries:
+            raise DataValidationError(f"{path}: field industry.id: duplicate industry {ind.id!r}")
+        if groups and ind.parent and ind.parent not in groups:
+            raise DataValidationError(f"{path}: field industry.parent: unknown group {ind.parent!r}")
+        industries[ind.id] = ind
+        for c in f.clusters:
+            where = f"{path}: record {c.id!r}"
+            if c.industry != ind.id:
+                raise DataValidationError(f"{where} field industry: {c.industry!r} in the file of {ind.id!r}")
+            if c.id in clusters:
+                raise DataValidationError(f"{where} field id: duplicate cluster id")
+            key = (c.industry, c.place.adcode)
+            if key in places_seen and not c.area:
+                raise DataValidationError(
+                    f"{where} field place.adcode: same industry and place as {places_seen[key]!r}")
+            places_seen[key] = c.id
+            _check_sources(where, c, sources)
+            clusters[c.id] = c
+        order = {"leading": 0, "major": 1, "notable": 2}
+        by_industry[ind.id] = sorted((c for c in f.clusters), key=lambda c: order[c.role])
+    return Atlas(industries=industries, clusters=clusters, sources=sources, groups=groups,
+                 data_dir=data_dir, _by_industry=by_industry)
+
+
+def _check_sources(where: str, c: Cluster, sources: dict[str, Source]) -> None:
+    for key in ("claims", "titles", "markets"):
+        for i, item in enumerate(getattr(c, key)):
+            if item.source not in sources:
+                raise DataValidationError(f"{where} field {key}.{i}.source: unknown source {item.source!r}")
+    for i, corr in enumerate(c.corrections):
+        if corr.source and corr.source not in sources:
+            raise DataValidationError(f"{where} field corrections.{i}.source: unknown source {corr.source!r}")
+    for i, s in enumerate(c.sources):
+        if s not in sources:
+            raise DataValidationError(f"{where} field sources.{i}: unknown source {s!r}")
+
+
+def validate_data(data_dir: str | Path | None = None, *, check_places: bool = True) -> dict[str, Any]:
+    """Validate a data folder fully and return counts; raises DataValidationError on the first problem.
+
+    Besides the model and cross-reference checks of :func:`load_atlas`, with ``check_places`` every place
+    code must exist in the MCA table under the name it claims, and every point must fall inside the
+    polygon of its county (or of the prefecture/province for places above county level).
+    """
+    atlas = load_atlas(data_dir) if data_dir is not None else _load(DATA_DIR)
+    if check_places:
+        from clusteratlas._place_checks import check_cluster_place
+
+        for c in atlas.clusters.values():
+            problem = check_cluster_place(c)
+            if problem:
+                raise DataValidationError(f"{atlas.data_dir}: record {c.id!r} field place: {problem}")
+    claims = sum(len(c.claims) for c in atlas.clusters.values())
+    return {
+        "data_dir": str(atlas.data_dir),
+        "industries": len(atlas.industries),
+        "clusters": len(atlas.clusters),
+        "sources": len(atlas.sources),
+        "claims": claims,
+        "places_checked": check_places,
+    }

@@ -1,0 +1,87 @@
+"""Rich rendering of one cluster's detail (``clusteratlas show``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+
+def _fmt_value(claim: dict[str, Any]) -> str:
+    v, vmax, unit, bound = claim.get("value"), claim.get("value_max"), claim.get("unit", ""), claim.get("bound")
+    if v is None:
+        return "—"
+    num = f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
+    if vmax is not None:
+        num += f"–{vmax:,.0f}" if float(vmax).is_integer() else f"–{vmax:,}"
+    prefix = {"more_than": "> ", "less_than": "< ", "approx": "~ "}.get(bound, "")
+    suffix = "%" if unit == "percent" else f" {unit}"
+    return f"{prefix}{num}{suffix}"
+
+
+def print_cluster(d: dict[str, Any]) -> None:
+    """Print a cluster detail dict (from :meth:`Atlas.cluster_detail`) for a person to read."""
+    con = Console()
+    p = d["place"]
+    path = " / ".join(e["name_en"] for e in p["path"])
+    con.print(f"[bold]{escape(d['name_en'])}[/bold]  {escape(d['name_zh'])}   ([cyan]{d['cluster_id']}[/cyan])")
+    con.print(f"Industry: {escape(d['industry_name'])} ({d['industry']})   role: {d['role']}   "
+              f"type: {d['cluster_type']}   confidence: {d['confidence']}")
+    con.print(f"Place: {escape(p['name'])} {escape(p['name_zh'])}, {escape(path)}   adcode {p['adcode']} "
+              f"({p['code_system']} {p['code_vintage']}, {p['level']})")
+    con.print(f"Point: lat {p['lat']:.5f}, lon {p['lon']:.5f} (WGS-84; {p['coord_precision']} point from "
+              f"{escape(p['coord_source'])})")
+    tiers = [f"quality {d['quality_tier']}" if d.get("quality_tier") else "",
+             f"price {d['price_tier']}" if d.get("price_tier") else ""]
+    if any(tiers):
+        con.print("Tiers: " + ", ".join(t for t in tiers if t))
+    if d.get("area"):
+        a = d["area"]
+        con.print(f"Area: {escape(a['name_en'])} {escape(a['name_zh'])} covers {', '.join(a['adcodes'])} — "
+                  f"{escape(a['note'])}")
+    con.print()
+    con.print(escape(d["description"]))
+    if d.get("specialties"):
+        con.print("Specialties: " + escape("; ".join(d["specialties"])))
+    if d.get("export_reach"):
+        con.print("Export reach: " + escape(d["export_reach"]))
+
+    if d["claims"]:
+        t = Table(title="Claims (conflicting figures side by side, each with its source)", show_lines=True)
+        for col in ("metric", "value", "period", "scope", "statement", "source", "confidence"):
+            t.add_column(col, overflow="fold")
+        order = sorted(range(len(d["claims"])), key=lambda i: d["claims"][i]["metric"])
+        for i in order:
+            c = d["claims"][i]
+            src = c["source_detail"]
+            conflict = " ⚠" if c["metric"] in d.get("conflicts", {}) else ""
+            t.add_row(escape(c["metric"]) + conflict, _fmt_value(c), escape(c.get("period") or ""),
+                      escape(c.get("scope") or ""), escape(c["statement"]),
+                      escape(f"{src['publisher']}, {src.get('date') or 'n.d.'}\n{src.get('url') or ''}"),
+                      c["confidence"])
+        con.print(t)
+    if d["titles"]:
+        t = Table(title="Titles")
+        for col in ("title", "issuer", "year", "source", "confidence"):
+            t.add_column(col, overflow="fold")
+        for ti in d["titles"]:
+            t.add_row(escape(" ".join(x for x in (ti.get("zh"), ti["en"]) if x)), escape(ti.get("issuer") or ""),
+                      str(ti.get("year") or ""), escape(ti["source_detail"]["publisher"]), ti["confidence"])
+        con.print(t)
+    if d["markets"]:
+        t = Table(title="Markets and fairs")
+        for col in ("name", "kind", "note", "source"):
+            t.add_column(col, overflow="fold")
+        for m in d["markets"]:
+            t.add_row(escape(" ".join(x for x in (m["name_en"], m.get("name_zh")) if x)), m["kind"],
+                      escape(m.get("note") or ""), escape(m["source_detail"]["publisher"]))
+        con.print(t)
+    if d["corrections"]:
+        con.print("[bold]Corrections to the seed document[/bold]")
+        for c in d["corrections"]:
+            con.print(f"  • {escape(c['seed_text'])} → {escape(c['corrected'])}: {escape(c['note'])}")
+    unverified = [c for c in d["claims"] if c["confidence"] == "unverified"]
+    if unverified or d["confidence"] == "unverified":
+        con.print("[yellow]Some statements here are unverified: no document was found to cite.[/yellow]")

@@ -1,0 +1,173 @@
+"""Commands over the atlas itself: ``find``, ``show``, ``list``, ``export``, ``validate``, ``sources``, ``stats``."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from clusteratlas.cli._output import FormatOption, OutputFormat, emit, resolve_format
+
+DataDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--data-dir", help="Read this atlas data folder instead of the shipped data.",
+                 exists=False, file_okay=False),
+]
+
+FIND_COLUMNS = [("cluster_id", "cluster"), ("industry", "industry"), ("place.name", "place"),
+                ("place.name_zh", "地名"), ("place.adcode", "adcode"), ("role", "role"), ("score", "score")]
+
+
+class ListWhat(str, Enum):
+    industries = "industries"
+    clusters = "clusters"
+    groups = "groups"
+
+
+def _atlas(data_dir: Path | None):
+    from clusteratlas.atlas import load_atlas
+
+    return load_atlas(data_dir)
+
+
+def find_cmd(
+    query: Annotated[str, typer.Argument(help="Product or place: 'wig', '假发', 'jiafa', 'HS 6704', 'Datang'.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="At most this many results.")] = 10,
+    industry: Annotated[Optional[str], typer.Option("--industry", help="Only this industry id.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Show why each result ranked where it did.")] = False,
+    fmt: FormatOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Find the clusters that make a product, or the clusters at a place.
+
+    Example: clusteratlas find "lace front wig" --format json
+    """
+    from clusteratlas.search import find
+
+    atlas = _atlas(data_dir)
+    results = find(query, limit=limit, atlas=atlas, industry=industry)
+    rows = [r.to_dict(explain=explain) for r in results]
+    fmt = resolve_format(fmt)
+    if explain and fmt is OutputFormat.table:
+        _print_explanations(rows)
+        return
+    emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
+         empty_message=f"Nothing in the atlas matches {query!r}.")
+
+
+def _print_explanations(rows: list[dict]) -> None:
+    from rich.console import Console
+
+    con = Console()
+    if not rows:
+        Console(stderr=True).print("No results.")
+    for i, row in enumerate(rows, 1):
+        con.print(f"[bold]{i}. {row['cluster_id']}[/bold]  score {row['score']}  ({row['place']['name']}, "
+                  f"{row['place']['adcode']})")
+        for part in row["explanation"]:
+            detail = ", ".join(f"{k}={v}" for k, v in part.items() if k != "part")
+            con.print(f"     {part['part']}: {detail}", markup=False, highlight=False)
+
+
+def show_cmd(
+    cluster_id: Annotated[str, typer.Argument(help="A cluster id, e.g. xuchang-wigs.")],
+    fmt: FormatOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Everything known about one cluster: place, claims with sources, conflicts, titles, markets, notes.
+
+    Example: clusteratlas show datang-socks
+    """
+    atlas = _atlas(data_dir)
+    detail = atlas.cluster_detail(atlas.cluster(cluster_id))
+    fmt = resolve_format(fmt)
+    if fmt is OutputFormat.table:
+        from clusteratlas.cli._show import print_cluster
+
+        print_cluster(detail)
+    else:
+        emit([detail], fmt)
+
+
+def list_cmd(
+    what: Annotated[ListWhat, typer.Argument(help="industries, clusters or groups.")],
+    industry: Annotated[Optional[str], typer.Option("--industry", help="Clusters of this industry.")] = None,
+    group: Annotated[Optional[str], typer.Option("--group", "--parent", help="Only this industry group.")] = None,
+    adcode: Annotated[Optional[str], typer.Option("--adcode", help="Clusters whose place code starts so.")] = None,
+    fmt: FormatOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """List industries, clusters or industry groups.
+
+    Example: clusteratlas list clusters --industry socks
+    """
+    atlas = _atlas(data_dir)
+    if what is ListWhat.industries:
+        inds = atlas.industries_in_group(group) if group else list(atlas.industries.values())
+        rows = [{"industry": i.id, "name": i.name_en, "name_zh": i.name_zh, "parent": i.parent,
+                 "clusters": len(atlas.clusters_of(i.id)), "hs": [h.code for h in i.hs_codes]} for i in inds]
+        emit(rows, fmt, title="Industries")
+    elif what is ListWhat.groups:
+        rows = [{"group": g.id, "name": g.name_en, "name_zh": g.name_zh, "gbt4754": g.gbt4754,
+                 "industries": len(atlas.industries_in_group(g.id))} for g in atlas.groups.values()]
+        emit(rows, fmt, title="Industry groups")
+    else:
+        clusters = atlas.clusters_of(industry) if industry else list(atlas.clusters.values())
+        if group:
+            allowed = {i.id for i in atlas.industries_in_group(group)}
+            clusters = [c for c in clusters if c.industry in allowed]
+        if adcode:
+            inside = {c.id for c in atlas.clusters_in(adcode)}
+            clusters = [c for c in clusters if c.id in inside]
+        rows = [atlas.cluster_summary(c) for c in clusters]
+        emit(rows, fmt, title="Clusters", columns=[("cluster_id", "cluster"), ("industry", "industry"),
+                                                   ("place.name", "place"), ("place.name_zh", "地名"),
+                                                   ("adcode", "adcode"), ("role", "role")])
+
+
+def export_cmd(
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                              help="geojson (default), json, ndjson or csv.")] = OutputFormat.geojson,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Export every cluster with its place, tiers and source ids.
+
+    Example: clusteratlas export --format geojson > clusters.geojson
+    """
+    from clusteratlas.export import export_rows, write_export
+
+    atlas = _atlas(data_dir)
+    if out is not None:
+        write_export(atlas, fmt.value, out)
+        typer.echo(f"Wrote {len(atlas.clusters)} clusters to {out}", err=True)
+        return
+    emit(export_rows(atlas), fmt)
+
+
+def validate_cmd(
+    data_dir: Annotated[Optional[Path], typer.Argument(help="A data folder (default: the shipped data).")] = None,
+    no_places: Annotated[bool, typer.Option("--no-places", help="Skip the MCA code and polygon checks.")] = False,
+) -> None:
+    """Validate atlas data: schema, ids, sources, MCA codes and coordinates.
+
+    Example: clusteratlas validate ./my-data
+    """
+    from clusteratlas.atlas import validate_data
+
+    report = validate_data(data_dir, check_places=not no_places)
+    typer.echo(json.dumps(report, ensure_ascii=False))
+    typer.echo(f"OK: {report['clusters']} clusters in {report['industries']} industries, "
+               f"{report['claims']} claims, {report['sources']} sources.", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the atlas commands to ``app``."""
+    app.command("find")(find_cmd)
+    app.command("show")(show_cmd)
+    app.command("list")(list_cmd)
+    app.command("export")(export_cmd)
+    app.command("validate")(validate_cmd)
