@@ -24,6 +24,7 @@ demo: install
 	$(PY) scripts/demo.py
 
 test: install-test
+	bash scripts/install-system-deps.sh
 	$(PY) -m pytest -q -n 2
 
 bench: install-test
