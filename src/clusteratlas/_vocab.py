@@ -13,14 +13,14 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from clusteratlas._text import cjk_text, compact_pinyin, en_tokens, to_pinyin
+from clusteratlas._text import cjk_text, compact_pinyin, en_tokens, stem, to_pinyin
 
 #: Words that say nothing about the product; removed from queries and terms alike.
 STOPWORDS = frozenset(
     stem_ for stem_ in (
         "a", "an", "the", "for", "of", "and", "or", "in", "on", "to", "from", "with", "by", "at",
         "made", "make", "maker", "china", "chinese", "supplier", "manufactur", "factori", "produc",
-        "where", "buy", "sourc", "product", "industri", "cluster", "base", "item", "good",
+        "where", "buy", "sourc", "product", "industri", "cluster", "base", "item",
         "best", "top", "i", "need", "want", "find", "who", "what", "is", "are",
     )
 )
@@ -56,16 +56,24 @@ class Vocabulary:
     by_pinyin: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     idf: dict[str, float] = field(default_factory=dict)
     max_idf: float = 1.0
+    owner_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def add(self, owner: str, fld: str, text: str, *, negative: bool = False, pinyin_only: bool = False) -> None:
-        """Add one term; pinyin-only terms are indexed by their compact form alone."""
+    def add(self, owner: str, fld: str, text: str, *, negative: bool = False, pinyin_only: bool = False,
+            drop_tokens: frozenset[str] = frozenset(), drop_cjk: tuple[str, ...] = ()) -> None:
+        """Add one term; pinyin-only terms are indexed by their compact form alone.
+
+        ``drop_tokens`` (stemmed) and ``drop_cjk`` (substrings) are removed from the term first: cluster terms
+        keep only what distinguishes the cluster from its industry and place.
+        """
         if not text or not text.strip():
             return
         if pinyin_only:
             term = Term(owner, fld, text, (), "", compact_pinyin(text), negative)
         else:
-            toks = tuple(t for t in en_tokens(text) if t not in STOPWORDS)
+            toks = tuple(t for t in en_tokens(text) if t not in STOPWORDS and t not in drop_tokens)
             cjk = cjk_text(text)
+            for sub in drop_cjk:
+                cjk = cjk.replace(sub, "")
             term = Term(owner, fld, text, toks, cjk, to_pinyin(cjk) if cjk else "", negative)
         if not term.tokens and not term.cjk and not term.pinyin:
             return
@@ -82,10 +90,14 @@ class Vocabulary:
         """Compute idf over owners: ``log(1 + N / df)``, N = number of owners."""
         owners_by_tok: dict[str, set[str]] = defaultdict(set)
         owners = set()
+        bags: dict[str, set[str]] = defaultdict(set)
         for t in self.terms:
             owners.add(t.owner)
             for tok in t.tokens:
                 owners_by_tok[tok].add(t.owner)
+                if not t.negative:
+                    bags[t.owner].add(tok)
+        self.owner_tokens = {o: frozenset(b) for o, b in bags.items()}
         n = max(len(owners), 1)
         self.idf = {tok: math.log(1.0 + n / len(os_)) for tok, os_ in owners_by_tok.items()}
         self.max_idf = math.log(1.0 + n)
@@ -115,17 +127,48 @@ def build_industry_vocabulary(atlas) -> Vocabulary:
     return voc
 
 
+#: Words of honorific titles that say nothing about the product ("Capital of … in China").
+TITLE_WORDS = frozenset(stem(w) for w in (
+    "capital", "city", "hometown", "town", "county", "village", "base", "centre", "center", "famous", "largest",
+    "world", "national", "production", "producing", "distribution", "famous", "name", "brand", "township",
+    "province", "district", "new", "area", "street", "subdistrict", "特色", "之都", "之乡", "名城", "名镇"))
+ZH_TITLE_WORDS = ("中国", "之都", "之乡", "名城", "名镇", "基地", "产业", "特色", "城", "都", "乡")
+
+
 def build_cluster_vocabulary(atlas) -> Vocabulary:
-    """Vocabulary whose owners are cluster ids: specialties, titles, markets and extra terms."""
+    """Vocabulary whose owners are cluster ids: specialties, titles and extra terms.
+
+    Only what distinguishes a cluster within its industry is indexed: words of the industry's own name and
+    aliases, of place names and of honorific titles are dropped, so "Shenzhen glasses" adds nothing to an
+    eyewear cluster while the specialty "baby clothes" marks Jimo within children's clothing. Specialties keep
+    the industry's words (they are specific by nature); titles and extra terms lose them.
+    """
     voc = Vocabulary()
+    place_tokens: set[str] = set()
+    place_zh: set[str] = set()
     for c in atlas.clusters.values():
-        for s in c.specialties:
-            voc.add(c.id, "specialty", s)
+        for name_en, name_zh in [(c.place.name_en, c.place.name_zh), *((e.name_en, e.name_zh) for e in c.place.path),
+                                 *(((c.area.name_en, c.area.name_zh),) if c.area else ())]:
+            place_tokens.update(en_tokens(name_en))
+            place_zh.add(name_zh)
+            for suf in ("新区", "街道", "省", "市", "区", "县", "镇", "乡"):
+                if name_zh.endswith(suf) and len(name_zh) - len(suf) >= 2:
+                    place_zh.add(name_zh[: -len(suf)])
+    place_tokens -= {t for i in atlas.industries.values() for t in en_tokens(" ".join(i.terms.en))}
+    for c in atlas.clusters.values():
+        ind = atlas.industries[c.industry]
+        local = frozenset(TITLE_WORDS | place_tokens)
+        generic = local | frozenset(en_tokens(" ".join([ind.name_en, *ind.aliases])))
+        zh_local = tuple(sorted({*place_zh, *ZH_TITLE_WORDS}, key=len, reverse=True))
+        zh_drop = tuple(sorted({ind.name_zh, *(a for a in ind.aliases if cjk_text(a)), *zh_local},
+                               key=len, reverse=True))
+        for s in c.specialties:  # a specialty is specific even when it repeats an alias ("baby clothes")
+            voc.add(c.id, "specialty", s, drop_tokens=local, drop_cjk=zh_local)
         for t in c.titles:
-            voc.add(c.id, "title", t.en)
+            voc.add(c.id, "title", t.en, drop_tokens=generic, drop_cjk=zh_drop)
             if t.zh:
-                voc.add(c.id, "title", t.zh)
+                voc.add(c.id, "title", t.zh, drop_tokens=generic, drop_cjk=zh_drop)
         for t in c.terms:
-            voc.add(c.id, "cluster-term", t)
+            voc.add(c.id, "cluster-term", t, drop_tokens=generic, drop_cjk=zh_drop)
     voc.finish()
     return voc

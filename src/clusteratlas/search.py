@@ -32,8 +32,14 @@ from clusteratlas._vocab import FIELD_WEIGHTS, STOPWORDS, ZH_STOPWORDS, Vocabula
 RELEVANCE_FLOOR = 0.34
 #: Multipliers by cluster role.
 ROLE_WEIGHTS = {"leading": 1.0, "major": 0.9, "notable": 0.8}
-#: Fuzzy token match threshold (rapidfuzz ratio, 0–100) and the credit a fuzzy match gets.
-FUZZY_CUTOFF = 84
+#: A query whose words are spread over several of an industry's terms scores this share of a single-term hit.
+BAG_WEIGHT = 0.85
+#: Prominence: each claim or title adds this much to a cluster's score, up to PROMINENCE_CAP claims/titles.
+PROMINENCE_STEP = 0.01
+PROMINENCE_CAP = 5
+#: Typo tolerance: at most this many edits (Damerau–Levenshtein) for a token of up to 8 letters, one more
+#: for longer ones; a fuzzy match earns this share of an exact one.
+FUZZY_MAX_EDITS = 1
 FUZZY_CREDIT = 0.85
 
 _HS_RE = re.compile(r"^(?:hs\s*(?:code)?\s*)?(\d{4})(?:[ .]?(\d{2}))?(?:[ .]?\d{2,4})?$")
@@ -300,21 +306,33 @@ def _resolve_tokens(tokens: list[str], voc: Vocabulary) -> list[tuple[str, str |
 def _fuzzy_token(tok: str, voc: Vocabulary) -> str | None:
     cache = voc.__dict__.setdefault("_fuzzy_cache", {})
     if tok not in cache:
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
 
-        hit = process.extractOne(tok, list(voc.by_token), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        edits = FUZZY_MAX_EDITS + (len(tok) > 8)
+        hit = process.extractOne(tok, voc.__dict__.setdefault("_token_list", list(voc.by_token)),
+                                 scorer=DamerauLevenshtein.distance, score_cutoff=edits)
         cache[tok] = hit[0] if hit else None
     return cache[tok]
 
 
 def _match_english(tokens: list[str], voc: Vocabulary, offer) -> None:
     resolved = _resolve_tokens(tokens, voc)
+    if any(v is None for _, v, _ in resolved):  # typo tolerance only when every word is accounted for
+        resolved = [(q, v, c) if c == 1.0 else (q, None, 0.0) for q, v, c in resolved]
     q_weight = sum(voc.token_idf(v or q) for q, v, _ in resolved) or 1.0
     candidates: set[int] = set()
     for _, v, _ in resolved:
         if v:
             candidates.update(voc.by_token[v])
     credit = {v: c for _, v, c in resolved if v}
+    if len(resolved) > 1:  # the industry's whole vocabulary as one bag of words (BM25-style coverage)
+        owners = {voc.terms[i].owner for i in candidates}
+        for owner in owners:
+            bag = voc.owner_tokens.get(owner, frozenset())
+            cov = sum(voc.token_idf(v) * c for _, v, c in resolved if v and v in bag) / q_weight
+            offer(owner, BAG_WEIGHT * min(cov, 1.0), " + ".join(v for _, v, _ in resolved if v and v in bag),
+                  "vocabulary", "en")
     for idx in candidates:
         term = voc.terms[idx]
         if not term.tokens:
@@ -443,9 +461,14 @@ def rank(qa: QueryAnalysis, index: SearchIndex) -> list[SearchResult]:
         role_w = ROLE_WEIGHTS[c.role]
         score = base * role_w
         parts.append({"part": "role", "role": c.role, "factor": role_w})
+        evidence = min(len(c.claims) + len(c.titles), PROMINENCE_CAP)
+        if evidence:
+            score += PROMINENCE_STEP * evidence
+            parts.append({"part": "prominence", "claims_and_titles": evidence,
+                          "bonus": round(PROMINENCE_STEP * evidence, 4)})
         ch = cluster_hits.get(c.id)
         if ch and ch.field != "negative" and ch.score >= 0.3:
-            bonus = 0.3 * ch.score
+            bonus = 0.3 * ch.score * min(base, 1.0)
             score += bonus
             parts.append({"part": "cluster match", "term": ch.term, "field": ch.field, "bonus": round(bonus, 4)})
         if qa.places:
