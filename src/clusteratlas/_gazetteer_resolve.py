@@ -1,0 +1,192 @@
+"""Query -> mentions -> ranked divisions: the gazetteer's resolver.
+
+Private module: the public API is :mod:`clusteratlas.gazetteer`.
+
+A query is cut into *mentions*, each a set of candidate divisions with a match quality in (0, 1]:
+
+* Chinese text is scanned for indexed names (see :mod:`clusteratlas._gazetteer_scan`).
+* Latin text is split at commas into parts and each part into tokens; token spans are looked up as pinyin
+  keys (stems, full names with the type syllable, other readings of polyphonic characters, former names),
+  English exonyms, aliases and known misspellings. Type words ("Town", "City", "qu") weigh the candidates.
+* A part that is only a six- or nine-digit number is looked up as a current or former MCA code.
+
+Every candidate division is then scored by the mentions it explains (:mod:`clusteratlas._gazetteer_rank`):
+the deepest unit consistent with every part of the query wins ("Lishui Town, Nanhai, Foshan" -> 里水镇), and
+a small prior (level, then prominence) orders candidates that explain the same mentions (丽水市 before a
+township named Lishui; 新塘镇 of 增城区 before the other three).
+"""
+
+from __future__ import annotations
+
+import re
+
+from clusteratlas import _gazetteer_data as gd
+from clusteratlas._gazetteer_rank import Cand, Mention, Ranked, add_cand, drop_ancestors, is_ambiguous, rank
+from clusteratlas._gazetteer_scan import resolve_cjk, zh_mentions
+from clusteratlas._gazetteer_text import (
+    NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, has_cjk, latin_tokens, normalize_cjk,
+    split_parts)
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _type_weight(unit_suffix: str, entry_suffix: str, types: frozenset[str] | None) -> float:
+    if not types:
+        return 1.0
+    if entry_suffix and entry_suffix in types:
+        return 1.0
+    if unit_suffix in types and not entry_suffix:
+        return 1.0
+    return 0.7
+
+
+def latin_mentions(part: str) -> list[Mention]:
+    """Mentions in one Latin part of a query (no commas inside)."""
+    tokens = [t for t in latin_tokens(part)]
+    keys = [k for k, _ in tokens]
+    index = gd.latin_index()
+    n = len(tokens)
+    if n == 0:
+        return []
+    # dynamic programme over tokens: best[i] = (covered tokens, -spans, list of (i, j, type_end))
+    best: list[tuple[int, int, list[tuple[int, int, int]]]] = [(0, 0, [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        cand = (best[i + 1][0], best[i + 1][1], best[i + 1][2])  # skip token i
+        for j in range(i + 1, min(n, i + 6) + 1):
+            key = "".join(keys[i:j])
+            if key not in index:
+                continue
+            t_end = j
+            while t_end < n and (keys[t_end] in TYPE_WORDS or (t_end + 1 < n and (
+                    keys[t_end], keys[t_end + 1]) in TYPE_BIGRAMS)):
+                t_end += 2 if (t_end + 1 < n and (keys[t_end], keys[t_end + 1]) in TYPE_BIGRAMS) else 1
+            covered = best[t_end][0] + (t_end - i)
+            spans = best[t_end][1] - 1
+            if (covered, spans) > (cand[0], cand[1]):
+                cand = (covered, spans, [(i, j, t_end)] + best[t_end][2])
+        best[i] = cand
+    out: list[Mention] = []
+    units = gd.units()
+    for i, j, t_end in best[0][2]:
+        key = "".join(keys[i:j])
+        # syllable boundaries the query states: inside tokens, and between tokens of the span
+        mask, pos = 0, 0
+        for k in range(i, j):
+            mask |= tokens[k][1] << pos
+            pos += len(keys[k])
+            if k < j - 1:
+                mask |= 1 << pos
+        types: frozenset[str] | None = None
+        english = False
+        k = j
+        while k < t_end:
+            if k + 1 < t_end and (keys[k], keys[k + 1]) in TYPE_BIGRAMS:
+                word = keys[k] + keys[k + 1]
+                k += 2
+            else:
+                word = keys[k]
+                k += 1
+            types = (types or frozenset()) | TYPE_WORDS.get(word, frozenset())
+            english = english or word in _ENGLISH_TYPE_WORDS
+        cands: dict[str, Cand] = {}
+        for (codes, q, match, suffix, note), bmask in index[key]:
+            if mask & ~bmask and match in ("pinyin", "former_name"):
+                q *= 0.6  # the query separates syllables where this name has no boundary (Gu'an vs Guan)
+            for code in codes:
+                unit = units[code]
+                w = _type_weight(unit.suffix, suffix, types)
+                qq = q * w
+                if types and w == 1.0 and q <= 0.5:  # one-syllable stem confirmed by its type: Pei County
+                    qq = 0.95
+                m = "english" if (english and match == "pinyin") else match
+                add_cand(cands, code, (qq, m, note))
+        out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
+    return out
+
+
+_ENGLISH_TYPE_WORDS = frozenset(
+    "province municipality autonomousregion region sar city prefecture autonomousprefecture league county "
+    "autonomouscounty banner autonomousbanner district newarea newdistrict town towns township subdistrict "
+    "street streets specialdistrict urbandistrict countylevel ethnictownship".split())
+
+
+def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
+    """Closest Latin keys (rapidfuzz ratio >= 80) for a word nothing else matched; Chinese via its pinyin."""
+    from rapidfuzz import fuzz, process
+
+    from clusteratlas._gazetteer_text import latin_key, pinyin_syllables
+
+    key = "".join(pinyin_syllables(text)) if cjk else latin_key(text)
+    if len(key) < 4:
+        return []
+    pool: list[str] = []
+    by_len = gd.latin_keys_by_length()
+    for length in range(len(key) - 2, len(key) + 3):
+        pool.extend(by_len.get(length, ()))
+    index = gd.latin_index()
+    cands: dict[str, Cand] = {}
+    for found, score, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=80, limit=8):
+        for (codes, q, match, _suffix, _note), _mask in index[found]:
+            for code in codes:
+                add_cand(cands, code, (0.6 * q * score / 100.0, "fuzzy", f"closest name to {text!r}: {found}"))
+    return [Mention(text, cands, "fuzzy")] if cands else []
+
+
+def code_mentions(text: str) -> list[Mention]:
+    """A part that is only a six- or nine-digit MCA code (current or former); numbers inside addresses
+    (postcodes, house numbers) are not codes."""
+    out = []
+    units = gd.units()
+    text = text.strip()
+    if not (text.isdigit() and len(text) in (6, 9, 12)):
+        return out
+    for code in (text[:9] if len(text) == 12 and text[6:9] != "000" else text[:6],) if len(text) == 12 \
+            else (text,):
+        cands: dict[str, Cand] = {}
+        if code in units:
+            cands[code] = (1.0, "exact", "MCA code")
+        for current in gd.former_codes().get(code, ()):
+            add_cand(cands, current, (0.9, "former_name", f"{code} is a former code of {units[current].name}"))
+        if cands:
+            out.append(Mention(code, cands, "code"))
+    return out
+
+
+def query_mentions(query: str) -> list[Mention]:
+    """All mentions of a free-text query (any mix of Chinese, pinyin, English and codes)."""
+    mentions: list[Mention] = []
+    protected = gd.protected_chars()
+    for part in split_parts(query):
+        mentions.extend(code_mentions(part))
+        if has_cjk(part):
+            norm = normalize_cjk(part, protected)
+            found = zh_mentions(norm)
+            if not found:
+                for run in _CJK_RUN.findall(norm):
+                    found.extend(fuzzy_mentions(run, cjk=True))
+            mentions.extend(found)
+            latin = _CJK_RUN.sub(" ", part)
+        else:
+            latin = part
+        if re.search(r"[A-Za-z]", latin):
+            found = latin_mentions(latin)
+            if not found:
+                words = [k for k, _ in latin_tokens(latin) if k not in NOISE_WORDS and k not in TYPE_WORDS
+                         and k not in ROAD_WORDS]
+                if words:
+                    found = fuzzy_mentions("".join(words), cjk=False)
+            mentions.extend(found)
+    return mentions
+
+
+def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:
+    """Ranked candidates for a query, the ambiguity flag, and the number of mentions found."""
+    mentions = query_mentions(query)
+    if not mentions:
+        return [], False, 0
+    address = has_cjk(query) and len(mentions) >= 2
+    ranked = drop_ancestors(rank(mentions, address=address))
+    return ranked[:limit], is_ambiguous(ranked), len(mentions)
+
+
+__all__ = ["Mention", "Ranked", "query_mentions", "resolve", "resolve_cjk", "zh_mentions", "latin_mentions"]
