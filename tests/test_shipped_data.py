@@ -74,11 +74,11 @@ def test_every_place_is_an_mca_unit_with_its_name_and_a_point_inside_its_polygon
     assert {k: v for k, v in problems.items() if v} == {}
 
 
-def test_every_cited_source_exists_and_has_an_address_or_is_the_seed(atlas):
+def test_every_cited_source_exists_and_has_an_address_unless_the_item_is_unverified(atlas):
     for c in atlas.clusters.values():
         for item in (*c.claims, *c.titles, *c.markets):
             src = atlas.sources[item.source]
-            assert src.url, f"{c.id}: source {src.id} has no address"
+            assert src.url or item.confidence == "unverified", f"{c.id}: source {src.id} has no address"
     assert atlas.sources["seed-document"].kind == "seed"
 
 

@@ -467,7 +467,8 @@ def rank(qa: QueryAnalysis, index: SearchIndex) -> list[SearchResult]:
             parts.append({"part": "prominence", "claims_and_titles": evidence,
                           "bonus": round(PROMINENCE_STEP * evidence, 4)})
         ch = cluster_hits.get(c.id)
-        if ch and ch.field != "negative" and ch.score >= 0.3:
+        generic = m is not None and m.field in ("name", "alias") and m.score >= 0.99
+        if ch and ch.field != "negative" and ch.score >= 0.3 and not generic:  # specific queries only
             bonus = 0.3 * ch.score * min(base, 1.0)
             score += bonus
             parts.append({"part": "cluster match", "term": ch.term, "field": ch.field, "bonus": round(bonus, 4)})
