@@ -133,6 +133,7 @@ class Title(_Model):
     valid_until: int | None = None
     source: str
     confidence: Confidence = "reported"
+    note: str | None = None
 
 
 class Market(_Model):
