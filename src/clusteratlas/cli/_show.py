@@ -9,13 +9,19 @@ from rich.markup import escape
 from rich.table import Table
 
 
+def _num(v: float) -> str:
+    for size, word in ((1e9, " bn"), (1e6, " m")):
+        if abs(v) >= size:
+            return f"{v / size:,.3g}{word}"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
+
+
 def _fmt_value(claim: dict[str, Any]) -> str:
+    """``> 60%``, ``~ 16.9 bn cny``, ``60–70%`` from a claim dict."""
     v, vmax, unit, bound = claim.get("value"), claim.get("value_max"), claim.get("unit", ""), claim.get("bound")
     if v is None:
         return "—"
-    num = f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
-    if vmax is not None:
-        num += f"–{vmax:,.0f}" if float(vmax).is_integer() else f"–{vmax:,}"
+    num = _num(v) + (f"–{_num(vmax)}" if vmax is not None else "")
     prefix = {"more_than": "> ", "less_than": "< ", "approx": "~ "}.get(bound, "")
     suffix = "%" if unit == "percent" else f" {unit}"
     return f"{prefix}{num}{suffix}"
@@ -49,25 +55,31 @@ def print_cluster(d: dict[str, Any]) -> None:
         con.print("Export reach: " + escape(d["export_reach"]))
 
     if d["claims"]:
-        t = Table(title="Claims (conflicting figures side by side, each with its source)", show_lines=True)
-        for col in ("metric", "value", "period", "scope", "statement", "source", "confidence"):
-            t.add_column(col, overflow="fold")
-        order = sorted(range(len(d["claims"])), key=lambda i: d["claims"][i]["metric"])
-        for i in order:
-            c = d["claims"][i]
-            src = c["source_detail"]
-            conflict = " ⚠" if c["metric"] in d.get("conflicts", {}) else ""
-            t.add_row(escape(c["metric"]) + conflict, _fmt_value(c), escape(c.get("period") or ""),
-                      escape(c.get("scope") or ""), escape(c["statement"]),
-                      escape(f"{src['publisher']}, {src.get('date') or 'n.d.'}\n{src.get('url') or ''}"),
-                      c["confidence"])
-        con.print(t)
+        con.print()
+        con.print("[bold]Claims[/bold] — every figure with its source; figures for one metric side by side")
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for c in d["claims"]:
+            groups.setdefault(c["metric"], []).append(c)
+        for metric, claims in groups.items():
+            flag = "  [yellow]⚠ sources disagree[/yellow]" if metric in d.get("conflicts", {}) else ""
+            con.print(f"  [cyan]{escape(metric)}[/cyan]{flag}")
+            for c in claims:
+                src = c["source_detail"]
+                where = ", ".join(x for x in (c.get("period"), c.get("scope")) if x)
+                conf = c["confidence"] if c["confidence"] != "unverified" else "[yellow]unverified[/yellow]"
+                con.print(f"    • {escape(_fmt_value(c))}{' (' + escape(where) + ')' if where else ''} — "
+                          f"{escape(c['statement'])} \\[{conf}]")
+                con.print(f"      [dim]{escape(src['publisher'])}, {escape(src.get('date') or 'n.d.')}: "
+                          f"{escape(src.get('url') or 'no address')}[/dim]")
+                if c.get("note"):
+                    con.print(f"      [dim]note: {escape(c['note'])}[/dim]")
     if d["titles"]:
         t = Table(title="Titles")
         for col in ("title", "issuer", "year", "source", "confidence"):
             t.add_column(col, overflow="fold")
         for ti in d["titles"]:
-            t.add_row(escape(" ".join(x for x in (ti.get("zh"), ti["en"]) if x)), escape(ti.get("issuer") or ""),
+            label = " ".join(x for x in (ti.get("zh"), ti["en"]) if x) + (f"\n({ti['note']})" if ti.get("note") else "")
+            t.add_row(escape(label), escape(ti.get("issuer") or ""),
                       str(ti.get("year") or ""), escape(ti["source_detail"]["publisher"]), ti["confidence"])
         con.print(t)
     if d["markets"]:
