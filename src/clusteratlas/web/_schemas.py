@@ -1,0 +1,141 @@
+"""Response shapes of the API, for the OpenAPI document (the routers return pre-serialised bytes, so these
+models document the contract; they do not re-validate each answer). Extra keys may be added in later
+versions; none listed here is removed or renamed within ``/api/v1``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PathEntry(_Open):
+    adcode: str
+    level: str
+    name_zh: str
+    name_en: str
+
+
+class PlaceOut(_Open):
+    """A place in the DESIGN.md shape; ``lat``/``lon`` are WGS-84 degrees."""
+
+    adcode: str
+    name: str
+    name_zh: str
+    level: str
+    lat: float | None
+    lon: float | None
+    path: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ClusterSummary(_Open):
+    cluster_id: str
+    industry: str
+    name: str
+    name_zh: str
+    role: str
+    cluster_type: str
+    quality_tier: str | None
+    price_tier: str | None
+    confidence: str
+    adcode: str
+    place: PlaceOut
+    score: float | None = Field(None, description="Only with `q`: the search score.")
+
+
+class ClusterPage(_Open):
+    items: list[ClusterSummary]
+    total: int = Field(description="Clusters matching the filters (all pages).")
+    limit: int
+    offset: int
+    next: str | None = Field(description="Address of the next page, or null.")
+    prev: str | None = Field(description="Address of the previous page, or null.")
+
+
+class ClusterDetail(_Open):
+    """Everything about one cluster: the model's fields plus ``industry_name``, ``source_detail`` on each
+    claim, title and market, ``conflicts`` (metric → indexes into ``claims``) and ``sources``."""
+
+    cluster_id: str
+    industry: str
+    industry_name: str
+    name_en: str
+    name_zh: str
+    place: PlaceOut
+    role: str
+    description: str
+    claims: list[dict[str, Any]]
+    conflicts: dict[str, list[int]]
+    titles: list[dict[str, Any]]
+    markets: list[dict[str, Any]]
+    corrections: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+
+
+class IndustryRow(_Open):
+    industry: str
+    name: str
+    name_zh: str
+    parent: str | None
+    parent_name: str | None
+    parent_name_zh: str | None
+    clusters: int
+    hs: list[str]
+    description: str
+
+
+class GroupRow(_Open):
+    group: str
+    name: str
+    name_zh: str | None
+    industries: list[str]
+
+
+class IndustryList(_Open):
+    items: list[IndustryRow]
+    total: int
+    groups: list[GroupRow]
+
+
+class IndustryDetail(_Open):
+    industry: str
+    id: str
+    name_en: str
+    name_zh: str
+    parent: str | None
+    description: str
+    hs_codes: list[dict[str, Any]]
+    clusters: list[ClusterSummary]
+
+
+class Comparison(_Open):
+    industry: str
+    name: str
+    name_zh: str
+    metrics: list[str]
+    clusters: list[dict[str, Any]] = Field(description="Summaries plus specialties, titles, markets (count) and "
+                                                       "figures: metric → claims.")
+    ids: list[str]
+    distances_km: list[list[float]] = Field(description="Great-circle km between clusters[i] and clusters[j].")
+    distance_method: str
+
+
+class SearchResults(_Open):
+    query: str
+    items: list[dict[str, Any]] = Field(description="Elements of `clusteratlas find --format json`, best first.")
+    total: int
+
+
+class PlaceResults(_Open):
+    query: str
+    items: list[PlaceOut]
+
+
+class ReverseResults(_Open):
+    lat: float
+    lon: float
+    items: list[PlaceOut]

@@ -1,0 +1,115 @@
+"""The FastAPI app factory: ``/api/v1`` (JSON), ``/`` (the map page) and ``/static`` (its files).
+
+The app is read-only and holds no logic of its own: routers parse parameters, call the library
+(:mod:`clusteratlas.atlas`, :mod:`clusteratlas.search`, :mod:`clusteratlas.gazetteer`,
+:mod:`clusteratlas.export`) and format the answer. Nothing is fetched from outside the server: the map's
+libraries and base map are files in ``static/``; the optional online tile layer is off by default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from clusteratlas import __version__
+from clusteratlas.web._errors import CODES, install_error_handlers
+from clusteratlas.web._http import GuardMiddleware, data_response
+from clusteratlas.web._params import MAX_PAGE, MAX_QUERY_CHARS
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_PREFIX = "/api/v1"
+#: Environment variable read by :func:`app_from_env` (used by ``serve --workers N``).
+DATA_DIR_ENV = "CLUSTERATLAS_DATA_DIR"
+
+DESCRIPTION = f"""Read-only JSON API of clusteratlas, the open atlas of China's industrial clusters.
+
+Coordinates are WGS-84 degrees; bbox is `west,south,east,north`. Data responses carry `ETag` and
+`Cache-Control` (send `If-None-Match` to get `304`). Text queries are at most {MAX_QUERY_CHARS} characters,
+pages at most {MAX_PAGE} items, addresses at most 4096 bytes.
+
+Every error has one shape, `{{"error": {{"status", "code", "message", "details"}}}}`, with these codes:
+
+""" + "\n".join(f"* `{k}`: {v}" for k, v in CODES.items())
+
+
+def create_app(atlas=None, *, data_dir: str | Path | None = None) -> FastAPI:
+    """Build the web app over ``atlas`` (default: the atlas in ``data_dir``, else the shipped data).
+
+    The atlas is loaded here, once, so that bad data stops the server at start with one message.
+
+    Raises
+    ------
+    DataValidationError
+        When the data folder does not validate.
+    """
+    if atlas is None:
+        from clusteratlas.atlas import load_atlas
+
+        atlas = load_atlas(data_dir)
+    app = FastAPI(
+        title="clusteratlas API", version=__version__, description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None,  # their UIs load from CDNs
+    )
+    app.state.atlas = atlas
+    from clusteratlas.search import get_index
+
+    get_index(atlas)  # build the search index now, not during the first request
+    app.state.export_cache = {}
+    install_error_handlers(app)
+
+    from clusteratlas.web.routers import clusters, export, industries, places, search
+
+    for mod in (industries, clusters, search, places, export):
+        app.include_router(mod.router, prefix=API_PREFIX)
+
+    @app.get(API_PREFIX, tags=["meta"], summary="What this API serves")
+    async def index(request: Request):
+        """Counts of the loaded atlas and the API's addresses."""
+        return data_response(request, {
+            "name": "clusteratlas", "version": __version__,
+            "counts": {"industries": len(atlas.industries), "clusters": len(atlas.clusters),
+                       "sources": len(atlas.sources), "groups": len(atlas.groups)},
+            "endpoints": sorted(app.openapi()["paths"]),
+            "openapi": f"{API_PREFIX}/openapi.json",
+        })
+
+    @app.get("/", include_in_schema=False)
+    async def map_page():
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8",
+                            headers={"Cache-Control": "no-cache"})
+
+    _document_400_not_422(app)
+    # StaticFiles resolves every path inside STATIC_DIR and refuses anything outside it (../, symlinks).
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, follow_symlink=False), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GuardMiddleware)
+    return app
+
+
+def _document_400_not_422(app: FastAPI) -> None:
+    """Parameter errors answer 400 with the envelope (see :mod:`clusteratlas.web._errors`), not FastAPI's
+    422 shape: say so in the OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            spec = build()
+            for ops in spec.get("paths", {}).values():
+                for op in ops.values():
+                    op.get("responses", {}).pop("422", None)
+            for name in ("HTTPValidationError", "ValidationError"):
+                spec.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory`` (multi-worker serving): data folder from ``$CLUSTERATLAS_DATA_DIR``."""
+    return create_app(data_dir=os.environ.get(DATA_DIR_ENV) or None)

@@ -1,0 +1,72 @@
+"""``/api/v1/clusters``: filtered, paginated listing and one cluster in full."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from clusteratlas.web import _schemas as S
+from clusteratlas.web._errors import ERROR_RESPONSES
+from clusteratlas.web._http import data_response
+from clusteratlas.web._params import DEFAULT_PAGE, MAX_QUERY_CHARS, Limit, Offset, get_atlas
+from clusteratlas.web._select import select_clusters
+
+router = APIRouter(prefix="/clusters", tags=["clusters"], responses=ERROR_RESPONSES)
+
+
+@router.get("", summary="List clusters (filters, pagination)", response_model=S.ClusterPage)
+async def list_clusters(
+    request: Request,
+    industry: Annotated[str | None, Query(max_length=400, description="Industry id(s), comma-separated.")] = None,
+    group: Annotated[str | None, Query(max_length=80, description="Industry group id (`Industry.parent`).")] = None,
+    province: Annotated[str | None, Query(max_length=40, description="Province: `41`, `410000`, `Henan` "
+                                                                     "or `河南省`.")] = None,
+    adcode: Annotated[str | None, Query(max_length=9, description="MCA code prefix: `4406` = Foshan.")] = None,
+    bbox: Annotated[str | None, Query(max_length=100, description="`west,south,east,north`, WGS-84 "
+                                                                  "degrees.")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                                   description="Text query (the same search as `/search`); orders by "
+                                               "score.")] = None,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+    atlas=Depends(get_atlas),
+):
+    """Cluster summaries passing every filter given (AND), in atlas order, or best first with ``q``.
+
+    The page is ``items[offset:offset+limit]``; ``next`` and ``prev`` are the addresses of the
+    neighbouring pages (null at the ends), ``total`` the number of matching clusters.
+    """
+    sel = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
+                          bbox=bbox, q=q)
+    page = sel.clusters[offset:offset + limit]
+    items = []
+    for c in page:
+        row = atlas.cluster_summary(c)
+        if q is not None:
+            row["score"] = sel.scores.get(c.id)
+        items.append(row)
+    total = len(sel.clusters)
+    params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
+
+    def link(off: int) -> str:
+        return f"{request.url.path}?{urlencode(params | {'limit': limit, 'offset': off})}"
+
+    body = {
+        "items": items, "total": total, "limit": limit, "offset": offset,
+        "next": link(offset + limit) if offset + limit < total else None,
+        "prev": link(max(0, offset - limit)) if offset > 0 else None,
+    }
+    return data_response(request, body)
+
+
+@router.get("/{cluster_id}", summary="One cluster in full", response_model=S.ClusterDetail)
+async def get_cluster(
+    request: Request,
+    cluster_id: Annotated[str, Path(max_length=120, description="Cluster id, e.g. `xuchang-wigs`.")],
+    atlas=Depends(get_atlas),
+):
+    """Place, claims with their sources expanded, conflicting figures grouped (``conflicts``: metric →
+    indexes into ``claims``), titles, markets, corrections of the seed, and the sources themselves."""
+    return data_response(request, atlas.cluster_detail(atlas.cluster(cluster_id)))

@@ -1,0 +1,94 @@
+"""The web tests' atlas, generated in code: MINI (tests/conftest.py) plus what the web layer must handle:
+industry groups, a second wigs cluster to compare, conflicting and unverified claims, titles, markets,
+corrections, many clusters for pagination, and hostile strings that must come out escaped."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+from pathlib import Path
+
+import yaml
+
+_spec = importlib.util.spec_from_file_location("_tests_root_conftest", Path(__file__).parents[1] / "conftest.py")
+_root = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_root)
+MINI, write_atlas_dir, _place = _root.MINI, _root.write_atlas_dir, _root._place
+
+SD = {"adcode": "370000", "level": "province", "name_zh": "山东省", "name_en": "Shandong Province"}
+GD = _root.GD
+FOSHAN = {"adcode": "440600", "level": "prefecture", "name_zh": "佛山市", "name_en": "Foshan City"}
+NANHAI = {"adcode": "440605", "level": "county", "name_zh": "南海区", "name_en": "Nanhai District"}
+XSS = '<img src=x onerror="window.__xss=1">'
+#: Number of generated sock clusters (besides lishui-socks), for pagination.
+N_EXTRA_SOCKS = 30
+
+
+def web_spec(source_url: str = "https://example.org/test") -> dict:
+    """The web test atlas as a spec for ``write_atlas_dir`` (plus ``taxonomy``, written separately)."""
+    spec = copy.deepcopy(MINI)
+    spec["sources"]["sources"][0]["url"] = source_url
+    spec["sources"]["sources"].append(
+        {"id": "hostile-source", "publisher": "Evil <b>Corp</b>", "title": XSS + "title",
+         "url": 'https://example.org/"><script>window.__xss=3</script>', "kind": "blog"})
+    wigs = spec["industries"]["wigs"]
+    wigs["industry"]["parent"] = "light-industry"
+    spec["industries"]["socks"]["industry"]["parent"] = "textiles"
+    wigs["clusters"][0].update({
+        "titles": [{"zh": "中国发制品之都", "en": "Hair Products Capital of China", "issuer": "Test Association",
+                    "year": 2010, "source": "test-source"}],
+        "markets": [{"name_en": "Xuchang hair market", "name_zh": "许昌发制品市场", "kind": "wholesale market",
+                     "source": "test-source", "confidence": "unverified"}],
+        "corrections": [{"seed_text": "Xuchang City, Hennan", "corrected": "Xuchang, Henan",
+                         "note": "Spelling of the province.", "source": "test-source"}],
+        "sources": ["test-source"],
+    })
+    wigs["clusters"][0]["claims"].append(
+        {"metric": "firm_count", "value": 4000, "unit": "count", "statement": "About 4,000 firms.",
+         "source": "test-source", "confidence": "unverified"})
+    wigs["clusters"].append({
+        "id": "juancheng-wigs", "industry": "wigs", "name_en": "Juancheng wigs", "name_zh": "鄄城假发",
+        "role": "major", "description": "Hair products in Juancheng.", "quality_tier": "mid", "price_tier": "low",
+        "place": _place("371726", "county", "鄄城县", "Juancheng County", 35.56, 115.51,
+                        [SD, {"adcode": "371700", "level": "prefecture", "name_zh": "菏泽市",
+                              "name_en": "Heze City"}]),
+        "claims": [{"metric": "share_of_world_output", "value": 30, "unit": "percent",
+                    "statement": "A third of the world's hair goods.", "source": "test-source"}],
+    })
+    spec["industries"]["toys"] = {
+        "industry": {"id": "toys", "name_en": "Toys " + XSS, "name_zh": "玩具", "description": XSS,
+                     "terms": {"en": ["toy", "plush toy"], "zh": ["玩具"]}},
+        "clusters": [{
+            "id": "chenghai-toys", "industry": "toys", "name_en": "Chenghai " + XSS, "name_zh": "澄海玩具",
+            "role": "leading", "description": "<script>window.__xss=2</script> toys",
+            "place": _place("440515", "county", "澄海区", "Chenghai District", 23.47, 116.76,
+                            [GD, {"adcode": "440500", "level": "prefecture", "name_zh": "汕头市",
+                                  "name_en": "Shantou City"}]),
+            "specialties": [XSS], "claims": [{"metric": "firm_count", "value": 1, "unit": "count",
+                                             "statement": XSS, "source": "hostile-source"}],
+            "sources": ["hostile-source"],
+        }],
+    }
+    socks = spec["industries"]["socks"]["clusters"]
+    for i in range(N_EXTRA_SOCKS):
+        socks.append({
+            "id": f"town{i:02d}-socks", "industry": "socks", "name_en": f"Town {i:02d} socks",
+            "name_zh": f"测试镇{i:02d}袜业", "role": "notable", "description": "A generated sock town.",
+            "place": _place(f"440605{i + 200:03d}", "township", f"测试镇{i:02d}", f"Test Town {i:02d}",
+                            22.5 + 0.01 * i, 112.0 + 0.01 * i, [GD, FOSHAN, NANHAI]),
+        })
+    spec["taxonomy"] = {"groups": [
+        {"id": "light-industry", "name_en": "Light industry", "name_zh": "轻工"},
+        {"id": "textiles", "name_en": "Textiles and apparel", "name_zh": "纺织服装"},
+    ]}
+    return spec
+
+
+def write_web_atlas(root: Path, source_url: str = "https://example.org/test") -> Path:
+    """Write the web test atlas folder under ``root``; returns the folder."""
+    spec = web_spec(source_url)
+    taxonomy = spec.pop("taxonomy")
+    folder = write_atlas_dir(root, spec)
+    (folder / "taxonomy.yaml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), "utf-8")
+    # toys has no group: the loader checks parents only against known groups
+    return folder
