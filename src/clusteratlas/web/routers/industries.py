@@ -10,7 +10,7 @@ from clusteratlas.web import _schemas as S
 from clusteratlas.web._errors import ERROR_RESPONSES
 from clusteratlas.web._http import data_response
 from clusteratlas.web._params import get_atlas
-from clusteratlas.web._select import compare_industry
+from clusteratlas.select import compare_industry
 
 router = APIRouter(prefix="/industries", tags=["industries"], responses=ERROR_RESPONSES)
 
@@ -38,9 +38,9 @@ async def list_industries(
     """Every industry (``items``) and every industry group (``groups``), in atlas order."""
     inds = list(atlas.industries.values())
     if group is not None:
-        from clusteratlas.web._select import _industry_ids
+        from clusteratlas.select import industry_ids
 
-        ids = _industry_ids(atlas, None, group) or set()
+        ids = industry_ids(atlas, None, group) or set()
         inds = [i for i in inds if i.id in ids]
     parents = dict.fromkeys(i.parent for i in atlas.industries.values() if i.parent)
     groups = []

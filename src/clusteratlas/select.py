@@ -1,8 +1,8 @@
-"""Selecting clusters for ``/api/v1/clusters`` and comparing the clusters of one industry.
+"""Selecting clusters by filters, and comparing the clusters of one industry.
 
-Thin compositions of library calls (:meth:`Atlas.clusters_of`, :meth:`Atlas.clusters_in`,
-:meth:`Atlas.industries_in_group`, :func:`clusteratlas.search.find`). They live here until the library grows
-an equivalent (``Atlas.select``), at which point the router should call that instead.
+Compositions of library calls (:meth:`Atlas.clusters_of`, :meth:`Atlas.clusters_in`,
+:meth:`Atlas.industries_in_group`, :func:`clusteratlas.search.find`) shared by the CLI (``list clusters``)
+and the web API (``/api/v1/clusters``, ``/api/v1/industries/{id}/compare``).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def _name_key(name: str) -> str:
     return key.strip()
 
 
-def _industry_ids(atlas, industry: str | None, group: str | None) -> set[str] | None:
+def industry_ids(atlas, industry: str | None, group: str | None) -> set[str] | None:
     ids: set[str] | None = None
     if industry:
         wanted = [p.strip() for p in industry.split(",") if p.strip()]
@@ -115,7 +115,7 @@ def select_clusters(atlas, *, industry: str | None = None, group: str | None = N
     ------
     BadQueryError, IndustryNotFound, PlaceNotFound
     """
-    ids = _industry_ids(atlas, industry, group)
+    ids = industry_ids(atlas, industry, group)
     clusters = list(atlas.clusters.values())
     scores: dict[str, float] = {}
     if q is not None:
@@ -141,16 +141,17 @@ def select_clusters(atlas, *, industry: str | None = None, group: str | None = N
     return Selection(clusters=clusters, scores=scores)
 
 
-def _distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    try:
-        from clusteratlas.analytics._geometry import great_circle_km
-    except ImportError:  # pragma: no cover - analytics is part of the package; kept for partial installs
-        r = 6371.0088
-        p1, p2 = math.radians(lat1), math.radians(lat2)
-        a = (math.sin((p2 - p1) / 2) ** 2
-             + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-        return 2 * r * math.asin(math.sqrt(min(1.0, a)))
-    return float(great_circle_km(lon1, lat1, lon2, lat2))
+#: Mean Earth radius in km (IUGG), used for great-circle distances between WGS-84 points.
+EARTH_RADIUS_KM = 6371.0088
+
+
+def great_circle_km(*, lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle (haversine) distance in km between two WGS-84 points, on a sphere of
+    :data:`EARTH_RADIUS_KM`. Good to about 0.5 % against the ellipsoid."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def compare_industry(atlas, industry_id: str) -> dict[str, Any]:
@@ -175,7 +176,7 @@ def compare_industry(atlas, industry_id: str) -> dict[str, Any]:
             "markets": len(c.markets),
             "figures": figures,
         })
-    dist = [[round(_distance_km(a.place.lon, a.place.lat, b.place.lon, b.place.lat), 1) if a is not b else 0.0
+    dist = [[round(great_circle_km(lon1=a.place.lon, lat1=a.place.lat, lon2=b.place.lon, lat2=b.place.lat), 1) if a is not b else 0.0
              for b in clusters] for a in clusters]
     return {
         "industry": ind.id, "name": ind.name_en, "name_zh": ind.name_zh,
