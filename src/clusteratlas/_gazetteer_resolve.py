@@ -24,7 +24,7 @@ from clusteratlas import _gazetteer_data as gd
 from clusteratlas._gazetteer_rank import Cand, Mention, Ranked, add_cand, drop_ancestors, is_ambiguous, rank
 from clusteratlas._gazetteer_scan import resolve_cjk, zh_mentions
 from clusteratlas._gazetteer_text import (
-    NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, has_cjk, latin_tokens, normalize_cjk,
+    ETHNIC_WORDS, NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, has_cjk, latin_tokens, normalize_cjk,
     split_parts)
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -38,6 +38,11 @@ def _type_weight(unit_suffix: str, entry_suffix: str, types: frozenset[str] | No
     if unit_suffix in types and not entry_suffix:
         return 1.0
     return 0.7
+
+
+def _ethnic_before_autonomous(keys: list[str], k: int) -> bool:
+    """An ethnic word followed, within three words, by "autonomous" (Yanbian *Korean* Autonomous …)."""
+    return keys[k] in ETHNIC_WORDS and "autonomous" in keys[k + 1:k + 4]
 
 
 def latin_mentions(part: str) -> list[Mention]:
@@ -54,11 +59,13 @@ def latin_mentions(part: str) -> list[Mention]:
         cand = (best[i + 1][0], best[i + 1][1], best[i + 1][2])  # skip token i
         for j in range(i + 1, min(n, i + 6) + 1):
             key = "".join(keys[i:j])
-            if key not in index:
+            if key not in index or keys[i] in NOISE_WORDS and j == i + 1:
                 continue
+            if j < n and keys[j] in ROAD_WORDS:
+                continue  # "Jianshe Road" is a road, not 建设镇
             t_end = j
             while t_end < n and (keys[t_end] in TYPE_WORDS or (t_end + 1 < n and (
-                    keys[t_end], keys[t_end + 1]) in TYPE_BIGRAMS)):
+                    keys[t_end], keys[t_end + 1]) in TYPE_BIGRAMS) or _ethnic_before_autonomous(keys, t_end)):
                 t_end += 2 if (t_end + 1 < n and (keys[t_end], keys[t_end + 1]) in TYPE_BIGRAMS) else 1
             covered = best[t_end][0] + (t_end - i)
             spans = best[t_end][1] - 1
@@ -80,6 +87,9 @@ def latin_mentions(part: str) -> list[Mention]:
         english = False
         k = j
         while k < t_end:
+            if _ethnic_before_autonomous(keys, k):
+                k += 1
+                continue
             if k + 1 < t_end and (keys[k], keys[k + 1]) in TYPE_BIGRAMS:
                 word = keys[k] + keys[k + 1]
                 k += 2
@@ -101,6 +111,14 @@ def latin_mentions(part: str) -> list[Mention]:
                 m = "english" if (english and match == "pinyin") else match
                 add_cand(cands, code, (qq, m, note))
         out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
+    if out:  # words no span covered (typos such as "Zhuij"): closest names
+        covered = set()
+        for i, _j, t_end in best[0][2]:
+            covered.update(range(i, t_end))
+        for k, key in enumerate(keys):
+            if k not in covered and len(key) >= 4 and key not in NOISE_WORDS and key not in TYPE_WORDS \
+                    and key not in ROAD_WORDS and not (k + 1 < n and keys[k + 1] in ROAD_WORDS):
+                out.extend(fuzzy_mentions(key, cjk=False))
     return out
 
 
@@ -133,15 +151,16 @@ def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
 
 
 def code_mentions(text: str) -> list[Mention]:
-    """A part that is only a six- or nine-digit MCA code (current or former); numbers inside addresses
-    (postcodes, house numbers) are not codes."""
+    """A part that is only a six- or nine-digit MCA code (current or former), or a 12-digit statistics code
+    (its county part); numbers inside addresses (postcodes, house numbers) are not codes."""
     out = []
     units = gd.units()
     text = text.strip()
     if not (text.isdigit() and len(text) in (6, 9, 12)):
         return out
-    for code in (text[:9] if len(text) == 12 and text[6:9] != "000" else text[:6],) if len(text) == 12 \
-            else (text,):
+    # a 12-digit statistics-bureau (NBS) code: only its county part is an MCA code (NBS and MCA township
+    # codes are different systems: 440606101 is 北滘镇 for the MCA and 陈村镇 for the NBS)
+    for code in ((text[:6],) if len(text) == 12 else (text,)):
         cands: dict[str, Cand] = {}
         if code in units:
             cands[code] = (1.0, "exact", "MCA code")
@@ -171,10 +190,17 @@ def query_mentions(query: str) -> list[Mention]:
         if re.search(r"[A-Za-z]", latin):
             found = latin_mentions(latin)
             if not found:
-                words = [k for k, _ in latin_tokens(latin) if k not in NOISE_WORDS and k not in TYPE_WORDS
-                         and k not in ROAD_WORDS]
-                if words:
+                toks = [k for k, _ in latin_tokens(latin)]
+                words = [k for k in toks if k not in NOISE_WORDS and k not in TYPE_WORDS]
+                if words and not any(k in ROAD_WORDS for k in toks):  # a road name is no place
                     found = fuzzy_mentions("".join(words), cjk=False)
+            # English puts the specific place first ("Shenzhen City of Guangzhou"): a tiny decay by position
+            # breaks ties between rival readings without outweighing a better explanation
+            for k, m in enumerate(found):
+                if k:
+                    factor = 1.0 - 0.01 * k
+                    for code, (q, match, note) in list(m.cands.items()):
+                        m.cands[code] = (q * factor, match, note)
             mentions.extend(found)
     return mentions
 

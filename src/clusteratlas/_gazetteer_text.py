@@ -11,12 +11,13 @@ import re
 import unicodedata
 from functools import cache
 
-#: The 56 nationalities as they appear inside autonomous-unit names (``维吾尔`` appears without ``族``).
+#: The 56 nationalities as they appear inside autonomous-unit names (维吾尔, 哈萨克, 蒙古, 柯尔克孜 also
+#: appear without 族: 伊犁哈萨克自治州, 巴音郭楞蒙古自治州).
 ETHNIC_GROUPS = (
     "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 "
     "黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 "
     "撒拉族 毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 "
-    "京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族 维吾尔"
+    "京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族 维吾尔 哈萨克 蒙古 柯尔克孜"
 ).split()
 _ETHNIC_SORTED = sorted(ETHNIC_GROUPS, key=len, reverse=True)
 
@@ -31,10 +32,6 @@ SUFFIXES = {
 TEXT_SUFFIXES = ("特别行政区", "街道办事处", "自治区", "自治州", "自治县", "自治旗", "办事处", "街道", "地区",
                  "新区", "苏木", "省", "市", "县", "区", "旗", "盟", "镇", "乡")
 
-#: Characters that, right after a short (stem) match, show the text names a road or a building instead.
-STREET_FOLLOWERS = frozenset("路街道巷弄里村号桥大道社组楼栋室厦园场站口门湾坊庄屯寨")
-#: Followers that are fine even though they are in :data:`STREET_FOLLOWERS` when they start a suffix.
-SUFFIX_STARTS = frozenset(s[0] for s in TEXT_SUFFIXES)
 
 _TYPE_EN = {
     "省": "Province", "自治区": "Autonomous Region", "特别行政区": "SAR", "市": "City", "地区": "Prefecture",
@@ -84,6 +81,14 @@ _types("sumu", "苏木")
 TYPE_BIGRAMS = {("new", "area"), ("new", "district"), ("autonomous", "region"), ("autonomous", "prefecture"),
                 ("autonomous", "county"), ("autonomous", "banner"), ("special", "district"),
                 ("county", "level"), ("ethnic", "township"), ("sub", "district"), ("urban", "district")}
+
+#: Ethnic designations in English names of autonomous units ("Yanbian Korean Autonomous Prefecture"): skipped
+#: between a name and the type words that follow it.
+ETHNIC_WORDS = frozenset(
+    "korean tujia hui zhuang uygur uyghur uighur miao yi tibetan mongol mongolian kazak kazakh dong yao bai "
+    "hani dai li lisu va wa she lahu naxi jingpo kirgiz kyrgyz tu daur mulam mulao qiang blang salar maonan "
+    "gelao xibe sibe achang pumi tajik nu uzbek russian ewenki evenki deang deng bonan yugur jing tatar derung "
+    "oroqen hezhen monba lhoba jino buyi bouyei buyei manchu gaoshan shui dongxiang".split())
 
 #: Words dropped from Latin queries: the country, filler words, address words that are never place names.
 NOISE_WORDS = frozenset(

@@ -187,8 +187,10 @@ def _unit(adcode: Any):
     from clusteratlas import _gazetteer_data as gd
 
     code = str(adcode).strip() if adcode is not None else ""
-    if len(code) == 12 and code.isdigit():  # 12-digit statistical codes: county part or town part
-        code = code[:9] if code[9:] == "000" and code[6:9] != "000" else code[:6]
+    if len(code) == 12 and code.isdigit():
+        # a 12-digit statistics-bureau (NBS) code: only its county part is an MCA code (NBS township codes
+        # are another system: 440606101 is 北滘镇 for the MCA, 陈村镇 for the NBS)
+        code = code[:6]
     if len(code) == 9 and code.endswith("000"):
         code = code[:6]
     unit = gd.units().get(code)
@@ -228,6 +230,8 @@ def children_of(adcode: str = "") -> list[str]:
 def place_for_adcode(adcode: str) -> Any:
     """The :class:`clusteratlas.model.Place` for an MCA code (6 or 9 digits).
 
+    A 12-digit statistics-bureau code gives its county (NBS township codes are not MCA codes).
+
     Returns
     -------
     clusteratlas.model.Place
@@ -239,6 +243,7 @@ def place_for_adcode(adcode: str) -> Any:
         No current division has this code.
     """
     from clusteratlas import _gazetteer_data as gd
+    from clusteratlas._gazetteer_text import pinyin_title, suffix_english
     from clusteratlas.model import FormerName, PathEntry, Place
 
     unit = _unit(adcode)
@@ -246,8 +251,10 @@ def place_for_adcode(adcode: str) -> Any:
     for fn in gd.former_names().get(unit.code, ()):
         if fn.name == unit.name and fn.former_code == unit.code:
             continue
-        former.append(FormerName(name_zh=fn.name, adcode=fn.former_code or None, since=fn.since,
-                                 until=fn.until, source=fn.source))
+        name_en = " ".join(x for x in (pinyin_title(list(fn.pinyin)) if fn.pinyin else "",
+                                       suffix_english(fn.suffix)) if x) or None
+        former.append(FormerName(name_zh=fn.name, name_en=name_en, adcode=fn.former_code or None,
+                                 since=fn.since, until=fn.until, source=fn.source))
     return Place(adcode=unit.code, level=unit.level_name, name_zh=unit.name, name_en=unit.name_en,
                  path=[PathEntry(**p) for p in _path_entries(unit.code)], lat=unit.lat, lon=unit.lon,
                  coord_source=gd.COORD_SOURCES.get(unit.coord_src, unit.coord_src),
@@ -365,32 +372,49 @@ def resolve_address(address: Any) -> dict[str, Any]:
         path), ``lat, lon`` (WGS-84), ``precision``, ``match``, ``score``, ``status``
         (matched | ambiguous | not_found), ``candidates`` (number of candidates) and ``note``.
     """
-    from clusteratlas import _gazetteer_data as gd
-    from clusteratlas import _gazetteer_resolve as gr
-    from clusteratlas._gazetteer_scan import resolve_cjk
+    return dict(_shared_row(address))
 
-    row: dict[str, Any] = dict.fromkeys(GEOCODE_FIELDS, None)
-    row.update(status="not_found", candidates=0, note="")
+
+def _shared_row(address: Any) -> dict[str, Any]:
+    """:func:`resolve_address` without the copy: the returned dict may be shared (cached); do not mutate."""
+    from clusteratlas import _gazetteer_resolve as gr
+    from clusteratlas._gazetteer_scan import resolve_cjk_keyed
+
     if address is None or not isinstance(address, str):
         if isinstance(address, (int, float)) and not (isinstance(address, float) and math.isnan(address)):
             address = str(address)
         else:
-            return row
+            return _EMPTY_ROW
     text = address[:MAX_ADDRESS_CHARS]
-    ranked: list[Any] = []
     if _has_cjk(text) and not _LATIN_WORD.search(text):
-        ranked, ambiguous, n_mentions = resolve_cjk(text)
-    if not ranked:
-        ranked, ambiguous, n_mentions = gr.resolve(text, limit=5)
+        key, result = resolve_cjk_keyed(text)
+        if result[0]:
+            row = _ROWS.get(key)
+            if row is None:
+                if len(_ROWS) > 200_000:
+                    _ROWS.clear()
+                row = _ROWS[key] = _row(*result)
+            return row
+    return _row(*gr.resolve(text, limit=5))
+
+
+_EMPTY_ROW: dict[str, Any] = {**dict.fromkeys(GEOCODE_FIELDS), "status": "not_found", "candidates": 0, "note": ""}
+_ROWS: dict[str, dict[str, Any]] = {}
+
+
+def _row(ranked: list[Any], ambiguous: bool, n_mentions: int) -> dict[str, Any]:
+    from clusteratlas import _gazetteer_data as gd
+
+    row = dict(_EMPTY_ROW)
     if not ranked:
         return row
     top = ranked[0]
-    u = gd.units()[top.code]
+    units = gd.units()
+    u = units[top.code]
     row.update(adcode=u.code, name=u.name_en, name_zh=u.name, level=u.level_name, lat=u.lat, lon=u.lon,
                precision=u.precision, match=top.match,
                score=round(min(1.0, top.explained / max(1, n_mentions)), 3),
                status="ambiguous" if ambiguous else "matched", candidates=len(ranked), note="; ".join(top.notes))
-    units = gd.units()
     for c in u.path:
         row[units[c].level_name] = units[c].name
     return row
@@ -405,12 +429,11 @@ def geocode_many(values: Iterable[Any]) -> Iterator[dict[str, Any]]:
     cache: dict[str, dict[str, Any]] = {}
     for value in values:
         key = value if isinstance(value, str) else None
-        if key is not None and key in cache:
-            yield dict(cache[key])
-            continue
-        row = resolve_address(value)
-        if key is not None:
-            if len(cache) > 50_000:
-                cache.clear()
-            cache[key] = row
+        row = cache.get(key) if key is not None else None
+        if row is None:
+            row = _shared_row(value)
+            if key is not None:
+                if len(cache) > 50_000:
+                    cache.clear()
+                cache[key] = row
         yield dict(row)

@@ -1,0 +1,221 @@
+"""The gazetteer's resolver: names, pinyin, English, former names, aliases, addresses, context, ambiguity."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from clusteratlas.errors import BadQueryError, PlaceNotFound
+from clusteratlas.gazetteer import (PlaceCandidate, children_of, division_name, is_adcode, place_for_adcode,
+                                    resolve_place)
+from clusteratlas.model import Place
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+if not SHARED.exists():  # CI lays shared/ beside the clone
+    SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEV = SHARED / "eval" / "dev_places.tsv"
+
+
+def top(query: str) -> PlaceCandidate:
+    found = resolve_place(query)
+    assert found, f"nothing for {query!r}"
+    return found[0]
+
+
+def _dev_rows():
+    if not DEV.exists():  # pragma: no cover - the shared folder is part of the project's checkout
+        return []
+    rows = []
+    for line in DEV.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            query, expected = line.split("\t")
+            rows.append((query, expected))
+    return rows
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/eval/dev_places.tsv not found")
+@pytest.mark.parametrize("query,expected", _dev_rows())
+def test_dev_places_top_candidate(query, expected):
+    assert any(top(query).adcode.startswith(e) for e in expected.split("|"))
+
+
+def test_candidate_contract():
+    d = top("Lishui Town, Nanhai, Foshan").to_dict()
+    for key in ("adcode", "name", "name_zh", "level", "lat", "lon", "path", "precision", "match", "score",
+                "ambiguous", "note"):
+        assert key in d
+    assert d["adcode"] == "440605100" and d["name_zh"] == "里水镇" and d["level"] == "township"
+    assert [p["adcode"] for p in d["path"]] == ["440000", "440600", "440605"]
+    assert set(d["path"][0]) == {"adcode", "level", "name_zh", "name_en"}
+    assert d["precision"] in ("township", "county") and 0 < d["score"] <= 1
+    assert 22 < d["lat"] < 24 and 112 < d["lon"] < 114
+
+
+@pytest.mark.parametrize("query,code,match", [
+    ("北滘", "440606101", "exact"),
+    ("北滘镇", "440606101", "exact"),
+    ("Beijiao", "440606101", "pinyin"),
+    ("Bei-jiao", "440606101", "pinyin"),
+    ("Běijiào", "440606101", "pinyin"),
+    ("bei3jiao4", "440606101", "pinyin"),
+    ("Beijiao Town", "440606101", "english"),
+    ("Beijiao Zhen", "440606101", "pinyin"),
+    ("許昌市", "411000", "exact"),
+    ("Shunde City", "440606", "former_name"),
+    ("顺德市", "440606", "former_name"),
+    ("即墨市", "370215", "former_name"),
+    ("澄海市", "440515", "former_name"),
+    ("Beirong", "440606101", "misspelling"),
+    ("华强北", "440304010", "alias"),
+    ("白沟新城", "130684106", "alias"),
+    ("440606", "440606", "exact"),
+])
+def test_forms_and_match_kinds(query, code, match):
+    c = top(query)
+    assert (c.adcode, c.match) == (code, match)
+
+
+def test_former_name_note_has_years_and_code():
+    c = top("顺德市")
+    assert "顺德市" in c.note and "440681" in c.note and "1992" in c.note
+
+
+def test_context_picks_the_deepest_consistent_unit():
+    assert top("Lishui Town, Nanhai, Foshan").adcode == "440605100"
+    assert top("Lishui, Zhejiang").adcode == "331100"
+    assert top("Liaoyuan, Jilin").adcode == "220400"
+    assert top("Datang Town, Zhuji").adcode == "330681005"
+    assert top("Shiling Town, Huadu District, Guangzhou").adcode == "440114109"
+
+
+def test_homonym_alone_is_flagged_and_ranked_by_prominence():
+    found = resolve_place("新塘镇")
+    assert len(found) >= 4 and all(c.ambiguous for c in found)
+    assert found[0].adcode == "440118102"  # 增城区's jeans town first
+    assert {c.adcode for c in found} >= {"440118102", "445122108", "430424102", "450803106"}
+
+
+def test_context_removes_the_ambiguity():
+    found = resolve_place("新塘镇, 饶平县")
+    assert found[0].adcode == "445122108" and not found[0].ambiguous
+
+
+def test_area_alias_lists_its_units():
+    found = resolve_place("雄安新区")
+    codes = [c.adcode for c in found[:3]]
+    assert sorted(codes) == ["130629", "130632", "130638"]
+    assert all(c.match == "alias" and "not an administrative unit" in c.note for c in found[:3])
+    assert not found[0].ambiguous
+
+
+@pytest.mark.parametrize("address,code", [
+    ("浙江省诸暨市大唐街道某路1号", "330681005"),
+    ("浙江省诸暨市大唐镇工业区", "330681005"),  # 大唐镇 became 大唐街道: still found by its stem
+    ("广东省佛山市顺德区北滘镇美的大道6号", "440606101"),
+    ("中国广东省东莞市虎门镇虎门大道123号", "441900121"),
+    ("哈尔滨市通河县通河镇中山路98号", "230128100"),  # 中山路 is a road, not 中山路街道
+    ("深圳市福田区华强北路1002号", "440304"),  # 华强北路 is a road: the district, not the subdistrict
+])
+def test_addresses_resolve_to_the_deepest_unit(address, code):
+    c = top(address)
+    assert c.adcode == code
+    assert c.match in ("address", "exact")
+
+
+def test_traditional_characters_keep_protected_names():
+    assert top("乾县").adcode == "610424"  # OpenCC would turn 乾 into 干
+    assert top("廣州市花都區獅嶺鎮").adcode == "440114109"
+
+
+def test_apostrophe_marks_syllables():
+    assert top("Gu'an").adcode == "131022"
+    assert top("Xi'an").adcode == "610100"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "，。！？", "!!!", "🙂🙂", "\u200b", "12", "???", "xq"])
+def test_empty_and_junk_give_no_result(query):
+    assert resolve_place(query) == []
+
+
+@pytest.mark.parametrize("query", [None, float("nan"), 12, "x" * 10_000])
+def test_bad_types_and_huge_queries_raise_one_error(query):
+    with pytest.raises(BadQueryError):
+        resolve_place(query)
+
+
+def test_limit():
+    assert len(resolve_place("新塘", limit=2)) == 2
+    assert resolve_place("新塘", limit=0) == []
+
+
+def test_place_for_adcode_builds_a_model_place():
+    p = place_for_adcode("440606101")
+    assert isinstance(p, Place)
+    assert (p.name_zh, p.name_en, p.level) == ("北滘镇", "Beijiao Town", "township")
+    assert [e.adcode for e in p.path] == ["440000", "440600", "440606"]
+    assert p.coord_precision == "township" and "GeoNames" in p.coord_source
+    assert p.code_system == "MCA" and p.code_vintage == "2025-12-31"
+    shunde = place_for_adcode("440606")
+    names = {(f.name_zh, f.adcode) for f in shunde.former_names}
+    assert ("顺德市", "440681") in names
+    assert any(f.name_en == "Shunde City" and f.until == 2002 for f in shunde.former_names)
+
+
+def test_place_for_adcode_errors():
+    with pytest.raises(PlaceNotFound):
+        place_for_adcode("999999")
+    with pytest.raises(PlaceNotFound):
+        place_for_adcode("")
+    with pytest.raises(LookupError):  # PlaceNotFound is a LookupError
+        place_for_adcode("abc")
+
+
+def test_names_children_and_codes():
+    assert division_name("440606") == "顺德区"
+    assert division_name("440606", lang="en") == "Shunde District"
+    assert len(children_of("")) == 33
+    assert "440606101" in children_of("440606")
+    assert is_adcode("440606") and not is_adcode("440681")
+
+
+def test_every_candidate_point_is_a_number_in_china():
+    for c in resolve_place("城关镇", limit=50):
+        assert math.isfinite(c.lat) and math.isfinite(c.lon)
+        assert 3 <= c.lat <= 54 and 73 <= c.lon <= 136
+
+
+def test_import_is_cheap():
+    import subprocess
+    import sys
+
+    code = ("import sys, clusteratlas.gazetteer as g; "
+            "print(any(m in sys.modules for m in ('pypinyin', 'opencc', 'shapely', 'rapidfuzz', 'yaml')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_pure_python_scan_equals_the_automaton(monkeypatch):
+    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas import _gazetteer_scan as sc
+    from clusteratlas._gazetteer_text import normalize_cjk
+
+    texts = ["浙江省诸暨市大唐镇工业区", "广东中山古镇", "南安省新镇", "哈尔滨市通河县通河镇中山路98号",
+             "深圳市福田区华强北路1002号", "云南德宏芒市芒市镇人民路", "江苏省苏州市吴江区盛泽镇", "香港",
+             "湖南怀化通道坪坦乡", "内蒙古自治区呼和浩特市新城区西街街道和平路780号"]
+    norm = [normalize_cjk(t, gd.protected_chars()) for t in texts]
+    with_automaton = [sc.zh_scan(t) for t in norm]
+    monkeypatch.setattr(sc, "_automaton", lambda: None)
+    assert [sc.zh_scan(t) for t in norm] == with_automaton
+    assert [sc._scan_keys(t) for t in norm] == [[k for k, _, _ in s] for s in with_automaton]
+
+
+def test_codes_current_former_and_statistical():
+    assert top("440606").adcode == "440606"
+    c = top("440681")  # 顺德市's code 1995-2001
+    assert c.adcode == "440606" and c.match == "former_name"
+    # 12 digits (statistics bureau): the county only; its township part is another code system
+    assert top("440606101000").adcode == "440606"
+    assert place_for_adcode("440606101000").adcode == "440606"
+    assert resolve_place("528311") == []  # a postcode is not a code
