@@ -1,0 +1,530 @@
+"""Numba kernels: cell lists, pair-distance histograms, exact kernel sums, neighbour counts by radius.
+
+Nothing here allocates O(n^2): every pair distance is computed, used and forgotten. Parallel loops run
+over a fixed number of chunks (not threads), each with its own accumulator, summed in a fixed order, so
+results do not depend on the number of threads. All functions are compiled with ``cache=True``.
+
+Conventions: ``metric`` is 0 for planar (equal-area km) and 1 for great-circle (unit vectors ``uvw``,
+sphere radius ``radius_km``). Points handed to the pair loops are already sorted by cell; ``start`` is the
+CSR offset array of a dense ``nx * ny`` grid.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+_SQRT2PI = math.sqrt(2.0 * math.pi)
+
+
+@njit(cache=True, inline="always")
+def _asin_small(x):
+    """``asin(x)`` for ``0 <= x <= 1``: odd Taylor series up to x^11 below 0.05 (relative error < 1e-16
+    there, i.e. chords under ~640 km on the Earth), ``math.asin`` above."""
+    if x < 0.05:
+        x2 = x * x
+        return x * (1.0 + x2 * (1.0 / 6.0 + x2 * (3.0 / 40.0 + x2 * (5.0 / 112.0 + x2 * (35.0 / 1152.0
+                                                                                  + x2 * (63.0 / 2816.0))))))
+    return math.asin(min(x, 1.0))
+
+
+@njit(cache=True, inline="always")
+def _dist(xy, uvw, i, j, metric, radius_km):
+    if metric == 0:
+        dx = xy[i, 0] - xy[j, 0]
+        dy = xy[i, 1] - xy[j, 1]
+        return math.sqrt(dx * dx + dy * dy)
+    du = uvw[i, 0] - uvw[j, 0]
+    dv = uvw[i, 1] - uvw[j, 1]
+    dw = uvw[i, 2] - uvw[j, 2]
+    return 2.0 * radius_km * _asin_small(0.5 * math.sqrt(du * du + dv * dv + dw * dw))
+
+
+@njit(cache=True, inline="always")
+def _proxy2(xy, uvw, i, j, metric):
+    """Squared planar distance, or squared chord on the unit sphere: monotone in the true distance."""
+    if metric == 0:
+        dx = xy[i, 0] - xy[j, 0]
+        dy = xy[i, 1] - xy[j, 1]
+        return dx * dx + dy * dy
+    du = uvw[i, 0] - uvw[j, 0]
+    dv = uvw[i, 1] - uvw[j, 1]
+    dw = uvw[i, 2] - uvw[j, 2]
+    return du * du + dv * dv + dw * dw
+
+
+@njit(cache=True, inline="always")
+def _from_proxy2(q, metric, radius_km):
+    if metric == 0:
+        return math.sqrt(q)
+    return 2.0 * radius_km * _asin_small(0.5 * math.sqrt(q))
+
+
+@njit(cache=True)
+def _cut_proxy2(cutoff, metric, radius_km):
+    """The proxy of a distance cutoff (slightly widened; the exact test on ``d`` follows)."""
+    if not cutoff < 1e300:
+        return 1e308
+    if metric == 0:
+        return cutoff * cutoff * (1.0 + 1e-9)
+    half = cutoff / (2.0 * radius_km)
+    if half >= math.pi / 2:
+        return 1e308
+    ch = 2.0 * math.sin(half)
+    return ch * ch * (1.0 + 1e-9)
+
+
+@njit(cache=True)
+def grid_build(xy, x0, y0, inv_cell, nx, ny):
+    """Counting sort of points into a dense ``nx * ny`` grid: ``(start, order)``.
+
+    ``order[k]`` is the original index of the k-th point in cell order; cell ``c`` holds
+    ``order[start[c]:start[c + 1]]``. Points outside the grid are clamped to its edge cells.
+    """
+    n = xy.shape[0]
+    ncell = nx * ny
+    cid = np.empty(n, np.int64)
+    start = np.zeros(ncell + 1, np.int64)
+    for i in range(n):
+        ix = int((xy[i, 0] - x0) * inv_cell)
+        iy = int((xy[i, 1] - y0) * inv_cell)
+        ix = min(max(ix, 0), nx - 1)
+        iy = min(max(iy, 0), ny - 1)
+        c = iy * nx + ix
+        cid[i] = c
+        start[c + 1] += 1
+    for c in range(ncell):
+        start[c + 1] += start[c]
+    pos = start[:-1].copy()
+    order = np.empty(n, np.int64)
+    for i in range(n):
+        c = cid[i]
+        order[pos[c]] = i
+        pos[c] += 1
+    return start, order
+
+
+@njit(cache=True)
+def _pairs_in_cells(c_first, c_step, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted,
+                    metric, radius_km, cutoff, out, binw, nmom, hscale):
+    """Visit each unordered pair once (cells ``c_first, c_first + c_step, ...`` as first cell) and add it
+    to the moment histogram ``out`` (flat, ``nbins * nmom``).
+
+    A pair at distance ``d < cutoff`` falls in bin ``b = int(d / binw)`` and adds ``w_i w_j delta^m`` to
+    ``out[b * nmom + m]`` for ``m < nmom``, with ``delta = (d - (b + 0.5) binw) / hscale``; ``nmom = 1``
+    is a plain histogram. The moments let a Gaussian kernel be applied afterwards without binning error
+    (Taylor expansion in ``delta``).
+    ``box_only``: visit only cell offsets with ``max(|dx|, |dy|) <= reach`` and no distance cutoff (the
+    near field of the binned mode); otherwise offsets whose cells may hold pairs within ``cut_plane``.
+    """
+    nbins = out.shape[0] // nmom
+    inv_binw = 1.0 / binw
+    inv_h = 1.0 / hscale
+    cut2 = cut_plane * cut_plane
+    qcut = _cut_proxy2(cutoff, metric, radius_km)
+    for c in range(c_first, nx * ny, c_step):
+        a0 = start[c]
+        a1 = start[c + 1]
+        if a0 == a1:
+            continue
+        cx = c % nx
+        cy = c // nx
+        for dy in range(reach + 1):
+            yy = cy + dy
+            if yy >= ny:
+                break
+            for dx in range(-reach, reach + 1):
+                if dy == 0 and dx < 0:
+                    continue
+                xx = cx + dx
+                if xx < 0 or xx >= nx:
+                    continue
+                if not box_only:
+                    gx = (abs(dx) - 1) * cell if abs(dx) > 0 else 0.0
+                    gy = (dy - 1) * cell if dy > 0 else 0.0
+                    if gx * gx + gy * gy > cut2:
+                        continue
+                c2 = yy * nx + xx
+                b0 = start[c2]
+                b1 = start[c2 + 1]
+                if b0 == b1:
+                    continue
+                for i in range(a0, a1):
+                    j0 = i + 1 if c2 == c else b0
+                    wi = w[i] if weighted else 1.0
+                    for j in range(j0, b1):
+                        q = _proxy2(xy, uvw, i, j, metric)
+                        if q >= qcut:
+                            continue
+                        d = _from_proxy2(q, metric, radius_km)
+                        if d >= cutoff:
+                            continue
+                        b = int(d * inv_binw)
+                        if b >= nbins:
+                            continue
+                        p = wi * w[j] if weighted else 1.0
+                        if nmom == 1:
+                            out[b] += p
+                        else:
+                            delta = (d - (b + 0.5) * binw) * inv_h
+                            base = b * nmom
+                            for m in range(nmom):
+                                out[base + m] += p
+                                p *= delta
+
+
+@njit(cache=True, parallel=True)
+def pairs_parallel(start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted, metric,
+                   radius_km, cutoff, nout, binw, nmom, hscale, nchunks):
+    """Parallel driver of :func:`_pairs_in_cells` over ``nchunks`` interleaved cell sets (balanced on
+    clustered data); returns the summed output."""
+    acc = np.zeros((nchunks, nout))
+    for ch in prange(nchunks):
+        _pairs_in_cells(ch, nchunks, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted,
+                        metric, radius_km, cutoff, acc[ch], binw, nmom, hscale)
+    out = np.zeros(nout)
+    for ch in range(nchunks):
+        out += acc[ch]
+    return out
+
+
+@njit(cache=True)
+def pairs_serial(start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted, metric, radius_km,
+                 cutoff, nout, binw, nmom, hscale, nchunks):
+    """Single-threaded twin of :func:`pairs_parallel` (for use inside Dask tasks); same result."""
+    acc = np.zeros((nchunks, nout))
+    for ch in range(nchunks):
+        _pairs_in_cells(ch, nchunks, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted,
+                        metric, radius_km, cutoff, acc[ch], binw, nmom, hscale)
+    out = np.zeros(nout)
+    for ch in range(nchunks):
+        out += acc[ch]
+    return out
+
+
+@njit(cache=True)
+def _hist_subset(idx, xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny, reach,
+                 cut_plane, cutoff, binw, nmom, hscale, out):
+    """Histogram of pair distances among the sites ``idx`` (firm k sits at site ``idx[k]``, weight w[k])."""
+    n = idx.shape[0]
+    sub = np.empty((n, 2))
+    for k in range(n):
+        sub[k, 0] = xy_all[idx[k], 0]
+        sub[k, 1] = xy_all[idx[k], 1]
+    start, order = grid_build(sub, x0, y0, 1.0 / cell, nx, ny)
+    xy = np.empty((n, 2))
+    uvw = np.empty((n if metric == 1 else 0, 3))
+    ws = np.empty(n)
+    for k in range(n):
+        o = order[k]
+        xy[k, 0] = sub[o, 0]
+        xy[k, 1] = sub[o, 1]
+        if metric == 1:
+            s = idx[o]
+            uvw[k, 0] = uvw_all[s, 0]
+            uvw[k, 1] = uvw_all[s, 1]
+            uvw[k, 2] = uvw_all[s, 2]
+        ws[k] = w[o] if weighted else 1.0
+    _pairs_in_cells(0, 1, start, nx, ny, reach, cell, cut_plane, False, xy, uvw, ws, weighted, metric,
+                    radius_km, cutoff, out, binw, nmom, hscale)
+
+
+@njit(cache=True, parallel=True)
+def hist_many(idx_mat, xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny, reach,
+              cut_plane, cutoff, binw, nout, nmom, hscale):
+    """One moment histogram (see :func:`_pairs_in_cells`) per row of ``idx_mat`` (one simulation each),
+    in parallel over rows."""
+    s = idx_mat.shape[0]
+    out = np.zeros((s, nout))
+    for r in prange(s):
+        _hist_subset(idx_mat[r], xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny,
+                     reach, cut_plane, cutoff, binw, nmom, hscale, out[r])
+    return out
+
+
+@njit(cache=True)
+def hist_many_serial(idx_mat, xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny, reach,
+                     cut_plane, cutoff, binw, nout, nmom, hscale):
+    """Single-threaded twin of :func:`hist_many`."""
+    s = idx_mat.shape[0]
+    out = np.zeros((s, nout))
+    for r in range(s):
+        _hist_subset(idx_mat[r], xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny,
+                     reach, cut_plane, cutoff, binw, nmom, hscale, out[r])
+    return out
+
+
+@njit(cache=True, parallel=True)
+def all_pairs_pass(xy, uvw, metric, radius_km, shift, binw, nbins, nchunks):
+    """Brute-force pass over all unordered pairs: ``(sum(d - shift), sum((d - shift)^2), histogram)``.
+
+    Memory O(nbins * nchunks); time O(n^2). Used for the Silverman bandwidth over all pair distances.
+    """
+    n = xy.shape[0]
+    s1 = np.zeros(nchunks)
+    s2 = np.zeros(nchunks)
+    hist = np.zeros((nchunks, nbins))
+    inv = 1.0 / binw
+    for ch in prange(nchunks):
+        for i in range(ch, n, nchunks):
+            for j in range(i + 1, n):
+                d = _dist(xy, uvw, i, j, metric, radius_km)
+                e = d - shift
+                s1[ch] += e
+                s2[ch] += e * e
+                b = int(d * inv)
+                if b >= nbins:
+                    b = nbins - 1
+                hist[ch, b] += 1.0
+    t1 = 0.0
+    t2 = 0.0
+    h = np.zeros(nbins)
+    for ch in range(nchunks):
+        t1 += s1[ch]
+        t2 += s2[ch]
+        h += hist[ch]
+    return t1, t2, h
+
+
+@njit(cache=True)
+def collect_cells(start, nx, ny, reach, cell, cut_plane, xy, uvw, metric, radius_km, cutoff, binw, nbins,
+                  wanted, counts):
+    """Distances ``d < cutoff`` of the pairs (visited through the cell list) whose bin is flagged."""
+    total = 0
+    for b in range(nbins):
+        if wanted[b]:
+            total += int(counts[b])
+    out = np.empty(total)
+    k = 0
+    inv = 1.0 / binw
+    cut2 = cut_plane * cut_plane
+    for c in range(nx * ny):
+        a0 = start[c]
+        a1 = start[c + 1]
+        if a0 == a1:
+            continue
+        cx = c % nx
+        cy = c // nx
+        for dy in range(reach + 1):
+            yy = cy + dy
+            if yy >= ny:
+                break
+            for dx in range(-reach, reach + 1):
+                if dy == 0 and dx < 0:
+                    continue
+                xx = cx + dx
+                if xx < 0 or xx >= nx:
+                    continue
+                gx = (abs(dx) - 1) * cell if abs(dx) > 0 else 0.0
+                gy = (dy - 1) * cell if dy > 0 else 0.0
+                if gx * gx + gy * gy > cut2:
+                    continue
+                c2 = yy * nx + xx
+                for i in range(a0, a1):
+                    j0 = i + 1 if c2 == c else start[c2]
+                    for j in range(j0, start[c2 + 1]):
+                        d = _dist(xy, uvw, i, j, metric, radius_km)
+                        if d >= cutoff:
+                            continue
+                        b = int(d * inv)
+                        if b < nbins and wanted[b] and k < total:
+                            out[k] = d
+                            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def collect_in_bins(xy, uvw, metric, radius_km, binw, nbins, wanted, counts):
+    """Distances of all pairs whose histogram bin is flagged in ``wanted`` (sizes known from ``counts``)."""
+    n = xy.shape[0]
+    total = 0
+    for b in range(nbins):
+        if wanted[b]:
+            total += int(counts[b])
+    out = np.empty(total)
+    k = 0
+    inv = 1.0 / binw
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = _dist(xy, uvw, i, j, metric, radius_km)
+            b = int(d * inv)
+            if b >= nbins:
+                b = nbins - 1
+            if wanted[b] and k < total:
+                out[k] = d
+                k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def _m_point(i, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, is_case, metric, radius_km,
+             radii, acc_all, acc_case):
+    """Neighbour weights of sorted point ``i`` by radius bin (``d <= radii[k]``, first such k)."""
+    nr = radii.shape[0]
+    rmax = radii[nr - 1]
+    cut2 = cut_plane * cut_plane
+    ix = -1
+    iy = -1
+    # locate i's cell by binary search in start
+    lo = 0
+    hi = nx * ny
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if start[mid] <= i:
+            lo = mid
+        else:
+            hi = mid
+    ix = lo % nx
+    iy = lo // nx
+    for dy in range(-reach, reach + 1):
+        yy = iy + dy
+        if yy < 0 or yy >= ny:
+            continue
+        for dx in range(-reach, reach + 1):
+            xx = ix + dx
+            if xx < 0 or xx >= nx:
+                continue
+            if not box_only:
+                gx = (abs(dx) - 1) * cell if dx != 0 else 0.0
+                gy = (abs(dy) - 1) * cell if dy != 0 else 0.0
+                if gx * gx + gy * gy > cut2:
+                    continue
+            c2 = yy * nx + xx
+            for j in range(start[c2], start[c2 + 1]):
+                if j == i:
+                    continue
+                d = _dist(xy, uvw, i, j, metric, radius_km)
+                if d > rmax and not box_only:
+                    continue
+                # first k with radii[k] >= d
+                a = 0
+                b = nr
+                while a < b:
+                    m = (a + b) // 2
+                    if radii[m] < d:
+                        a = m + 1
+                    else:
+                        b = m
+                if a < nr:
+                    acc_all[a] += w[j]
+                    if is_case[j]:
+                        acc_case[a] += w[j]
+
+
+@njit(cache=True, parallel=True)
+def m_neighbours(case_idx, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, is_case, metric,
+                 radius_km, radii):
+    """Per case point (sorted index in ``case_idx``): neighbour weights by radius bin, all and cases.
+
+    Returns two arrays of shape ``(len(case_idx), len(radii))`` (not cumulated). Memory
+    O(n_cases * n_radii), never O(n^2).
+    """
+    nc = case_idx.shape[0]
+    nr = radii.shape[0]
+    out_all = np.zeros((nc, nr))
+    out_case = np.zeros((nc, nr))
+    nchunks = min(nc, 256)
+    for ch in prange(nchunks):
+        for k in range(ch, nc, nchunks):
+            _m_point(case_idx[k], start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, is_case, metric,
+                     radius_km, radii, out_all[k], out_case[k])
+    return out_all, out_case
+
+
+@njit(cache=True)
+def m_neighbours_serial(case_idx, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, is_case, metric,
+                        radius_km, radii):
+    """Single-threaded twin of :func:`m_neighbours`."""
+    nc = case_idx.shape[0]
+    nr = radii.shape[0]
+    out_all = np.zeros((nc, nr))
+    out_case = np.zeros((nc, nr))
+    for k in range(nc):
+        _m_point(case_idx[k], start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, is_case, metric,
+                 radius_km, radii, out_all[k], out_case[k])
+    return out_all, out_case
+
+
+@njit(cache=True, inline="always")
+def _first_at_least(radii, v, even, dt):
+    """Index of the first radius ``>= v`` (``ceil(v / dt)`` on an even grid from 0)."""
+    if even:
+        return int(math.ceil(v / dt))
+    a = 0
+    b = radii.shape[0]
+    while a < b:
+        m = (a + b) // 2
+        if radii[m] < v:
+            a = m + 1
+        else:
+            b = m
+    return a
+
+
+@njit(cache=True, parallel=True)
+def border_counts(xy, start, nx, ny, reach, bdist, radii, even, dt):
+    """Ripley's K, border correction: numerator = number of ordered pairs (i, j) with
+    ``d_ij <= r < b_i`` (and ``d_ij < r_max``), denominator = number of points with ``r < b_i``, for each
+    radius ``r``. On an even grid from 0 the radius indices are computed as ``ceil(d / dt)``, as spatstat
+    does. Planar distances only; difference arrays, O(n_radii) memory per chunk.
+    """
+    n = xy.shape[0]
+    nr = radii.shape[0]
+    rmax = radii[nr - 1]
+    nchunks = 64
+    diff = np.zeros((nchunks, nr + 1))
+    dden = np.zeros((nchunks, nr + 1))
+    for ch in prange(nchunks):
+        for i in range(ch, n, nchunks):
+            bi = bdist[i]
+            lmax = _first_at_least(radii, bi, even, dt) - 1  # last radius strictly below b_i
+            lmax = min(lmax, nr - 1)
+            if lmax < 0:
+                continue
+            dden[ch, 0] += 1.0
+            dden[ch, lmax + 1] -= 1.0
+            dmax = min(bi, rmax)
+            lo = 0
+            hi = nx * ny
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if start[mid] <= i:
+                    lo = mid
+                else:
+                    hi = mid
+            ix = lo % nx
+            iy = lo // nx
+            for dy in range(-reach, reach + 1):
+                yy = iy + dy
+                if yy < 0 or yy >= ny:
+                    continue
+                for dx in range(-reach, reach + 1):
+                    xx = ix + dx
+                    if xx < 0 or xx >= nx:
+                        continue
+                    c2 = yy * nx + xx
+                    for j in range(start[c2], start[c2 + 1]):
+                        if j == i:
+                            continue
+                        ddx = xy[i, 0] - xy[j, 0]
+                        ddy = xy[i, 1] - xy[j, 1]
+                        d2 = ddx * ddx + ddy * ddy
+                        if d2 >= dmax * dmax:
+                            continue
+                        lmin = _first_at_least(radii, math.sqrt(d2), even, dt)
+                        if lmin <= lmax:
+                            diff[ch, lmin] += 1.0
+                            diff[ch, lmax + 1] -= 1.0
+    num = np.zeros(nr)
+    den = np.zeros(nr)
+    for ch in range(nchunks):
+        accn = 0.0
+        accd = 0.0
+        for k in range(nr):
+            accn += diff[ch, k]
+            accd += dden[ch, k]
+            num[k] += accn
+            den[k] += accd
+    return num, den

@@ -1,0 +1,67 @@
+"""Shared behaviour of the frozen result objects: read-only arrays, ``to_dict``, ``to_frame``, plotting.
+
+Every measure returns a frozen dataclass with at least ``estimate``, ``inference``, ``n``, ``method``
+and ``parameters``; ``to_frame()`` gives a pandas DataFrame and ``plot()`` a matplotlib Figure (drawn
+with the Agg canvas, no pyplot state), saved as PNG when ``path`` is given.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+
+def frozen_array(a: Any) -> np.ndarray | None:
+    """A read-only float copy of ``a`` (None stays None)."""
+    if a is None:
+        return None
+    arr = np.array(a, dtype=float, copy=True)
+    arr.setflags(write=False)
+    return arr
+
+
+def frozen_mapping(d: dict[str, Any]) -> MappingProxyType:
+    """A read-only view of a copy of ``d``."""
+    return MappingProxyType(dict(d))
+
+
+def jsonable(value: Any) -> Any:
+    """Convert numpy scalars/arrays, mappings and NaN to JSON-ready Python values (NaN -> None)."""
+    if isinstance(value, (MappingProxyType, dict)):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    return value
+
+
+def new_figure(width: float = 7.0, height: float = 4.2):
+    """A matplotlib Figure on the Agg canvas (thread-safe, no global pyplot state)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=120, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_figure(fig, path: str | Path | None):
+    """Save ``fig`` as PNG when ``path`` is given; return the figure."""
+    if path is not None:
+        path = Path(path)
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format="png")
+    return fig

@@ -1,0 +1,268 @@
+"""``clusteratlas measure``: concentration measures over an establishment table, and demo data.
+
+Thin wrappers over :mod:`clusteratlas.analytics`: read the table, call the measure, print the result
+(data on stdout, progress and messages on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from clusteratlas.cli._output import FormatOption, OutputFormat, echo_err, emit, resolve_format
+
+FirmsArg = Annotated[Path, typer.Argument(help="Establishment table: CSV (UTF-8/GB18030), TSV or Parquet.",
+                                          show_default=False)]
+IndustryCol = Annotated[str, typer.Option("--industry-col", help="Column with the industry (code or text).")]
+LatCol = Annotated[str, typer.Option("--lat-col", help="Latitude column (WGS-84 degrees).")]
+LonCol = Annotated[str, typer.Option("--lon-col", help="Longitude column (WGS-84 degrees).")]
+RegionCol = Annotated[str | None, typer.Option("--region-col", help="Region column (regional measures).")]
+AdcodeCol = Annotated[str | None, typer.Option("--adcode-col",
+                                                  help="MCA adcode column (location fallback, regions).")]
+AddressCol = Annotated[str | None, typer.Option("--address-col",
+                                                   help="Address column, resolved by the gazetteer.")]
+RegionLevel = Annotated[str | None, typer.Option(
+    "--region-level", help="Region from the adcode: province, prefecture, county or township.")]
+WeightCol = Annotated[str | None, typer.Option("--weight-col", help="Weight column (employment, output).")]
+IndustryFrom = Annotated[str, typer.Option("--industry-from", help="'code' or 'text' (match product text).")]
+Industry = Annotated[str | None, typer.Option("--industry", "-i", help="The industry to measure.")]
+Simulations = Annotated[int, typer.Option("--simulations", "-s", min=0, help="Monte-Carlo simulations.")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the simulations (reproducible).")]
+Plot = Annotated[Path | None, typer.Option("--plot", help="Also save a PNG plot to this file.")]
+Metric = Annotated[str, typer.Option("--metric", help="great_circle or equal_area.")]
+Method = Annotated[str, typer.Option("--method", help="auto, exact or binned.")]
+
+measure_app = typer.Typer(
+    help="Measure industrial concentration from establishment data (location quotients, "
+         "Ellison-Glaeser, K-density, M, hot spots).",
+    no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+
+def _firms(path: Path, industry_col: str, lat_col: str, lon_col: str, region_col: str | None,
+           adcode_col: str | None, address_col: str | None, region_level: str | None, weight_col: str | None,
+           industry_from: str):
+    from clusteratlas.analytics.firms import load_firms
+
+    firms = load_firms(path, industry_col=industry_col, lat_col=lat_col, lon_col=lon_col, region_col=region_col,
+                       adcode_col=adcode_col, address_col=address_col, weight_col=weight_col,
+                       industry_from=industry_from, region_level=region_level)
+    summary = firms.unplaced_summary()
+    if summary:
+        detail = "; ".join(f"{k}: {v}" for k, v in summary.items())
+        echo_err(f"{firms.unplaced.height} of {firms.n_input} rows could not be placed ({detail}).")
+    return firms
+
+
+def _need_industry(industry: str | None, what: str) -> str:
+    if not industry:
+        from clusteratlas.errors import BadQueryError
+
+        raise BadQueryError(f"{what} needs --industry")
+    return industry
+
+
+class _Progress:
+    """A rich progress bar on stderr for simulations (silent when stderr is not a terminal)."""
+
+    def __init__(self, total: int, label: str):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.total = total
+        console = Console(stderr=True)
+        self.progress = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), console=console, transient=True,
+                                 disable=total == 0 or not console.is_terminal)
+        self.task = self.progress.add_task(label, total=total)
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+    def __call__(self, k: int) -> None:
+        self.progress.advance(self.task, k)
+
+
+def _nan_none(v: Any) -> Any:
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def _curve_output(result: Any, fmt: OutputFormat | None, x: str, columns: list[str], plot: Path | None) -> None:
+    if plot is not None:
+        result.plot(path=plot)
+        echo_err(f"Plot saved to {plot}.")
+    fmt = resolve_format(fmt)
+    if fmt is OutputFormat.json:
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    frame = result.to_frame()
+    rows = [{k: _nan_none(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    emit(rows, fmt, columns=[(c, c) for c in [x] + columns if c in frame.columns], title=result.method)
+
+
+@measure_app.command("lq")
+def lq_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: LatCol = "lat",
+           lon_col: LonCol = "lon", region_col: RegionCol = None, adcode_col: AdcodeCol = None,
+           address_col: AddressCol = None, region_level: RegionLevel = None, weight_col: WeightCol = None,
+           industry_from: IndustryFrom = "code", industry: Industry = None,
+           strong_only: Annotated[bool, typer.Option("--strong-only", help="Only strong clusters.")] = False,
+           fmt: FormatOption = None, plot: Plot = None) -> None:
+    """Location quotients by region x industry, with the Cluster Mapping strong-cluster rule.
+
+    Example: clusteratlas measure lq firms.csv --region-col county --weight-col employment --format csv
+    """
+    from clusteratlas.analytics.regional import location_quotients
+
+    f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
+               weight_col, industry_from)
+    res = location_quotients(f, industries=[industry] if industry else None)
+    if plot is not None:
+        res.plot(path=plot)
+        echo_err(f"Plot saved to {plot}.")
+    table = res.strong_clusters() if strong_only else res.table
+    emit([{k: _nan_none(v) for k, v in r.items()}
+          for r in table.to_dict(orient="records")], fmt,
+         columns=[(c, c) for c in ("region", "industry", "employment", "establishments", "lq", "strong")],
+         title="Location quotients", empty_message="No region x industry rows.")
+
+
+@measure_app.command("eg")
+def eg_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: LatCol = "lat",
+           lon_col: LonCol = "lon", region_col: RegionCol = None, adcode_col: AdcodeCol = None,
+           address_col: AddressCol = None, region_level: RegionLevel = None, weight_col: WeightCol = None,
+           industry_from: IndustryFrom = "code", industry: Industry = None, fmt: FormatOption = None,
+           plot: Plot = None) -> None:
+    """Ellison-Glaeser and Maurel-Sedillot gamma per industry (needs --weight-col and regions).
+
+    Example: clusteratlas measure eg firms.csv --region-col county --weight-col employment
+    """
+    from clusteratlas.analytics.eg import ellison_glaeser
+
+    f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
+               weight_col, industry_from)
+    res = ellison_glaeser(f, industries=[industry] if industry else None)
+    if plot is not None:
+        res.plot(path=plot)
+        echo_err(f"Plot saved to {plot}.")
+    emit(res.rows(), fmt, columns=[(c, c) for c in ("industry", "plants", "gamma_eg", "gamma_ms", "H", "G", "z",
+                                                     "localisation")],
+         title="Ellison-Glaeser", empty_message="No industries.")
+
+
+@measure_app.command("kd")
+def kd_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol = "industry",
+           lat_col: LatCol = "lat", lon_col: LonCol = "lon", region_col: RegionCol = None,
+           adcode_col: AdcodeCol = None, address_col: AddressCol = None, weight_col: WeightCol = None,
+           industry_from: IndustryFrom = "code", simulations: Simulations = 999, seed: Seed = None,
+           max_distance_km: Annotated[float, typer.Option("--max-distance-km", min=0.001)] = 200.0,
+           step_km: Annotated[float, typer.Option("--step-km", min=0.001)] = 1.0,
+           bandwidth_km: Annotated[float | None, typer.Option("--bandwidth-km", min=0.0)] = None,
+           metric: Metric = "great_circle", method: Method = "auto", fmt: FormatOption = None,
+           plot: Plot = None) -> None:
+    """Duranton-Overman K-density with local and global envelopes (random location).
+
+    Example: clusteratlas measure kd firms.csv --industry socks --simulations 999 --seed 1 --format json
+    """
+    from clusteratlas.analytics.kdensity import k_density
+
+    ind = _need_industry(industry, "kd")
+    f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, None, weight_col,
+               industry_from)
+    with _Progress(simulations, f"K-density {ind}") as bar:
+        res = k_density(f, ind, max_distance_km=max_distance_km, step_km=step_km, bandwidth_km=bandwidth_km,
+                        simulations=simulations, seed=seed, metric=metric, method=method, progress=bar)
+    _curve_output(res, fmt, "distance_km", ["kd", "null_mean", "lower_local", "upper_local", "lower_global",
+                                            "upper_global"], plot)
+
+
+@measure_app.command("m")
+def m_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol = "industry",
+          lat_col: LatCol = "lat", lon_col: LonCol = "lon", adcode_col: AdcodeCol = None,
+          address_col: AddressCol = None, weight_col: WeightCol = None, industry_from: IndustryFrom = "code",
+          radii: Annotated[str, typer.Option("--radii", help="Comma-separated radii in km.")] =
+          "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20",
+          simulations: Simulations = 0, seed: Seed = None, metric: Metric = "great_circle",
+          method: Method = "auto", fmt: FormatOption = None, plot: Plot = None) -> None:
+    """Marcon-Puech M function (relative concentration within r), optional envelopes.
+
+    Example: clusteratlas measure m firms.csv --industry socks --radii 1,2,5,10,20 --simulations 99
+    """
+    from clusteratlas.analytics.mfunction import m_function
+    from clusteratlas.errors import BadQueryError
+
+    ind = _need_industry(industry, "m")
+    try:
+        r = [float(v) for v in radii.split(",") if v.strip()]
+    except ValueError as exc:
+        raise BadQueryError(f"--radii must be comma-separated numbers; got {radii!r}") from exc
+    f = _firms(firms, industry_col, lat_col, lon_col, None, adcode_col, address_col, None, weight_col,
+               industry_from)
+    with _Progress(simulations, f"M {ind}") as bar:
+        res = m_function(f, ind, radii_km=r, simulations=simulations, seed=seed, metric=metric, method=method,
+                         progress=bar)
+    _curve_output(res, fmt, "radius_km", ["m", "lower_local", "upper_local", "lower_global", "upper_global"], plot)
+
+
+@measure_app.command("hotspots")
+def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol = "industry",
+                 lat_col: LatCol = "lat", lon_col: LonCol = "lon", region_col: RegionCol = None,
+                 adcode_col: AdcodeCol = None, address_col: AddressCol = None, region_level: RegionLevel = None,
+                 weight_col: WeightCol = None, industry_from: IndustryFrom = "code",
+                 value: Annotated[str, typer.Option("--value", help="lq, employment or share.")] = "lq",
+                 k: Annotated[int, typer.Option("--k", min=1, help="Nearest regions as neighbours.")] = 8,
+                 threshold_km: Annotated[float | None, typer.Option(
+                     "--threshold-km", help="Distance-band neighbours instead of k nearest.")] = None,
+                 simulations: Simulations = 999, seed: Seed = None, fmt: FormatOption = None,
+                 plot: Plot = None) -> None:
+    """Getis-Ord Gi* and local Moran's I of an industry over regions (permutations = --simulations).
+
+    Example: clusteratlas measure hotspots firms.csv --industry socks --region-col county --format csv
+    """
+    from clusteratlas.analytics.lisa import hotspots
+
+    ind = _need_industry(industry, "hotspots")
+    f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
+               weight_col, industry_from)
+    res = hotspots(f, ind, value=value, neighbours="distance" if threshold_km else "knn", k=k,
+                   threshold_km=threshold_km, permutations=simulations, seed=seed)
+    if plot is not None:
+        res.plot(path=plot)
+        echo_err(f"Plot saved to {plot}.")
+    emit(res.rows(), fmt, columns=[(c, c) for c in ("region", "value", "gi_z", "gi_p", "gi_class", "moran_i",
+                                                     "moran_p", "moran_class", "island")],
+         title=f"Hot spots: {ind}")
+
+
+@measure_app.command("demo-data")
+def demo_data_cmd(out: Annotated[Path, typer.Argument(help="CSV file to write.", show_default=False)],
+                  seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+                  background: Annotated[int, typer.Option("--background", min=0,
+                                                          help="Background establishments.")] = 20_000,
+                  per_cluster: Annotated[int, typer.Option("--per-cluster", min=0,
+                                                           help="Establishments planted per cluster.")] = 400
+                  ) -> None:
+    """Write seeded demo establishments around the atlas's clusters (plus background) to a CSV.
+
+    Example: clusteratlas measure demo-data firms.csv --seed 1
+    """
+    from clusteratlas.analytics.demo import demo_firms
+
+    df = demo_firms(seed=seed, n_background=background, firms_per_cluster=per_cluster)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out, index=False)
+    echo_err(f"Wrote {len(df):,} establishments ({df['industry'].nunique()} industries) to {out}. "
+             "Columns: firm_id, industry, lat, lon, adcode, region, employment, cluster_id.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``measure`` command group."""
+    app.add_typer(measure_app, name="measure")

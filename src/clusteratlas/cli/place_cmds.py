@@ -1,0 +1,198 @@
+"""Gazetteer commands: ``place`` (names, addresses, codes and points to divisions) and ``geocode`` (files)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import deque
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from clusteratlas.cli._output import FormatOption, OutputFormat, echo_err, emit, resolve_format
+
+PLACE_COLUMNS = [("adcode", "adcode"), ("name_zh", "名称"), ("name", "name"), ("level", "level"),
+                 ("where", "in"), ("match", "match"), ("score", "score"), ("note", "note")]
+REVERSE_COLUMNS = [("adcode", "adcode"), ("name_zh", "名称"), ("name", "name"), ("level", "level"),
+                   ("province.name_zh", "省"), ("prefecture.name_zh", "地级"), ("county.name_zh", "县级")]
+
+
+class Crs(str, Enum):
+    wgs84 = "wgs84"
+    gcj02 = "gcj02"
+    bd09 = "bd09"
+
+
+class GeocodeFormat(str, Enum):
+    csv = "csv"
+    tsv = "tsv"
+    ndjson = "ndjson"
+
+
+def place_cmd(
+    query: Annotated[Optional[str], typer.Argument(
+        help="A place name, address or code: '北滘', 'Datang Town, Zhuji', 'Shunde City', '440606'.")] = None,
+    reverse: Annotated[Optional[tuple[float, float]], typer.Option(
+        "--reverse", metavar="LAT LON", help="Find the divisions containing this point (latitude first).")] = None,
+    crs: Annotated[Crs, typer.Option("--crs", case_sensitive=False,
+                                     help="Coordinate system of --reverse: wgs84, gcj02 (AMap), bd09 (Baidu).")]
+    = Crs.wgs84,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", "-n", min=1, max=1000,
+        help="At most this many candidates (default 10, and every equally good one when ambiguous).")] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Resolve a place name, a Chinese address or an MCA code to administrative divisions, best first.
+
+    Ambiguous names list every candidate, ranked by prominence, with ambiguous=true.
+
+    Examples: clusteratlas place "Lishui Town, Nanhai, Foshan" --format json;
+    clusteratlas place 新塘镇; clusteratlas place --reverse 22.93 113.20
+    """
+    from clusteratlas.errors import BadQueryError
+    from clusteratlas.gazetteer import resolve_place, reverse_geocode
+
+    if reverse is not None:
+        if query:
+            raise BadQueryError("give either a QUERY or --reverse LAT LON, not both")
+        lat, lon = reverse
+        found = reverse_geocode(lat=lat, lon=lon, crs=crs.value)
+        rows = [found] if found else []
+        emit(rows, fmt, columns=REVERSE_COLUMNS, title=f"Divisions at lat={lat}, lon={lon} ({crs.value})",
+             empty_message="That point is not inside any Chinese division (sea, abroad, or Taiwan).")
+        return
+    if query is None:
+        raise BadQueryError("give a QUERY (a place name, address or code) or --reverse LAT LON")
+    if not query.strip():
+        raise BadQueryError("empty place query")
+    if any(ord(c) < 32 and c not in "\t\n" for c in query):
+        raise BadQueryError("the query contains control characters")
+    found = resolve_place(query, limit=limit or 10)
+    if limit is None and found and found[0].ambiguous:
+        # print every homonym that is as good as the first (城关镇 has 82), then the best of the rest
+        found = resolve_place(query, limit=1000)
+        tied = [c for c in found if c.score >= found[0].score - 0.05]
+        found = tied + found[len(tied):max(10, len(tied))]
+    rows = [c.to_dict() for c in found]
+    fmt = resolve_format(fmt)
+    if fmt is OutputFormat.table:
+        for r in rows:
+            r["where"] = " / ".join(p["name_zh"] for p in r["path"])
+        if rows and rows[0]["ambiguous"]:
+            echo_err(f"{query!r} is ambiguous: {len(rows)} candidates, most prominent first.")
+    emit(rows, fmt, columns=PLACE_COLUMNS, title=f"Places for {query!r}",
+         empty_message=f"No division matches {query!r}.")
+
+
+def geocode_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX or Parquet file with an address column.")],
+    column: Annotated[str, typer.Option("--column", "-c", help="The column holding addresses or place names.")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Output file (default: FILE with .geocoded.csv; '-' for stdout).")] = None,
+    out_format: Annotated[Optional[GeocodeFormat], typer.Option(
+        "--format", "-f", case_sensitive=False, help="csv, tsv or ndjson (default: from the output name, else csv).")]
+    = None,
+    encoding: Annotated[Optional[str], typer.Option(
+        "--encoding", help="Input text encoding (default: detect UTF-8 / GB18030-GBK).")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first).")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
+) -> None:
+    """Geocode every row of a file: one output row per input row, with the input's columns followed by
+    adcode, names, level, lat, lon (WGS-84), precision, match, score and status (matched | ambiguous |
+    not_found). Written atomically (a temporary file renamed when complete).
+
+    Example: clusteratlas geocode firms.csv --column address -o firms.geocoded.csv
+    """
+    from clusteratlas.gazetteer import GEOCODE_FIELDS, geocode_many
+    from clusteratlas.io import atomic_write, read_table_stream
+
+    stream = read_table_stream(file, column=column, encoding=encoding, sheet=sheet)
+    echo_err(f"Reading {stream.describe()}.")
+    to_stdout = output is not None and str(output) == "-"
+    if output is None:
+        output = file.with_name(file.stem + ".geocoded.csv")
+    fmt = out_format or _format_from_name(output)
+    taken = set(stream.columns)
+    geo_names = [f"geo_{f}" if f in taken else f for f in GEOCODE_FIELDS]
+    header = [*stream.columns, *geo_names]
+    counts: dict[str, int] = {"matched": 0, "ambiguous": 0, "not_found": 0}
+
+    def rows_out():
+        rows_in = iter(stream)
+        buffered: deque[dict[str, Any]] = deque()
+
+        def values():
+            for row in rows_in:
+                buffered.append(row)
+                yield row.get(column)
+
+        for geo in geocode_many(values()):
+            row = buffered.popleft()
+            counts[geo["status"]] += 1
+            out = dict(row)
+            for name, field in zip(geo_names, GEOCODE_FIELDS):
+                out[name] = geo[field]
+            yield out
+
+    if to_stdout:
+        _write_rows(sys.stdout, fmt, header, _with_progress(rows_out(), stream.n_rows, progress))
+    else:
+        newline = "" if fmt is not GeocodeFormat.ndjson else None
+        with atomic_write(output, encoding="utf-8", newline=newline) as fh:
+            _write_rows(fh, fmt, header, _with_progress(rows_out(), stream.n_rows, progress))
+    total = sum(counts.values())
+    where = "stdout" if to_stdout else str(output)
+    echo_err(f"Geocoded {total} rows: {counts['matched']} matched, {counts['ambiguous']} ambiguous, "
+             f"{counts['not_found']} not found -> {where}")
+
+
+def _format_from_name(path: Path) -> GeocodeFormat:
+    suffix = path.suffix.lower()
+    if suffix in (".tsv", ".tab"):
+        return GeocodeFormat.tsv
+    if suffix in (".ndjson", ".jsonl"):
+        return GeocodeFormat.ndjson
+    return GeocodeFormat.csv
+
+
+def _write_rows(fh, fmt: GeocodeFormat, header: list[str], rows) -> None:
+    if fmt is GeocodeFormat.ndjson:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    writer = csv.writer(fh, delimiter="\t" if fmt is GeocodeFormat.tsv else ",", lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if (v := row.get(k)) is None else v for k in header])
+
+
+def _with_progress(rows, total: int | None, enabled: bool):
+    """Yield ``rows`` while a rich progress bar on stderr counts them."""
+    if not enabled:
+        yield from rows
+        return
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("geocoding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("geocoding", total=total)
+        step = 0
+        for row in rows:
+            yield row
+            step += 1
+            if step == 500:
+                bar.advance(task, step)
+                step = 0
+        bar.advance(task, step)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``place`` and ``geocode`` to the app."""
+    app.command("place", no_args_is_help=True)(place_cmd)
+    app.command("geocode", no_args_is_help=True)(geocode_cmd)

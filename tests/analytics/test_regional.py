@@ -1,0 +1,109 @@
+"""Location quotients, the strong-cluster rule, Hoover / Gini / Herfindahl and Ellison-Glaeser against
+hand-computed examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clusteratlas.analytics import concentration_indices, ellison_glaeser, load_firms, location_quotients
+from clusteratlas.analytics.eg import dartboard_moments
+from clusteratlas.errors import BadQueryError
+
+# weighted example: region A has x 10, x 30, y 60; region B has x 20, y 80, y 100
+WEIGHTED = pd.DataFrame({"industry": ["x", "x", "y", "x", "y", "y"], "region": ["A", "A", "A", "B", "B", "B"],
+                         "employment": [10, 30, 60, 20, 80, 100], "lat": 23.0, "lon": 113.0})
+
+
+def _counts_table():
+    """Four regions of ten establishments: x = 8, 3, 1, 4 and y = 2, 7, 9, 6."""
+    rows = []
+    for region, nx in zip(["R1", "R2", "R3", "R4"], [8, 3, 1, 4], strict=True):
+        rows += [("x", region)] * nx + [("y", region)] * (10 - nx)
+    df = pd.DataFrame(rows, columns=["industry", "region"])
+    df["lat"], df["lon"] = 23.0, 113.0
+    return df
+
+
+def _lq(res, region, industry):
+    t = res.table
+    return t[(t["region"] == region) & (t["industry"] == industry)].iloc[0]
+
+
+def test_lq_weighted_by_hand():
+    res = location_quotients(load_firms(WEIGHTED, region_col="region", weight_col="employment"), classify=False)
+    expect = {("A", "x"): 2.0, ("B", "x"): 0.5, ("A", "y"): 0.75, ("B", "y"): 1.125}
+    for (r, i), v in expect.items():
+        assert _lq(res, r, i)["lq"] == pytest.approx(v, rel=1e-12)
+    counts = location_quotients(load_firms(WEIGHTED, region_col="region"), classify=False)
+    assert _lq(counts, "A", "x")["lq"] == pytest.approx(4 / 3) and _lq(counts, "B", "x")["lq"] == pytest.approx(2 / 3)
+
+
+def test_strong_cluster_rule_by_hand():
+    res = location_quotients(load_firms(_counts_table(), region_col="region"))
+    x = {r: _lq(res, r, "x") for r in ["R1", "R2", "R3", "R4"]}
+    assert x["R1"]["lq_q75"] == pytest.approx(1.25) and x["R1"]["employment_q25"] == pytest.approx(2.5)
+    assert [x[r]["strong"] for r in ["R1", "R2", "R3", "R4"]] == [True, False, False, False]
+    assert [x[r]["qualifying"] for r in ["R1", "R2", "R3", "R4"]] == [True, True, False, True]
+    y = {r: _lq(res, r, "y") for r in ["R1", "R2", "R3", "R4"]}
+    assert [y[r]["strong"] for r in ["R1", "R2", "R3", "R4"]] == [False, False, True, False]
+    assert list(res.strong_clusters()["region"]) in (["R1", "R3"], ["R3", "R1"])
+
+
+def test_hoover_gini_herfindahl_by_hand():
+    res = concentration_indices(load_firms(_counts_table(), region_col="region"))
+    x = res.table.set_index("industry").loc["x"]
+    assert x["hoover"] == pytest.approx(0.25)
+    assert x["gini"] == pytest.approx(0.34375)
+    assert x["herfindahl_regions"] == pytest.approx(0.3515625)
+    assert x["herfindahl_plants"] == pytest.approx(1 / 16)
+
+
+def test_ellison_glaeser_by_hand():
+    res = ellison_glaeser(load_firms(WEIGHTED, region_col="region", weight_col="employment"))
+    t = res.table.set_index("industry")
+    assert t.loc["x", "G"] == pytest.approx(2 / 9) and t.loc["x", "H"] == pytest.approx(7 / 18)
+    assert t.loc["x", "gamma_eg"] == pytest.approx(2 / 11, rel=1e-12)
+    assert t.loc["x", "gamma_ms"] == pytest.approx(-7 / 11, rel=1e-12)
+    assert t.loc["y", "gamma_eg"] == pytest.approx(-91 / 188, rel=1e-12)
+    assert t.loc["y", "gamma_ms"] == pytest.approx(-55 / 188, rel=1e-12)
+    assert t.loc["x", "expected_G"] == pytest.approx((4 / 9) * (7 / 18))
+
+
+def test_ellison_glaeser_needs_weights_and_regions():
+    with pytest.raises(BadQueryError, match="plant sizes"):
+        ellison_glaeser(load_firms(WEIGHTED, region_col="region"))
+    with pytest.raises(BadQueryError, match="region"):
+        ellison_glaeser(load_firms(WEIGHTED, weight_col="employment"))
+
+
+def test_dartboard_moments_match_simulation():
+    rng = np.random.default_rng(0)
+    x = np.array([0.4, 0.25, 0.15, 0.1, 0.06, 0.04])
+    z = rng.uniform(1, 10, 12)
+    z /= z.sum()
+    reg = rng.choice(6, size=(40000, 12), p=x)
+    s = np.zeros((40000, 6))
+    np.add.at(s, (np.repeat(np.arange(40000), 12), reg.ravel()), np.tile(z, 40000))
+    g = ((s - x) ** 2).sum(1)
+    mean, sd = dartboard_moments(list(x), list(z))
+    assert g.mean() == pytest.approx(mean, rel=0.02) and g.std() == pytest.approx(sd, rel=0.03)
+
+
+def test_demo_anchor_counties_are_strong(demo, demo_df):
+    res = location_quotients(demo)
+    strong = res.strong_clusters()
+    planted = demo_df[demo_df["cluster_id"] != ""]
+    # each anchor's most common county is a strong cluster of its industry
+    for (cid, ind), g in planted.groupby(["cluster_id", "industry"]):
+        county = g["region"].mode()[0]
+        assert ((strong["region"] == county) & (strong["industry"] == ind)).any(), cid
+
+
+def test_lq_result_rows_and_plot(demo, tmp_path):
+    res = location_quotients(demo, industries=["socks"])
+    assert set(res.table["industry"]) == {"socks"}
+    assert res.rows()[0]["lq"] >= res.rows()[-1]["lq"]
+    res.plot(path=tmp_path / "lq.png")
+    assert (tmp_path / "lq.png").stat().st_size > 1000
