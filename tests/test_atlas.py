@@ -6,7 +6,7 @@ import pytest
 
 from clusteratlas.atlas import load_atlas
 from clusteratlas.errors import ClusterNotFound, DataValidationError
-from conftest import write_atlas_dir
+from atlas_fixtures import write_atlas_dir
 
 
 def test_loads_mini_atlas_and_looks_up(mini_dir):

@@ -34,7 +34,6 @@ import yaml
 from clusteratlas.model import Claim, Cluster, Industry, IndustryFile, Market, SourcesFile, Title
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "src" / "clusteratlas" / "data"
-EXTRA_CLUSTERS = Path(__file__).resolve().parents[1] / "docs" / "notes" / "coverage-extra-clusters.yaml"
 MIN_TERMS = 15
 
 #: Disambiguation notes for product terms that more than one industry lists: normalised term -> note.
@@ -200,13 +199,6 @@ def clusters(files) -> list[Cluster]:
     return [c for f in files for c in f.clusters]
 
 
-@pytest.fixture(scope="module")
-def extra_clusters() -> list[Cluster]:
-    if not EXTRA_CLUSTERS.exists():
-        pytest.skip("no docs/notes/coverage-extra-clusters.yaml (already merged)")
-    return [Cluster.model_validate(c) for c in _yaml(EXTRA_CLUSTERS) or []]
-
-
 def _cluster(**changes) -> Cluster:
     base = {
         "id": "hangji-toothbrushes", "industry": "toothbrushes", "name_en": "Hangji toothbrushes", "name_zh": "杭集牙刷",
@@ -269,15 +261,6 @@ def test_industry_parents_are_taxonomy_groups(files):
     assert {"textiles-apparel", "leather-luggage-footwear", "light-industry", "electrical-appliances",
             "electronics-ict"} <= groups
     assert [f.industry.id for f in files if f.industry.parent not in groups] == []
-
-
-def test_extra_clusters_for_seed_industries_pass_the_same_checks(files, clusters, extra_clusters):
-    industries = {f.industry.id for f in files}
-    assert [c.id for c in extra_clusters if c.industry not in industries] == []
-    assert find_duplicate_clusters([*clusters, *extra_clusters]) == []
-    assert find_unsourced_facts(extra_clusters, load_source_ids()) == []
-    assert find_unknown_places(extra_clusters, mca_lookup) == []
-    assert find_stray_points(extra_clusters, polygon_contains) == []
 
 
 # ------------------------------------------------------------------------ each check can fail (negative)

@@ -43,7 +43,7 @@ def test_unknown_industry(atlas):
 
 
 def test_compare_distances_are_symmetric_with_zero_diagonal(mini_spec, tmp_path):
-    from conftest import write_atlas_dir
+    from atlas_fixtures import write_atlas_dir
 
     extra = dict(mini_spec["industries"]["socks"]["clusters"][0], id="other-socks")
     extra["place"] = dict(extra["place"], adcode="440605101", lat=24.2)

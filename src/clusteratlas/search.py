@@ -7,40 +7,67 @@ How a query is read (:func:`analyse_query`):
 3. intent words set tier preferences (``cheap`` → lower price tier, ``high quality`` → higher quality tier,
    ``wholesale`` → trading markets) and are removed;
 4. place words that name an atlas place (English, pinyin or Chinese, with or without Town/County/City …)
-   boost clusters at that place and are removed;
-5. what is left is matched against each industry's vocabulary (:mod:`clusteratlas._vocab`): English tokens
-   with idf weights and typo tolerance (rapidfuzz), Chinese by substring coverage, pinyin by compact form.
+   boost clusters at that place and are removed — unless they are part of a longer product term;
+5. what is left is matched against each industry's vocabulary (:mod:`clusteratlas._vocab`): English words
+   with idf weights, inflection-aware credit and typo tolerance, Chinese by substring look-ups, pinyin by
+   compact form.
 
-An industry is relevant when its best term scores at least :data:`RELEVANCE_FLOOR`; then its clusters are
-ranked by industry score × role weight, plus bonuses for cluster-level matches (specialties, titles), the
-place named in the query and the tiers asked for. A query that names only a place returns the clusters at
-that place. Nothing relevant → an empty list.
+A cluster's own vocabulary (specialties, titles, local names such as a market's) also speaks for its
+industry (:data:`CLUSTER_LIFT`). Words asking for a service ("repair", "rental", "insurance", 维修 …) halve
+every hit whose term lacks them. An industry is relevant when its best hit scores at least
+:data:`RELEVANCE_FLOOR` and beats the industry's own negative terms; its clusters are then ranked by
+industry score × role weight, plus bonuses for evidence (claims and titles), cluster-level matches, the place
+named in the query and the tiers asked for. A query that names only a place returns the clusters at that
+place. Nothing relevant → ``[]``.
+
+Results are cached per normalised product text within the index, and the index itself on disk
+(:mod:`clusteratlas._search_index`).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from clusteratlas._text import clean_query, cjk_text, compact_pinyin, en_tokens, has_cjk, normalize
-from clusteratlas._vocab import FIELD_WEIGHTS, STOPWORDS, ZH_STOPWORDS, Vocabulary
+from clusteratlas._search_index import PLACE_SUFFIXES, SearchIndex
+from clusteratlas._text import (
+    CJK_RUN_RE,
+    WORD_RE,
+    clean_query,
+    compact_pinyin,
+    has_cjk,
+    normalize,
+    stem,
+    strip_tones,
+)
+from clusteratlas._vocab import (
+    NON_PRODUCT,
+    NON_PRODUCT_FACTOR,
+    ZH_MODIFIERS,
+    ZH_NON_PRODUCT,
+    ZH_STOPWORDS,
+    Hit,
+    resolve_words,
+    score_chinese,
+    score_english,
+    score_pinyin,
+)
 
 #: Below this industry score nothing is returned for a product query.
-RELEVANCE_FLOOR = 0.34
-#: Multipliers by cluster role.
-ROLE_WEIGHTS = {"leading": 1.0, "major": 0.9, "notable": 0.8}
-#: A query whose words are spread over several of an industry's terms scores this share of a single-term hit.
-BAG_WEIGHT = 0.85
-#: Prominence: each claim or title adds this much to a cluster's score, up to PROMINENCE_CAP claims/titles.
-PROMINENCE_STEP = 0.01
-PROMINENCE_CAP = 5
-#: Typo tolerance: at most this many edits (Damerau–Levenshtein) for a token of up to 8 letters, one more
-#: for longer ones; a fuzzy match earns this share of an exact one.
-FUZZY_MAX_EDITS = 1
-FUZZY_CREDIT = 0.85
+RELEVANCE_FLOOR = 0.5
+#: A hit on a cluster's own vocabulary counts this much for its industry.
+CLUSTER_LIFT = 0.85
+#: Multipliers by cluster role: they order a product's clusters, while the industry score (how well the
+#: query names the product) decides between industries.
+ROLE_WEIGHTS = {"leading": 1.0, "major": 0.96, "notable": 0.92}
+#: Each claim or title adds this much to a cluster's score (at most five count).
+PROMINENCE_STEP = 0.005
+#: Bonus for a cluster at a place the query names; factor for the other clusters.
+PLACE_BONUS, PLACE_FACTOR = 0.5, 0.6
+#: Bonus for a cluster whose tier is the one asked for; penalty for a different recorded tier.
+INTENT_BONUS, INTENT_PENALTY = 0.15, 0.1
 
 _HS_RE = re.compile(r"^(?:hs\s*(?:code)?\s*)?(\d{4})(?:[ .]?(\d{2}))?(?:[ .]?\d{2,4})?$")
 
@@ -48,19 +75,18 @@ INTENT_WORDS: dict[str, tuple[str, str]] = {
     # phrase (normalised) -> (attribute, wanted value)
     "cheap": ("price_tier", "low"), "cheapest": ("price_tier", "low"), "low price": ("price_tier", "low"),
     "low cost": ("price_tier", "low"), "budget": ("price_tier", "low"), "affordable": ("price_tier", "low"),
-    "inexpensive": ("price_tier", "low"), "便宜": ("price_tier", "low"), "低价": ("price_tier", "low"),
-    "平价": ("price_tier", "low"),
+    "inexpensive": ("price_tier", "low"), "low end": ("price_tier", "low"), "便宜": ("price_tier", "low"),
+    "低价": ("price_tier", "low"), "平价": ("price_tier", "low"), "低端": ("price_tier", "low"),
     "high quality": ("quality_tier", "high"), "high end": ("quality_tier", "high"),
     "premium": ("quality_tier", "high"), "luxury": ("quality_tier", "high"), "best quality": ("quality_tier", "high"),
-    "quality": ("quality_tier", "high"), "高端": ("quality_tier", "high"), "优质": ("quality_tier", "high"),
-    "高品质": ("quality_tier", "high"), "高质量": ("quality_tier", "high"),
+    "top quality": ("quality_tier", "high"), "quality": ("quality_tier", "high"), "高端": ("quality_tier", "high"),
+    "优质": ("quality_tier", "high"), "高品质": ("quality_tier", "high"), "高质量": ("quality_tier", "high"),
     "wholesale": ("cluster_type", "trading market"), "wholesaler": ("cluster_type", "trading market"),
-    "market": ("cluster_type", "trading market"), "批发": ("cluster_type", "trading market"),
+    "wholesale market": ("cluster_type", "trading market"), "market": ("cluster_type", "trading market"),
+    "批发": ("cluster_type", "trading market"), "批发市场": ("cluster_type", "trading market"),
 }
-
-PLACE_SUFFIXES = ("new area", "subdistrict", "township", "province", "district", "county", "street", "city",
-                  "town", "prefecture", "village", "area")
-ZH_PLACE_SUFFIXES = ("新区", "街道", "自治县", "自治州", "省", "市", "区", "县", "镇", "乡")
+_INTENTS_LONGEST_FIRST = sorted(INTENT_WORDS, key=len, reverse=True)
+_INTENT_FIRST_WORDS = frozenset(p.split(" ", 1)[0] for p in INTENT_WORDS if p[0] < "\u2e80")
 
 
 @dataclass(frozen=True)
@@ -109,297 +135,339 @@ class QueryAnalysis:
     place_words: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class IndustryMatch:
-    """The best vocabulary hit for one industry."""
+# -- the index ---------------------------------------------------------------------------------------------
 
-    industry: str
-    score: float
-    term: str
-    field: str
-    kind: str  # en | zh | pinyin | hs
+_INDEXES: dict[Any, tuple[Any, SearchIndex]] = {}
 
 
-class SearchIndex:
-    """Everything search needs, built once per atlas: vocabularies and the place-name index."""
+def get_index(atlas=None, *, data_dir: str | Path | None = None) -> SearchIndex:
+    """The search index of ``atlas``, of the atlas in ``data_dir``, or of the shipped atlas (default).
 
-    def __init__(self, atlas) -> None:
-        from clusteratlas._vocab import build_cluster_vocabulary, build_industry_vocabulary
+    Built on first use and kept for the process; also cached on disk between processes (see
+    :mod:`clusteratlas._search_index`).
 
-        self.atlas = atlas
-        self.industry_voc = build_industry_vocabulary(atlas)
-        self.cluster_voc = build_cluster_vocabulary(atlas)
-        self.place_keys, self.place_zh = _build_place_index(atlas)
-        self.cluster_codes = {c.id: _cluster_codes(c) for c in atlas.clusters.values()}
-        self.hs = {i.id: [h.code for h in i.hs_codes] for i in atlas.industries.values()}
+    Raises
+    ------
+    DataValidationError
+        When the data folder is invalid.
+    """
+    from clusteratlas._search_index import index_for_atlas, index_for_data_dir
 
-
-def _cluster_codes(cluster) -> set[str]:
-    codes = {cluster.place.adcode, *(e.adcode for e in cluster.place.path)}
-    if cluster.area:
-        codes.update(cluster.area.adcodes)
-    return codes
-
-
-def _strip_en_suffix(name: str) -> str:
-    low = normalize(name)
-    for suf in PLACE_SUFFIXES:
-        if low.endswith(" " + suf):
-            return low[: -len(suf) - 1]
-    return low
-
-
-def _strip_zh_suffix(name: str) -> str:
-    for suf in ZH_PLACE_SUFFIXES:
-        if name.endswith(suf) and len(name) - len(suf) >= 2:
-            return name[: -len(suf)]
-    return name
-
-
-def _build_place_index(atlas) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """compact Latin key (``"datang"``, ``"guan"``) and Chinese name → set of adcodes."""
-    latin: dict[str, set[str]] = defaultdict(set)
-    zh: dict[str, set[str]] = defaultdict(set)
-
-    def add(adcode: str, name_en: str | None, name_zh: str | None) -> None:
-        if name_en:
-            latin[compact_pinyin(_strip_en_suffix(name_en))].add(adcode)
-        if name_zh:
-            zh[name_zh].add(adcode)
-            base = _strip_zh_suffix(name_zh)
-            zh[base].add(adcode)
-            from clusteratlas._text import to_pinyin
-
-            latin[to_pinyin(base)].add(adcode)
-
-    for c in atlas.clusters.values():
-        p = c.place
-        add(p.adcode, p.name_en, p.name_zh)
-        for e in p.path:
-            add(e.adcode, e.name_en, e.name_zh)
-        for f in p.former_names:
-            add(f.adcode or p.adcode, f.name_en, f.name_zh)
-        if c.area:
-            for code in c.area.adcodes:
-                add(code, c.area.name_en, c.area.name_zh)
-    latin.pop("", None)
-    return dict(latin), dict(zh)
-
-
-_INDEXES: dict[int, tuple[Any, SearchIndex]] = {}
-
-
-def get_index(atlas=None) -> SearchIndex:
-    """The search index of ``atlas`` (the shipped atlas by default), built on first use and kept."""
-    if atlas is None:
-        from clusteratlas.atlas import load_atlas
-
-        atlas = load_atlas()
-    hit = _INDEXES.get(id(atlas))
-    if hit is None or hit[0] is not atlas:
-        hit = (atlas, SearchIndex(atlas))
-        _INDEXES[id(atlas)] = hit
+    if atlas is not None:
+        hit = _INDEXES.get(id(atlas))
+        if hit is None or hit[0] is not atlas:
+            hit = (atlas, index_for_atlas(atlas))
+            _INDEXES[id(atlas)] = hit
+        return hit[1]
+    key = ("dir", str(Path(data_dir).expanduser().resolve()) if data_dir is not None else None)
+    hit = _INDEXES.get(key)
+    if hit is None:
+        hit = (None, index_for_data_dir(Path(data_dir) if data_dir is not None else None))
+        _INDEXES[key] = hit
     return hit[1]
 
 
 # -- query analysis ------------------------------------------------------------------------------------
 
 def analyse_query(query: str, index: SearchIndex) -> QueryAnalysis:
-    """Split a query into HS code, intent words, place words and product text (see module docstring)."""
-    text = normalize(clean_query(query))
+    """Split a query into HS code, intent words, place words and product text (see module docstring).
+
+    Raises
+    ------
+    BadQueryError
+        Empty query, control characters or more than 500 characters.
+    """
+    return analyse_text(normalize(clean_query(query)), index)
+
+
+def analyse_text(text: str, index: SearchIndex) -> QueryAnalysis:
+    """:func:`analyse_query` for text already validated and normalised."""
     qa = QueryAnalysis(text=text, product_text=text)
-    m = _HS_RE.match(text.replace("hs code", "hs"))
+    m = _HS_RE.match(text.replace("hs code", "hs")) if text[:1].isdigit() or text[:2] == "hs" else None
     if m:
         qa.hs_code = m.group(1) + (m.group(2) or "")
         qa.product_text = ""
         return qa
     rest = f" {text} "
-    for phrase in sorted(INTENT_WORDS, key=len, reverse=True):
-        needle = phrase if has_cjk(phrase) else f" {phrase} "
-        if needle in rest:
+    cjk = has_cjk(text)
+    if cjk or not _INTENT_FIRST_WORDS.isdisjoint(text.split()):
+        for phrase in _INTENTS_LONGEST_FIRST:
+            if phrase[0] > "\u2e80":
+                if not cjk or phrase not in rest:
+                    continue
+                needle = phrase
+            else:
+                needle = f" {phrase} "
+                if needle not in rest:
+                    continue
             attr, value = INTENT_WORDS[phrase]
             qa.intents.setdefault(attr, value)
             rest = rest.replace(needle, " ")
     rest = _take_places(rest, index, qa)
     qa.product_text = " ".join(rest.split())
+    if not qa.product_text and qa.intents and not qa.places:
+        qa.product_text = text  # "wholesale market": the words were the product after all
+        qa.intents = {}
     return qa
 
 
 def _take_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
-    # Chinese place names: longest first, at least two characters.
-    if has_cjk(rest):
-        for name in sorted(index.place_zh, key=len, reverse=True):
-            if len(name) >= 2 and name in rest:
-                for code in index.place_zh[name]:
-                    qa.places[code] = max(qa.places.get(code, 0.0), 1.0)
-                qa.place_words.append(name)
-                rest = rest.replace(name, " ")
-    # Latin: n-grams of up to three words, longest first, suffix words dropped.
+    if index.place_zh and has_cjk(rest):
+        rest = _take_zh_places(rest, index, qa)
     words = rest.split()
+    if not words:
+        return " "
+    keys = [compact_pinyin(w) if w.isascii() or not has_cjk(w) else "" for w in words]
+    starts = index.caches.get("place_prefixes")
+    if starts is None:
+        starts = index.caches["place_prefixes"] = {k[:j] for k in index.place_keys for j in range(1, len(k) + 1)}
+    if not any(k in starts for k in keys):
+        return f" {rest.strip()} "
     used = [False] * len(words)
+    voc = index.industry_voc
+    place_keys = index.place_keys
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
-            if any(used[i:i + n]):
+            if keys[i] not in starts or any(used[i:i + n]) or not all(keys[i:i + n]):
                 continue
             gram = words[i:i + n]
-            while gram and gram[-1] in PLACE_SUFFIXES:
-                gram = gram[:-1]
-            key = compact_pinyin("".join(gram))
-            if len(key) < 3 or key not in index.place_keys:
+            cut = n
+            while cut and gram[cut - 1] in PLACE_SUFFIXES:
+                cut -= 1
+            if not cut:
                 continue
-            if n == 1 and key in index.industry_voc.by_pinyin:  # a product's pinyin, not a place
+            key = "".join(keys[i:i + cut])
+            codes = place_keys.get(key)
+            if not codes:
                 continue
-            for code in index.place_keys[key]:
-                qa.places[code] = max(qa.places.get(code, 0.0), 1.0)
-            qa.place_words.append(" ".join(words[i:i + n]))
+            if n == 1 and key in voc.by_pinyin and not any(
+                    stem(w) in voc.by_token for k, w in enumerate(words) if k != i):
+                continue  # a product's pinyin ("shuibei" alone is 水杯), not a place ("Shuibei gold")
+            for code in codes:
+                qa.places[code] = 1.0
+            qa.place_words.append(" ".join(gram))
             for j in range(i, i + n):
                 used[j] = True
-    kept = [w for w, u in zip(words, used) if not u and w not in PLACE_SUFFIXES]
+    if not any(used):
+        return f" {rest.strip()} "
+    kept = []
+    for i, (w, u) in enumerate(zip(words, used)):
+        if u or (w in PLACE_SUFFIXES and i > 0 and used[i - 1]):  # "Yiwu City": the suffix goes too
+            continue
+        kept.append(w)
     return " " + " ".join(kept) + " "
+
+
+def _take_zh_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
+    """Chinese place names, longest first, unless inside a longer product term (石狮子 is not 石狮)."""
+    exact = index.industry_voc.cjk_exact
+    for run in CJK_RUN_RE.findall(rest):
+        n = len(run)
+        term_spans = [(i, j) for i in range(n) for j in range(i + 3, min(n, i + index.industry_voc.cjk_maxlen) + 1)
+                      if run[i:j] in exact]
+        found = []
+        for i in range(n):
+            for j in range(min(n, i + index.place_zh_maxlen), i + 1, -1):
+                if run[i:j] in index.place_zh:
+                    found.append((j - i, i, j))
+                    break
+        taken: list[tuple[int, int]] = []
+        for _, i, j in sorted(found, reverse=True):
+            if any(a <= i and j <= b and b - a > j - i for a, b in term_spans):
+                continue
+            if any(not (j <= a or b <= i) for a, b in taken):
+                continue
+            taken.append((i, j))
+        for i, j in taken:
+            name = run[i:j]
+            for code in index.place_zh[name]:
+                qa.places[code] = 1.0
+            qa.place_words.append(name)
+        if taken:
+            kept = "".join(" " if any(a <= k < b for a, b in taken) else ch for k, ch in enumerate(run))
+            rest = rest.replace(run, f" {kept} ", 1)
+    return rest
 
 
 # -- product matching ----------------------------------------------------------------------------------
 
-def match_terms(text: str, voc: Vocabulary) -> dict[str, IndustryMatch]:
-    """Best term per owner for ``text`` (already normalised, intents and places removed).
+def match_text(text: str, voc, *, english_voc=None, contain: bool = True) -> dict[str, Hit]:
+    """Best hit per owner of ``voc`` for normalised product ``text`` (negative hits keyed ``owner\\0neg``).
 
-    English: score = field weight × (idf share of query tokens the term covers) × (0.6 + 0.4 × idf share
-    of the term's tokens the query covers); unknown query tokens are fuzzy-matched to the vocabulary.
-    Chinese: substring coverage either way. Pinyin: compact form equal, or a term's pinyin inside the query.
-    Negative terms are returned with field ``negative``.
+    ``english_voc`` resolves words and typos against another vocabulary (cluster matching uses the industry
+    vocabulary's words). ``contain=False`` scores by coverage of the query alone (cluster vocabularies).
     """
-    best: dict[str, IndustryMatch] = {}
+    return score_prepared(prepare_text(text, english_voc or voc), voc, contain=contain)
 
-    def offer(owner: str, score: float, term: str, fld: str, kind: str) -> None:
-        key = owner if fld != "negative" else owner + "\x00neg"
-        cur = best.get(key)
-        if cur is None or score > cur.score:
-            best[key] = IndustryMatch(owner, score, term, fld, kind)
 
-    tokens = [t for t in en_tokens(text) if t not in STOPWORDS]
-    if tokens:
-        _match_english(tokens, voc, offer)
-    cjk = cjk_text(text)
-    for stop in ZH_STOPWORDS:
-        cjk = cjk.replace(stop, "")
-    if cjk:
-        _match_chinese(cjk, voc, offer)
-    if not has_cjk(text):
-        compact = compact_pinyin(text)
-        if len(compact) >= 3:
-            _match_pinyin(compact, voc, offer)
+@dataclass
+class PreparedText:
+    """A product text read once for every vocabulary: resolved words, Chinese part, Latin words."""
+
+    words: list
+    cjk: str
+    cjk_len: int
+    latin: list[str]
+    pinyin: bool
+    substrings: bool
+    english: bool
+
+
+def prepare_text(text: str, voc) -> PreparedText:
+    """Resolve ``text``'s words against ``voc`` and extract what the scorers need."""
+    cjk_in = has_cjk(text)
+    if not cjk_in and not text.isascii():
+        text = strip_tones(text)  # "jiǎ fà", "café"
+    words = resolve_words(text, voc)
+    cjk, eff, latin = "", 0, []
+    pinyin = substrings = english = False
+    if cjk_in:
+        cjk = "".join(CJK_RUN_RE.findall(text))
+        for stop in ZH_STOPWORDS:
+            if stop in cjk:
+                cjk = cjk.replace(stop, "")
+        eff = len(cjk)
+        for mod in ZH_MODIFIERS:
+            if mod in cjk:
+                eff -= len(mod) * cjk.count(mod)
+    else:
+        latin = text.split()
+        # pinyin only when some word is no English vocabulary word (unknown, or read as a typo)
+        odd = any((w.stem is None and w.weight >= voc.max_idf) or (w.stem and w.credit < 1.0) for w in words)
+        pinyin = bool(latin) and (odd or not words)
+        if pinyin:
+            substrings = (any(w.stem is None for w in words) or not words) and len(latin) <= 3
+            english = any(w.stem is not None and w.weight > 0 and w.credit == 1.0 for w in words)
+    return PreparedText(words, cjk, max(eff, 1), latin, pinyin, substrings, english)
+
+
+def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str, Hit]:
+    """Best hit per owner of ``voc`` for a :class:`PreparedText`."""
+    from clusteratlas._vocab import CONTAIN_BASE
+
+    cb = CONTAIN_BASE if contain else 0.0
+    best: dict[str, Hit] = {}
+    if prep.words:
+        score_english(prep.words, voc, best, contain_base=cb)
+    if prep.cjk:
+        score_chinese(prep.cjk, voc, best, effective_len=prep.cjk_len, contain_base=cb)
+    elif prep.pinyin:
+        # beside English words the pinyin part explains only its share of the query
+        score_pinyin(prep.latin, voc, best, substrings=prep.substrings,
+                     contain_base=0.0 if prep.english or not contain else 0.5)
     return best
 
 
-def _resolve_tokens(tokens: list[str], voc: Vocabulary) -> list[tuple[str, str | None, float]]:
-    """(query token, vocabulary token or None, credit) — exact first, else the closest fuzzy token."""
-    out = []
-    for tok in tokens:
-        if tok in voc.by_token:
-            out.append((tok, tok, 1.0))
-            continue
-        fuzzy = _fuzzy_token(tok, voc) if len(tok) >= 4 else None
-        out.append((tok, fuzzy, FUZZY_CREDIT) if fuzzy else (tok, None, 0.0))
-    return out
-
-
-def _fuzzy_token(tok: str, voc: Vocabulary) -> str | None:
-    cache = voc.__dict__.setdefault("_fuzzy_cache", {})
-    if tok not in cache:
-        from rapidfuzz import process
-        from rapidfuzz.distance import DamerauLevenshtein
-
-        edits = FUZZY_MAX_EDITS + (len(tok) > 8)
-        hit = process.extractOne(tok, voc.__dict__.setdefault("_token_list", list(voc.by_token)),
-                                 scorer=DamerauLevenshtein.distance, score_cutoff=edits)
-        cache[tok] = hit[0] if hit else None
-    return cache[tok]
-
-
-def _match_english(tokens: list[str], voc: Vocabulary, offer) -> None:
-    resolved = _resolve_tokens(tokens, voc)
-    if any(v is None for _, v, _ in resolved):  # typo tolerance only when every word is accounted for
-        resolved = [(q, v, c) if c == 1.0 else (q, None, 0.0) for q, v, c in resolved]
-    q_weight = sum(voc.token_idf(v or q) for q, v, _ in resolved) or 1.0
-    candidates: set[int] = set()
-    for _, v, _ in resolved:
-        if v:
-            candidates.update(voc.by_token[v])
-    credit = {v: c for _, v, c in resolved if v}
-    if len(resolved) > 1:  # the industry's whole vocabulary as one bag of words (BM25-style coverage)
-        owners = {voc.terms[i].owner for i in candidates}
-        for owner in owners:
-            bag = voc.owner_tokens.get(owner, frozenset())
-            cov = sum(voc.token_idf(v) * c for _, v, c in resolved if v and v in bag) / q_weight
-            offer(owner, BAG_WEIGHT * min(cov, 1.0), " + ".join(v for _, v, _ in resolved if v and v in bag),
-                  "vocabulary", "en")
-    for idx in candidates:
-        term = voc.terms[idx]
-        if not term.tokens:
-            continue
-        covered = [t for t in set(term.tokens) if t in credit]
-        cov_q = sum(voc.token_idf(t) * credit[t] for t in covered) / q_weight
-        t_weight = sum(voc.token_idf(t) for t in set(term.tokens)) or 1.0
-        cov_t = sum(voc.token_idf(t) for t in covered) / t_weight
-        score = FIELD_WEIGHTS.get(term.field, 1.0) * min(cov_q, 1.0) * (0.6 + 0.4 * cov_t)
-        offer(term.owner, score, term.text, term.field, "en")
-
-
-def _match_chinese(cjk: str, voc: Vocabulary, offer) -> None:
-    for idx in voc.cjk_terms:
-        term = voc.terms[idx]
-        t = term.cjk
-        if t in cjk:
-            score = len(t) / len(cjk)
-        elif cjk in t:
-            score = 0.9 * len(cjk) / len(t) if len(cjk) >= 2 else 0.0
-        else:
-            continue
-        offer(term.owner, FIELD_WEIGHTS.get(term.field, 1.0) * score, term.text, term.field, "zh")
-
-
-def _match_pinyin(compact: str, voc: Vocabulary, offer) -> None:
-    for py, idxs in voc.by_pinyin.items():
-        if py == compact:
-            score = 1.0
-        elif len(py) >= 4 and py in compact:
-            score = len(py) / len(compact)
-        else:
-            continue
-        for idx in idxs:
-            term = voc.terms[idx]
-            offer(term.owner, 0.95 * FIELD_WEIGHTS.get(term.field, 1.0) * score, term.text, term.field, "pinyin")
-
-
-def industry_scores(qa: QueryAnalysis, index: SearchIndex) -> dict[str, IndustryMatch]:
-    """Relevant industries for an analysed query, with their best match (negative terms applied)."""
+def industry_scores(qa: QueryAnalysis, index: SearchIndex) -> dict[str, Hit]:
+    """Relevant industries for an analysed query, with their best hit (negative terms applied)."""
     if qa.hs_code:
-        code = qa.hs_code
-        out = {}
-        for ind, codes in index.hs.items():
-            hits = [c for c in codes if c.startswith(code) or code.startswith(c)]
-            if hits:
-                exact = max(len(os.path.commonprefix([c, code])) for c in hits) / max(len(code), 4)
-                out[ind] = IndustryMatch(ind, 0.6 + 0.4 * min(exact, 1.0), ",".join(hits), "hs", "hs")
-        return out
+        return _hs_scores(qa.hs_code, index)
     if not qa.product_text:
         return {}
-    raw = match_terms(qa.product_text, index.industry_voc)
-    out = {}
-    for key, m in raw.items():
-        if m.field == "negative":
+    return product_hits(qa.product_text, index)[0]
+
+
+def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[str, Hit]]:
+    """``(relevant industries, cluster hits)`` for normalised product text, cached per text.
+
+    A cluster's own vocabulary (specialties, titles, extra terms such as a market's name) also speaks for
+    its industry, at :data:`CLUSTER_LIFT` of its score. An industry whose negative term matches at least as
+    well as its best positive hit is dropped; what remains must reach :data:`RELEVANCE_FLOOR`.
+    """
+    cache = index.caches.setdefault("product", {})
+    got = cache.get(text)
+    if got is not None:
+        return got
+    prep = prepare_text(text, index.industry_voc)
+    raw = score_prepared(prep, index.industry_voc)
+    cluster_hits = score_prepared(prep, index.cluster_voc, contain=False) if index.cluster_voc.terms else {}
+    for key, h in cluster_hits.items():
+        if key.endswith("\x00neg"):
+            continue
+        c = index.clusters[h.owner]
+        lifted = h.score * CLUSTER_LIFT
+        cur = raw.get(c.industry)
+        if cur is None or lifted > cur.score:
+            raw[c.industry] = Hit(c.industry, lifted, h.term, f"cluster {h.field}", h.kind)
+    service = _non_product_words(text)
+    inds = {}
+    for key, h in raw.items():
+        if key.endswith("\x00neg"):
             continue
         neg = raw.get(key + "\x00neg")
-        if neg and neg.score >= m.score:
+        if neg and neg.score >= h.score:
             continue
-        if m.score >= RELEVANCE_FLOOR:
-            out[m.industry] = m
+        if service and not all(w in normalize(h.term) or stem(w) in _term_stems(h.term) for w in service):
+            h = Hit(h.owner, h.score * NON_PRODUCT_FACTOR, h.term, h.field, h.kind)
+        if h.score >= RELEVANCE_FLOOR:
+            inds[h.owner] = h
+    if len(cache) > 100_000:
+        cache.clear()
+    got = cache[text] = (inds, cluster_hits)
+    return got
+
+
+def _non_product_words(text: str) -> list[str]:
+    words = [w for w in WORD_RE.findall(text) if stem(w) in NON_PRODUCT]
+    if has_cjk(text):
+        words += [w for w in ZH_NON_PRODUCT if w in text]
+    return words
+
+
+def _term_stems(term: str) -> set[str]:
+    return {stem(w) for w in WORD_RE.findall(normalize(term))}
+
+
+def _hs_scores(code: str, index: SearchIndex) -> dict[str, Hit]:
+    """Industries whose HS codes cover ``code``: exact 1.0, industry code more specific 0.8, less specific
+    0.9; score 0.6 + 0.3 × that + 0.1 × how much of the code's description the industry's words cover."""
+    out = {}
+    for ind, codes in index.hs.items():
+        best, hits = -1.0, []
+        for c in codes:
+            if c == code:
+                exact = 1.0
+            elif c.startswith(code):
+                exact = 0.8
+            elif code.startswith(c):
+                exact = 0.9
+            else:
+                continue
+            hits.append(c)
+            best = max(best, 0.6 + 0.3 * exact + 0.1 * index.hs_centrality.get((ind, c), 0.0))
+        if hits:
+            out[ind] = Hit(ind, best, ",".join(hits), "hs", "hs")
     return out
+
+
+def best_hs_code(industry: str, text: str, index: SearchIndex) -> str | None:
+    """The HS code of ``industry`` whose description shares most words with ``text`` (a subheading only
+    when it shares more than its heading), else the industry's first code."""
+    codes = index.hs.get(industry) or []
+    if not codes:
+        return None
+    descs = index.caches.setdefault("hs_words", {})
+    words = {stem(w) for w in WORD_RE.findall(text)}
+    best, best_key = codes[0], (0, 0)
+    for c in codes:
+        toks = descs.get((industry, c))
+        if toks is None:
+            toks = descs[(industry, c)] = _hs_tokens(industry, c, index)
+        key = (len(words & toks), -len(c))
+        if key > best_key:
+            best, best_key = c, key
+    return best
+
+
+def _hs_tokens(industry: str, code: str, index: SearchIndex) -> frozenset[str]:
+    desc = index.hs_desc.get((industry, code), "")
+    return frozenset(stem(w) for w in WORD_RE.findall(normalize(desc))) if desc else frozenset()
 
 
 # -- ranking -------------------------------------------------------------------------------------------
 
-def find(query: str, limit: int = 10, *, atlas=None, industry: str | None = None) -> list[SearchResult]:
+def find(query: str, limit: int = 10, *, atlas=None, industry: str | None = None,
+         data_dir: str | Path | None = None, semantic: bool = False) -> list[SearchResult]:
     """Ranked clusters for a product or place query, best first.
 
     Parameters
@@ -413,6 +481,11 @@ def find(query: str, limit: int = 10, *, atlas=None, industry: str | None = None
         Search this atlas instead of the shipped one.
     industry : str, optional
         Keep only clusters of this industry id.
+    data_dir : str or Path, optional
+        Search the atlas in this data folder (validated on first use, then cached).
+    semantic : bool
+        Re-rank the relevant industries with the multilingual embedding model (needs the ``semantic``
+        extra, :mod:`clusteratlas._semantic`); lexical relevance still decides what is returned.
 
     Returns
     -------
@@ -423,80 +496,100 @@ def find(query: str, limit: int = 10, *, atlas=None, industry: str | None = None
     ------
     BadQueryError
         Empty query, control characters, more than 500 characters, or a limit out of range.
+    DataValidationError
+        When ``data_dir`` holds invalid data.
     """
     from clusteratlas.errors import BadQueryError
 
-    if not isinstance(limit, int) or not 1 <= limit <= 1000:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
         raise BadQueryError(f"limit must be a whole number from 1 to 1000, not {limit!r}")
-    index = get_index(atlas)
-    qa = analyse_query(query, index)
-    results = rank(qa, index)
+    text = normalize(clean_query(query))
+    index = get_index(atlas, data_dir=data_dir)
+    qa = analyse_text(text, index)
+    scored = rank_clusters(qa, index, semantic=semantic)
     if industry:
-        results = [r for r in results if r.industry == industry]
-    return results[:limit]
+        scored = [s for s in scored if s[1].industry == industry]
+    return [_result(s, qa, index) for s in scored[:limit]]
 
 
-def rank(qa: QueryAnalysis, index: SearchIndex) -> list[SearchResult]:
-    """Score every cluster of the relevant industries (or at the named places) for an analysed query."""
-    atlas = index.atlas
+def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = False,
+                  explain: bool = True) -> list[tuple[float, Any, list[dict[str, Any]], Hit | None]]:
+    """``(score, ClusterInfo, explanation parts, industry hit)`` for every cluster of the relevant
+    industries (or at the named places), best first."""
     inds = industry_scores(qa, index)
-    cluster_hits = match_terms(qa.product_text, index.cluster_voc) if qa.product_text else {}
-    scored: list[tuple[float, Any, list[dict[str, Any]], IndustryMatch | None]] = []
+    if semantic and inds and qa.product_text:
+        from clusteratlas._semantic import rerank
+
+        inds = rerank(qa.product_text, inds, index)
     if inds:
-        pool = [c for c in atlas.clusters.values() if c.industry in inds]
+        pool = [c for ind in inds for c in index.by_industry.get(ind, ())]
     elif qa.places and not qa.product_text:
-        pool = [c for c in atlas.clusters.values() if index.cluster_codes[c.id] & qa.places.keys()]
+        pool = [c for c in index.clusters.values() if c.codes & qa.places.keys()]
     else:
         return []
+    cluster_hits = product_hits(qa.product_text, index)[1] if qa.product_text else {}
+    scored = []
     for c in pool:
         m = inds.get(c.industry)
         parts: list[dict[str, Any]] = []
         if m:
             base = m.score
-            parts.append({"part": "industry", "term": m.term, "field": m.field, "kind": m.kind,
-                          "score": round(m.score, 4)})
+            if explain:
+                parts.append({"part": "industry", "term": m.term, "field": m.field, "kind": m.kind,
+                              "score": round(m.score, 4)})
         else:
             base = 0.8
-            parts.append({"part": "place only", "score": base})
+            if explain:
+                parts.append({"part": "place only", "score": base})
         role_w = ROLE_WEIGHTS[c.role]
         score = base * role_w
-        parts.append({"part": "role", "role": c.role, "factor": role_w})
-        evidence = min(len(c.claims) + len(c.titles), PROMINENCE_CAP)
-        if evidence:
-            score += PROMINENCE_STEP * evidence
-            parts.append({"part": "prominence", "claims_and_titles": evidence,
-                          "bonus": round(PROMINENCE_STEP * evidence, 4)})
+        if explain:
+            parts.append({"part": "role", "role": c.role, "factor": role_w})
+        if c.evidence:
+            score += PROMINENCE_STEP * c.evidence
+            if explain:
+                parts.append({"part": "prominence", "claims_and_titles": c.evidence,
+                              "bonus": round(PROMINENCE_STEP * c.evidence, 4)})
         ch = cluster_hits.get(c.id)
-        generic = m is not None and m.field in ("name", "alias") and m.score >= 0.99
-        if ch and ch.field != "negative" and ch.score >= 0.3 and not generic:  # specific queries only
+        if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")):  # not counted twice
             bonus = 0.3 * ch.score * min(base, 1.0)
             score += bonus
-            parts.append({"part": "cluster match", "term": ch.term, "field": ch.field, "bonus": round(bonus, 4)})
+            if explain:
+                parts.append({"part": "cluster match", "term": ch.term, "field": ch.field,
+                              "bonus": round(bonus, 4)})
         if qa.places:
-            if index.cluster_codes[c.id] & qa.places.keys():
-                score += 0.5
-                parts.append({"part": "place", "words": qa.place_words, "bonus": 0.5})
+            if c.codes & qa.places.keys():
+                score += PLACE_BONUS
+                if explain:
+                    parts.append({"part": "place", "words": qa.place_words, "bonus": PLACE_BONUS})
             else:
-                score *= 0.6
-                parts.append({"part": "place", "words": qa.place_words, "factor": 0.6})
+                score *= PLACE_FACTOR
+                if explain:
+                    parts.append({"part": "place", "words": qa.place_words, "factor": PLACE_FACTOR})
         for attr, wanted in qa.intents.items():
             have = getattr(c, attr)
             if have == wanted or (attr == "cluster_type" and have == "mixed"):
-                score += 0.15
-                parts.append({"part": "intent", attr: wanted, "bonus": 0.15})
+                score += INTENT_BONUS
+                if explain:
+                    parts.append({"part": "intent", attr: wanted, "bonus": INTENT_BONUS})
             elif have is not None and attr != "cluster_type":
-                score -= 0.1
-                parts.append({"part": "intent", attr: wanted, "has": have, "bonus": -0.1})
+                score -= INTENT_PENALTY
+                if explain:
+                    parts.append({"part": "intent", attr: wanted, "has": have, "bonus": -INTENT_PENALTY})
         scored.append((score, c, parts, m))
     scored.sort(key=lambda t: (-t[0], t[1].id))
-    out = []
-    for score, c, parts, m in scored:
-        from clusteratlas.atlas import place_dict
+    return scored
 
-        hs = tuple(m.term.split(",")) if m and m.kind == "hs" else tuple(index.hs.get(c.industry, ())[:4])
-        out.append(SearchResult(
-            cluster_id=c.id, industry=c.industry, name=c.name_en, name_zh=c.name_zh,
-            score=round(score, 4), place=place_dict(c), role=c.role, hs_headings=hs,
-            matched=m.term if m else None, explanation=tuple(parts),
-        ))
-    return out
+
+def _result(item, qa: QueryAnalysis, index: SearchIndex) -> SearchResult:
+    score, c, parts, m = item
+    if m is not None and m.kind == "hs":
+        hs = tuple(m.term.split(","))
+    else:
+        hs = tuple(dict.fromkeys(code[:4] for code in index.hs.get(c.industry, ())))
+    place = dict(c.place)
+    place["path"] = [dict(e) for e in place.get("path", ())]
+    return SearchResult(
+        cluster_id=c.id, industry=c.industry, name=c.name_en, name_zh=c.name_zh, score=round(score, 4),
+        place=place, role=c.role, hs_headings=hs, matched=m.term if m else None, explanation=tuple(parts),
+    )

@@ -1,4 +1,4 @@
-"""The web tests' atlas, generated in code: MINI (tests/conftest.py) plus what the web layer must handle:
+"""The web tests' atlas, generated in code: MINI (tests/atlas_fixtures.py) plus what the web layer must handle:
 industry groups, a second wigs cluster to compare, conflicting and unverified claims, titles, markets,
 corrections, many clusters for pagination, and hostile strings that must come out escaped."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-_spec = importlib.util.spec_from_file_location("_tests_root_conftest", Path(__file__).parents[1] / "conftest.py")
+_spec = importlib.util.spec_from_file_location("_tests_atlas_fixtures", Path(__file__).parents[1] / "atlas_fixtures.py")
 _root = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_root)
 MINI, write_atlas_dir, _place = _root.MINI, _root.write_atlas_dir, _root._place

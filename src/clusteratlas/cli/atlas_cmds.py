@@ -18,7 +18,8 @@ DataDirOption = Annotated[
 ]
 
 FIND_COLUMNS = [("cluster_id", "cluster"), ("industry", "industry"), ("place.name", "place"),
-                ("place.name_zh", "地名"), ("place.adcode", "adcode"), ("role", "role"), ("score", "score")]
+                ("place.name_zh", "地名"), ("place.adcode", "adcode"), ("role", "role"), ("hs_headings", "HS"),
+                ("score", "score")]
 
 
 class ListWhat(str, Enum):
@@ -38,17 +39,22 @@ def find_cmd(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="At most this many results.")] = 10,
     industry: Annotated[Optional[str], typer.Option("--industry", help="Only this industry id.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Show why each result ranked where it did.")] = False,
+    semantic: Annotated[bool, typer.Option(
+        "--semantic", help="Re-rank relevant industries with the multilingual model (extra 'semantic').")] = False,
     fmt: FormatOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Find the clusters that make a product, or the clusters at a place.
 
+    Queries may be English, Chinese (simplified or traditional), pinyin, an HS code ("6704", "HS 9004.10"),
+    and may name a place ("Xuchang wigs") or an intent ("cheap", "high quality", "wholesale").
+
     Example: clusteratlas find "lace front wig" --format json
     """
     from clusteratlas.search import find
 
-    atlas = _atlas(data_dir)
-    results = find(query, limit=limit, atlas=atlas, industry=industry)
+    results = find(query, limit=limit, industry=industry, data_dir=data_dir,  # cached index: no YAML read
+                   semantic=semantic)
     rows = [r.to_dict(explain=explain) for r in results]
     fmt = resolve_format(fmt)
     if explain and fmt is OutputFormat.table:
@@ -97,12 +103,14 @@ def list_cmd(
     industry: Annotated[Optional[str], typer.Option("--industry", help="Clusters of this industry.")] = None,
     group: Annotated[Optional[str], typer.Option("--group", "--parent", help="Only this industry group.")] = None,
     adcode: Annotated[Optional[str], typer.Option("--adcode", help="Clusters whose place code starts so.")] = None,
+    province: Annotated[Optional[str], typer.Option("--province", help="41, Henan or 河南.")] = None,
+    bbox: Annotated[Optional[str], typer.Option("--bbox", help="west,south,east,north (WGS-84 degrees).")] = None,
     fmt: FormatOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """List industries, clusters or industry groups.
 
-    Example: clusteratlas list clusters --industry socks
+    Example: clusteratlas list clusters --industry socks --province Zhejiang
     """
     atlas = _atlas(data_dir)
     if what is ListWhat.industries:
@@ -115,13 +123,10 @@ def list_cmd(
                  "industries": len(atlas.industries_in_group(g.id))} for g in atlas.groups.values()]
         emit(rows, fmt, title="Industry groups")
     else:
-        clusters = atlas.clusters_of(industry) if industry else list(atlas.clusters.values())
-        if group:
-            allowed = {i.id for i in atlas.industries_in_group(group)}
-            clusters = [c for c in clusters if c.industry in allowed]
-        if adcode:
-            inside = {c.id for c in atlas.clusters_in(adcode)}
-            clusters = [c for c in clusters if c.id in inside]
+        from clusteratlas.select import select_clusters
+
+        clusters = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
+                                   bbox=bbox).clusters
         rows = [atlas.cluster_summary(c) for c in clusters]
         emit(rows, fmt, title="Clusters", columns=[("cluster_id", "cluster"), ("industry", "industry"),
                                                    ("place.name", "place"), ("place.name_zh", "地名"),

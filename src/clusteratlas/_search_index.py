@@ -1,0 +1,378 @@
+"""The search index: vocabularies, place names, cluster facts and HS links, built once per atlas and cached.
+
+The index is self-contained (plain dicts, tuples and the :mod:`clusteratlas._vocab` classes), so a search
+needs neither the YAML files nor pydantic once the index exists. Building it costs about a second (YAML
+validation and pinyin for every term); the built index is pickled in the user cache folder and read back in
+a few milliseconds.
+
+Cache
+-----
+Folder: ``$CLUSTERATLAS_CACHE_DIR`` if set, else ``platformdirs.user_cache_dir("clusteratlas")`` (on Linux
+``$XDG_CACHE_HOME/clusteratlas`` or ``~/.cache/clusteratlas``). ``CLUSTERATLAS_NO_CACHE=1`` turns it off.
+The file name is a SHA-256 of the package version, the index format, the source of the modules that build
+the index and the bytes of every data file
+(``industries/*.yaml``, ``sources/*.yaml``, ``taxonomy.yaml``), so an edited file or a new version builds a
+new index. Files are written atomically; an unreadable or foreign file is ignored and rebuilt; only the
+:data:`CACHE_KEEP` most recent index files are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from clusteratlas._text import (
+    StemSet,
+    cjk_text,
+    compact_pinyin,
+    en_tokens,
+    normalize,
+    stem,
+    to_pinyin,
+)
+from clusteratlas._vocab import STOPWORDS, Vocabulary
+
+#: The shipped data folder (the same as :data:`clusteratlas.atlas.DATA_DIR`, without importing pydantic).
+SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
+#: Source files whose code shapes the index (part of the cache key).
+_INDEX_CODE = tuple(Path(__file__).resolve().parent / name for name in ("_search_index.py", "_vocab.py", "_text.py"))
+#: Bump when the index layout or the scoring data change.
+INDEX_FORMAT = 11
+#: Index files kept in the cache folder.
+CACHE_KEEP = 8
+#: Prominence: claims and titles counted, at most this many.
+PROMINENCE_CAP = 5
+
+PLACE_SUFFIXES = ("new area", "subdistrict", "township", "province", "district", "county", "street", "city",
+                  "town", "prefecture", "village", "area", "municipality")
+ZH_PLACE_SUFFIXES = ("新区", "街道", "自治县", "自治州", "省", "市", "区", "县", "镇", "乡")
+#: Words of HS descriptions that say nothing about the product.
+HS_FILLER = StemSet((
+    "other", "others", "article", "articles", "similar", "like", "whether", "not", "or", "of", "and", "the",
+    "thereof", "parts", "n.e.c", "nec", "included", "elsewhere", "specified", "kind", "kinds", "used", "use",
+    "than", "with", "without", "for", "including", "material", "materials", "made", "complete", "working"))
+#: Words of honorific titles that say nothing about the product ("Capital of … in China").
+TITLE_WORDS = StemSet((
+    "capital", "city", "hometown", "town", "county", "village", "base", "centre", "center", "famous", "largest",
+    "world", "national", "production", "producing", "distribution", "name", "brand", "township",
+    "province", "district", "new", "area", "street", "subdistrict"))
+ZH_TITLE_WORDS = ("中国", "之都", "之乡", "名城", "名镇", "基地", "产业", "特色", "城", "都", "乡")
+
+
+class ClusterInfo(NamedTuple):
+    """What ranking and results need of one cluster (no pydantic objects)."""
+
+    id: str
+    industry: str
+    name_en: str
+    name_zh: str
+    role: str
+    cluster_type: str
+    quality_tier: str | None
+    price_tier: str | None
+    evidence: int
+    codes: frozenset[str]
+    place: dict[str, Any]
+
+
+@dataclass
+class SearchIndex:
+    """Everything search needs, built once per atlas (see the module docstring for the cache)."""
+
+    industry_voc: Vocabulary
+    cluster_voc: Vocabulary
+    clusters: dict[str, ClusterInfo]
+    by_industry: dict[str, list[ClusterInfo]]
+    industry_names: dict[str, tuple[str, str]]
+    hs: dict[str, list[str]]
+    hs_centrality: dict[tuple[str, str], float]
+    hs_desc: dict[tuple[str, str], str]
+    place_keys: dict[str, frozenset[str]]
+    place_zh: dict[str, frozenset[str]]
+    place_zh_maxlen: int
+    fingerprint: tuple[tuple[str, ...], tuple[str, ...]]
+    atlas: Any = field(default=None, repr=False, compare=False)
+    caches: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["atlas"] = None
+        state["caches"] = {}
+        return state
+
+
+def build_index(atlas) -> SearchIndex:
+    """Build the index of a loaded :class:`~clusteratlas.atlas.Atlas`."""
+    from clusteratlas.atlas import place_dict
+
+    industry_voc = build_industry_vocabulary(atlas)
+    clusters = {}
+    by_industry: dict[str, list[ClusterInfo]] = defaultdict(list)
+    for c in atlas.clusters.values():
+        codes = {c.place.adcode, *(e.adcode for e in c.place.path)}
+        if c.area:
+            codes.update(c.area.adcodes)
+        info = ClusterInfo(c.id, c.industry, c.name_en, c.name_zh, c.role, c.cluster_type, c.quality_tier,
+                           c.price_tier, min(len(c.claims) + len(c.titles), PROMINENCE_CAP), frozenset(codes),
+                           place_dict(c))
+        clusters[c.id] = info
+        by_industry[c.industry].append(info)
+    hs = {i.id: [h.code for h in i.hs_codes] for i in atlas.industries.values()}
+    centrality = {}
+    for ind in atlas.industries.values():
+        bag = industry_voc.owner_tokens.get(ind.id, frozenset())
+        for h in ind.hs_codes:
+            toks = {t for t in en_tokens(h.description) if t not in HS_FILLER and not t.isdigit()}
+            total = sum(industry_voc.token_idf(t) for t in toks) or 1.0
+            centrality[(ind.id, h.code)] = sum(industry_voc.token_idf(t) for t in toks if t in bag) / total
+    place_keys, place_zh = _build_place_index(atlas, industry_voc)
+    return SearchIndex(
+        industry_voc=industry_voc,
+        cluster_voc=build_cluster_vocabulary(atlas),
+        clusters=clusters,
+        by_industry=dict(by_industry),
+        industry_names={i.id: (i.name_en, i.name_zh) for i in atlas.industries.values()},
+        hs=hs,
+        hs_centrality=centrality,
+        hs_desc={(i.id, h.code): h.description for i in atlas.industries.values() for h in i.hs_codes},
+        place_keys=place_keys,
+        place_zh=place_zh,
+        place_zh_maxlen=max((len(k) for k in place_zh), default=0),
+        fingerprint=(tuple(atlas.industries), tuple(atlas.clusters)),
+        atlas=atlas,
+    )
+
+
+def build_industry_vocabulary(atlas) -> Vocabulary:
+    """Vocabulary whose owners are industry ids."""
+    voc = Vocabulary()
+    for ind in atlas.industries.values():
+        voc.add(ind.id, "name", ind.name_en)
+        voc.add(ind.id, "name", ind.name_zh)
+        for a in ind.aliases:
+            voc.add(ind.id, "alias", a)
+        for t in [*ind.terms.en, *ind.terms.zh, *ind.terms.zh_hant]:
+            voc.add(ind.id, "term", t)
+        for t in ind.terms.pinyin:
+            voc.add(ind.id, "term", t, pinyin_only=True)
+        for t in ind.negative_terms:
+            voc.add(ind.id, "negative", t, negative=True)
+    voc.finish()
+    return voc
+
+
+def build_cluster_vocabulary(atlas) -> Vocabulary:
+    """Vocabulary whose owners are cluster ids: specialties, titles and extra terms.
+
+    Only what distinguishes a cluster within its industry is indexed: words of place names, of honorific
+    titles and of the industry's own name (in Chinese, any part of it) are dropped from every term, and the
+    industry's aliases too from titles and extra terms; so "Shenzhen glasses" adds nothing to an eyewear
+    cluster, "men's casual wear" keeps only "men's", "baby clothes" keeps "baby" (it marks Jimo within
+    children's clothing) and "export umbrellas" keeps nothing.
+    """
+    voc = Vocabulary()
+    place_tokens: set[str] = set()
+    place_zh: set[str] = set()
+    for c in atlas.clusters.values():
+        names = [(c.place.name_en, c.place.name_zh), *((e.name_en, e.name_zh) for e in c.place.path)]
+        if c.area:
+            names.append((c.area.name_en, c.area.name_zh))
+        for name_en, name_zh in names:
+            place_tokens.update(en_tokens(name_en))
+            place_zh.add(name_zh)
+            place_zh.add(_strip_zh_suffix(name_zh))
+    place_tokens -= {t for i in atlas.industries.values() for t in en_tokens(" ".join(i.terms.en))}
+    local = frozenset(TITLE_WORDS.get() | place_tokens | STOPWORDS)
+    zh_local = tuple(sorted({*place_zh, *ZH_TITLE_WORDS}, key=len, reverse=True))
+    for c in atlas.clusters.values():
+        ind = atlas.industries[c.industry]
+        generic = local | frozenset(en_tokens(" ".join([ind.name_en, *ind.aliases])))
+        zh_names = [cjk_text(x) for x in (ind.name_zh, *ind.aliases) if cjk_text(x)]
+        zh_parts = {n[i:j] for n in zh_names for i in range(len(n)) for j in range(i + 2, len(n) + 1)}
+        zh_drop = tuple(sorted({*zh_parts, *zh_local}, key=len, reverse=True))
+        name_words = local | frozenset(en_tokens(ind.name_en))
+        name_zh = cjk_text(ind.name_zh)
+        name_parts = {name_zh[i:j] for i in range(len(name_zh)) for j in range(i + 2, len(name_zh) + 1)}
+        spec_drop = tuple(sorted({*name_parts, *zh_local}, key=len, reverse=True))
+        for s in c.specialties:  # "baby clothes" marks Jimo; "export umbrellas" marks nothing
+            voc.add(c.id, "specialty", s, drop_tokens=name_words, drop_cjk=spec_drop)
+        for t in c.titles:
+            voc.add(c.id, "title", t.en, drop_tokens=generic, drop_cjk=zh_drop)
+            if t.zh:
+                voc.add(c.id, "title", t.zh, drop_tokens=generic, drop_cjk=zh_drop)
+        for t in c.terms:
+            voc.add(c.id, "cluster-term", t, drop_tokens=generic, drop_cjk=zh_drop)
+    voc.finish()
+    return voc
+
+
+def strip_en_suffix(name: str) -> str:
+    """``"Datang Subdistrict"`` → ``"datang"`` (normalised, one administrative suffix removed)."""
+    low = normalize(name)
+    for suf in PLACE_SUFFIXES:
+        if low.endswith(" " + suf):
+            return low[: -len(suf) - 1]
+    return low
+
+
+def _strip_zh_suffix(name: str) -> str:
+    for suf in ZH_PLACE_SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return name
+
+
+def _build_place_index(atlas, industry_voc: Vocabulary) -> tuple[dict[str, frozenset[str]],
+                                                                  dict[str, frozenset[str]]]:
+    """Compact Latin key (``"datang"``, ``"guan"``) and Chinese name → adcodes, for every place, ancestor,
+    former name and area of the atlas's clusters, and for local names among a cluster's extra terms (one
+    word that is no product word: "Shuibei", "水贝", "Huaqiangbei"), which stand for the cluster's place."""
+    latin: dict[str, set[str]] = defaultdict(set)
+    zh: dict[str, set[str]] = defaultdict(set)
+
+    def add(adcode: str, name_en: str | None, name_zh: str | None) -> None:
+        if name_en:
+            latin[compact_pinyin(strip_en_suffix(name_en))].add(adcode)
+        if name_zh:
+            zh[name_zh].add(adcode)
+            base = _strip_zh_suffix(name_zh)
+            zh[base].add(adcode)
+            latin[to_pinyin(base)].add(adcode)
+
+    for c in atlas.clusters.values():
+        p = c.place
+        add(p.adcode, p.name_en, p.name_zh)
+        for e in p.path:
+            add(e.adcode, e.name_en, e.name_zh)
+        for f in p.former_names:
+            add(f.adcode or p.adcode, f.name_en, f.name_zh)
+        if c.area:
+            for code in c.area.adcodes:
+                add(code, c.area.name_en, c.area.name_zh)
+        for t in c.terms:
+            cjk = cjk_text(t)
+            words = normalize(t).split()
+            if cjk and cjk == "".join(words) and 2 <= len(cjk) <= 4 and cjk not in industry_voc.cjk_exact:
+                zh[cjk].add(p.adcode)
+            elif not cjk and len(words) == 1 and words[0].isalpha() and stem(words[0]) not in industry_voc.by_token:
+                latin[compact_pinyin(words[0])].add(p.adcode)
+    latin.pop("", None)
+    zh_out = {k: frozenset(v) for k, v in zh.items() if len(k) >= 2}
+    return {k: frozenset(v) for k, v in latin.items() if len(k) >= 3}, zh_out
+
+
+# -- the disk cache --------------------------------------------------------------------------------------
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is off (``CLUSTERATLAS_NO_CACHE``)."""
+    if os.environ.get("CLUSTERATLAS_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    explicit = os.environ.get("CLUSTERATLAS_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:  # pragma: no cover - platformdirs is a base dependency
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(base) / "clusteratlas"
+    return Path(user_cache_dir("clusteratlas", appauthor=False))
+
+
+def data_key(data_dir: Path) -> str | None:
+    """SHA-256 of the package version, :data:`INDEX_FORMAT`, the index-building modules' source and every
+    data file's name and bytes; None when the folder cannot be read (then nothing is cached)."""
+    from clusteratlas import __version__
+
+    h = hashlib.sha256(f"clusteratlas {__version__} index {INDEX_FORMAT}\n".encode())
+    try:
+        for module in _INDEX_CODE:  # the code that builds the index: an edited module rebuilds it
+            h.update(module.read_bytes())
+        files = sorted((data_dir / "industries").glob("*.yaml")) + sorted((data_dir / "sources").glob("*.yaml"))
+        tax = data_dir / "taxonomy.yaml"
+        if tax.exists():
+            files.append(tax)
+        if not files:
+            return None
+        for path in files:
+            h.update(f"{path.relative_to(data_dir).as_posix()}\0".encode())
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    except OSError:
+        return None
+    return h.hexdigest()[:32]
+
+
+def load_cached(key: str) -> SearchIndex | None:
+    """The cached index for ``key``, or None when absent, unreadable or of another layout."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"search-{key}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            obj = pickle.load(fh)  # our own file, in the user's cache folder
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged or foreign file (any unpickling error) is rebuilt
+        return None
+    return obj if isinstance(obj, SearchIndex) else None
+
+
+def save_cached(key: str, index: SearchIndex) -> None:
+    """Write the index atomically; keep the :data:`CACHE_KEEP` newest files; never raise."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        from clusteratlas.io import atomic_write
+
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_write(folder / f"search-{key}.pickle", "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        old = sorted(folder.glob("search-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError):
+        return
+
+
+def index_for_data_dir(data_dir: Path | None) -> SearchIndex:
+    """The index of a data folder (the shipped one when None): from the cache when fresh, else built from the
+    validated atlas and cached. Raises DataValidationError for invalid data."""
+    folder = Path(data_dir).expanduser() if data_dir is not None else SHIPPED_DATA_DIR
+    key = data_key(folder) if folder.is_dir() else None
+    if key:
+        index = load_cached(key)
+        if index is not None:
+            return index
+    from clusteratlas.atlas import (
+        load_atlas,  # pydantic and YAML only when the index must be built
+    )
+
+    atlas = load_atlas(data_dir)
+    index = build_index(atlas)
+    if key:
+        save_cached(key, index)
+    return index
+
+
+def index_for_atlas(atlas) -> SearchIndex:
+    """The index of a loaded atlas: the cached one when its data folder's files give a cached index with
+    the same industries and clusters, else built (and cached)."""
+    data_dir = getattr(atlas, "data_dir", None)
+    key = data_key(Path(data_dir)) if data_dir is not None and Path(data_dir).is_dir() else None
+    fp = (tuple(atlas.industries), tuple(atlas.clusters))
+    if key:
+        index = load_cached(key)
+        if index is not None and index.fingerprint == fp:
+            index.atlas = atlas
+            return index
+    index = build_index(atlas)
+    if key:
+        save_cached(key, index)
+    return index

@@ -1,0 +1,43 @@
+"""``clusteratlas match``: map a catalogue's product titles to clusters, one output row per input row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from clusteratlas.cli.atlas_cmds import DataDirOption
+
+
+def match_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX or Parquet file of products.")],
+    column: Annotated[str, typer.Option("--column", "-c", help="The column holding product titles.")],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Output file: .csv, .tsv, .xlsx or .parquet (default: CSV on stdout).")] = None,
+    encoding: Annotated[Optional[str], typer.Option(
+        "--encoding", help="Input text encoding (default: detect UTF-8 / GB18030-GBK).")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first).")] = None,
+    progress: Annotated[Optional[bool], typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: on a terminal).")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Match every product title of a file to the industry and cluster that make it.
+
+    Output: the input's columns, then industry, cluster_id, place_name, place_name_zh, adcode, score,
+    hs_code, status (matched | ambiguous | no_match), runner_up_industry, runner_up_cluster_id and
+    matched_term; one row per input row, in order, written atomically.
+
+    Example: clusteratlas match catalogue.csv --column title --out matched.csv
+    """
+    from clusteratlas.match import match_file
+    from clusteratlas.search import get_index
+
+    report = match_file(file, column, out, index=get_index(data_dir=data_dir), encoding=encoding, sheet=sheet,
+                        progress=progress, echo=lambda msg: typer.echo(msg, err=True))
+    typer.echo(report.summary(), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``match`` to ``app``."""
+    app.command("match")(match_cmd)
