@@ -359,25 +359,29 @@ def collect_in_bins(xy, uvw, metric, radius_km, binw, nbins, wanted, counts):
 
 
 @njit(cache=True)
-def _m_point(i, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, is_case, metric, radius_km,
-             radii, acc_all, acc_case):
-    """Neighbour weights of sorted point ``i`` by radius bin (``d <= radii[k]``, first such k)."""
-    nr = radii.shape[0]
-    rmax = radii[nr - 1]
-    cut2 = cut_plane * cut_plane
-    ix = -1
-    iy = -1
-    # locate i's cell by binary search in start
+def _cell_of(i, start, ncells):
+    """The cell holding sorted point ``i``: the last ``c`` with ``start[c] <= i`` (binary search)."""
     lo = 0
-    hi = nx * ny
+    hi = ncells
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if start[mid] <= i:
             lo = mid
         else:
             hi = mid
-    ix = lo % nx
-    iy = lo // nx
+    return lo
+
+
+@njit(cache=True)
+def _m_point(i, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, is_case, metric, radius_km,
+             radii, acc_all, acc_case):
+    """Neighbour weights of sorted point ``i`` by radius bin (``d <= radii[k]``, first such k)."""
+    nr = radii.shape[0]
+    rmax = radii[nr - 1]
+    cut2 = cut_plane * cut_plane
+    c = _cell_of(i, start, nx * ny)
+    ix = c % nx
+    iy = c // nx
     for dy in range(-reach, reach + 1):
         yy = iy + dy
         if yy < 0 or yy >= ny:
@@ -486,16 +490,9 @@ def border_counts(xy, start, nx, ny, reach, bdist, radii, even, dt):
             dden[ch, 0] += 1.0
             dden[ch, lmax + 1] -= 1.0
             dmax = min(bi, rmax)
-            lo = 0
-            hi = nx * ny
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if start[mid] <= i:
-                    lo = mid
-                else:
-                    hi = mid
-            ix = lo % nx
-            iy = lo // nx
+            c = _cell_of(i, start, nx * ny)
+            ix = c % nx
+            iy = c // nx
             for dy in range(-reach, reach + 1):
                 yy = iy + dy
                 if yy < 0 or yy >= ny:
