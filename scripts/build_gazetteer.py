@@ -129,8 +129,11 @@ def main() -> None:
     # names ------------------------------------------------------------------------------------------------
     for u in units.values():
         stem, suffix = split_suffix(u["name"], u["level"])
-        syl = STEM_SPELLING.get(u["code"]) or pinyin_syllables(stem)
-        variants = pinyin_variants(stem, pinyin_syllables(stem))
+        # Read the whole name so that phrase readings such as 单县 shàn xiàn apply, then keep the stem's part.
+        whole = pinyin_syllables(stem + suffix)
+        stem_syl = whole[:len(stem)] if len(whole) == len(stem + suffix) else pinyin_syllables(stem)
+        syl = STEM_SPELLING.get(u["code"]) or stem_syl
+        variants = pinyin_variants(stem, stem_syl)
         u.update(stem=stem, suffix=suffix, syl=syl, variants=variants,
                  name_en=english_name(u["code"], u["level"], stem, suffix, syl))
 

@@ -219,3 +219,11 @@ def test_codes_current_former_and_statistical():
     assert top("440606101000").adcode == "440606"
     assert place_for_adcode("440606101000").adcode == "440606"
     assert resolve_place("528311") == []  # a postcode is not a code
+
+
+@pytest.mark.parametrize("code,english", [("440114", "Huadu District"), ("371722", "Shan County"),
+                                          ("510100", "Chengdu City"), ("500230", "Fengdu County")])
+def test_english_names_use_place_readings_of_polyphonic_characters(code, english):
+    from clusteratlas.gazetteer import place_for_adcode
+
+    assert place_for_adcode(code).name_en == english
