@@ -36,6 +36,10 @@ QUESTIONS = [
 def main() -> int:
     t0 = time.perf_counter()
     report = validate_data()
+    if report["problems"]:
+        for problem in report["problems"]:
+            console.print(f"[red]{problem}[/red]")
+        return 1
     atlas = load_atlas()
     console.rule("[bold]clusteratlas — the open atlas of China's industrial clusters")
     console.print(f"Validated the shipped atlas in {time.perf_counter() - t0:.2f} s: {report['clusters']} clusters, "

@@ -93,3 +93,15 @@ def test_missing_folder_is_an_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataValidationError, match="no industries"):
         load_atlas(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"value": -5, "unit": "pairs"}, "cannot be negative"),
+    ({"value": 170, "unit": "percent"}, "cannot exceed 100 percent"),
+    ({"value": float("nan")}, "finite"),
+])
+def test_impossible_figures_are_rejected(tmp_path, mini_spec, change, message):
+    mini_spec["industries"]["wigs"]["clusters"][0]["claims"][0].update(change)
+    root = write_atlas_dir(tmp_path / "d", mini_spec)
+    with pytest.raises(DataValidationError, match=message):
+        load_atlas(root)

@@ -141,10 +141,7 @@ class Atlas:
         for key in ("claims", "titles", "markets"):
             for item in data[key]:
                 item["source_detail"] = self.sources[item["source"]].model_dump(mode="json")
-        metrics: dict[str, list[int]] = defaultdict(list)
-        for i, claim in enumerate(cluster.claims):
-            metrics[claim.metric].append(i)
-        data["conflicts"] = {m: idx for m, idx in metrics.items() if len(idx) > 1 and _differ(cluster, idx)}
+        data["conflicts"] = conflicting_claims(cluster)
         data["sources"] = [self.sources[s].model_dump(mode="json") for s in cluster.sources]
         return data
 
@@ -163,10 +160,20 @@ def place_dict(cluster: Cluster) -> dict[str, Any]:
     }
 
 
-def _differ(cluster: Cluster, idx: list[int]) -> bool:
-    values = {(cluster.claims[i].value, cluster.claims[i].value_max, cluster.claims[i].denominator)
-              for i in idx}
-    return len(values) > 1
+def conflicting_claims(cluster: Cluster) -> dict[str, list[int]]:
+    """Metric → indexes of claims that disagree: same metric, unit, denominator and period kind, different
+    figures. Figures in different units (frames vs lenses) or of different things are not a conflict."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, c in enumerate(cluster.claims):
+        if c.value is None:
+            continue
+        groups[(c.metric, c.unit, (c.denominator or "").strip().lower())].append(i)
+    out: dict[str, list[int]] = {}
+    for (metric, _, _), idx in groups.items():
+        figures = {(cluster.claims[i].value, cluster.claims[i].value_max, cluster.claims[i].bound) for i in idx}
+        if len(idx) > 1 and len(figures) > 1:
+            out.setdefault(metric, []).extend(idx)
+    return {m: sorted(v) for m, v in out.items()}
 
 
 def _not_found(kind: str, key: str, known: Iterable[str]) -> str:
@@ -210,16 +217,6 @@ def _first_error(path: Path, exc: ValidationError, records: list[Any] | None = N
     return DataValidationError(f"{path}:{record} field {field_path}: {err['msg']}{more}")
 
 
-def _validate(model: Any, path: Path, raw: Any, list_key: str | None) -> Any:
-    if not isinstance(raw, dict):
-        raise DataValidationError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        records = raw.get(list_key) if list_key and isinstance(raw.get(list_key), list) else None
-        raise _first_error(path, exc, records) from None
-
-
 def load_atlas(data_dir: str | Path | None = None) -> Atlas:
     """Load and validate an atlas data folder (the shipped data when ``data_dir`` is None).
 
@@ -241,7 +238,42 @@ def _load_default() -> Atlas:
     return _load(DATA_DIR)
 
 
-def _load(data_dir: Path) -> Atlas:
+class _Problems:
+    """Raise on the first problem (loading), or collect them all (``clusteratlas validate``)."""
+
+    def __init__(self, collect: bool) -> None:
+        self.collect = collect
+        self.items: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        if not self.collect:
+            raise DataValidationError(message)
+        self.items.append(message)
+
+    def parse(self, model: Any, path: Path, list_key: str | None) -> Any:
+        """The validated file, or None after reporting why it is not valid."""
+        try:
+            raw = _read_yaml(path)
+            if not isinstance(raw, dict):
+                raise DataValidationError(
+                    f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
+            try:
+                return model.model_validate(raw)
+            except ValidationError as exc:
+                records = raw.get(list_key) if list_key and isinstance(raw.get(list_key), list) else None
+                if not self.collect:
+                    raise _first_error(path, exc, records) from None
+                for err in exc.errors()[:50]:
+                    one = ValidationError.from_exception_data(exc.title, [err])  # type: ignore[list-item]
+                    self(str(_first_error(path, one, records)))
+                return None
+        except DataValidationError as exc:
+            self(str(exc))
+            return None
+
+
+def _load(data_dir: Path, problems: _Problems | None = None) -> Atlas:
+    fail = problems or _Problems(collect=False)
     data_dir = data_dir.expanduser()
     if not data_dir.is_dir():
         raise DataValidationError(f"{data_dir}: not a folder")
@@ -253,88 +285,104 @@ def _load(data_dir: Path) -> Atlas:
     sources: dict[str, Source] = {}
     src_dir = data_dir / "sources"
     for path in sorted(src_dir.glob("*.yaml")) if src_dir.is_dir() else []:
-        sf: SourcesFile = _validate(SourcesFile, path, _read_yaml(path), "sources")
-        for s in sf.sources:
+        sf: SourcesFile | None = fail.parse(SourcesFile, path, "sources")
+        for s in sf.sources if sf else []:
             if s.id in sources:
-                raise DataValidationError(f"{path}: record {s.id!r} field id: duplicate source id")
+                fail(f"{path}: record {s.id!r} field id: duplicate source id")
             sources[s.id] = s
 
     groups: dict[str, IndustryGroup] = {}
     tax_path = data_dir / "taxonomy.yaml"
     if tax_path.exists():
-        tf: TaxonomyFile = _validate(TaxonomyFile, tax_path, _read_yaml(tax_path), "groups")
-        for g in tf.groups:
+        tf: TaxonomyFile | None = fail.parse(TaxonomyFile, tax_path, "groups")
+        for g in tf.groups if tf else []:
             if g.id in groups:
-                raise DataValidationError(f"{tax_path}: record {g.id!r} field id: duplicate group id")
+                fail(f"{tax_path}: record {g.id!r} field id: duplicate group id")
             groups[g.id] = g
 
     industries: dict[str, Industry] = {}
     clusters: dict[str, Cluster] = {}
     by_industry: dict[str, list[Cluster]] = {}
     places_seen: dict[tuple[str, str], str] = {}
+    order = {"leading": 0, "major": 1, "notable": 2}
     for path in industry_files:
-        f: IndustryFile = _validate(IndustryFile, path, _read_yaml(path), "clusters")
+        f: IndustryFile | None = fail.parse(IndustryFile, path, "clusters")
+        if f is None:
+            continue
         ind = f.industry
         if path.stem != ind.id:
-            raise DataValidationError(f"{path}: field industry.id: {ind.id!r} does not match the file name")
+            fail(f"{path}: field industry.id: {ind.id!r} does not match the file name")
         if ind.id in industries:
-            raise DataValidationError(f"{path}: field industry.id: duplicate industry {ind.id!r}")
+            fail(f"{path}: field industry.id: duplicate industry {ind.id!r}")
         if groups and ind.parent and ind.parent not in groups:
-            raise DataValidationError(f"{path}: field industry.parent: unknown group {ind.parent!r}")
+            fail(f"{path}: field industry.parent: unknown group {ind.parent!r}")
         industries[ind.id] = ind
         for c in f.clusters:
             where = f"{path}: record {c.id!r}"
             if c.industry != ind.id:
-                raise DataValidationError(f"{where} field industry: {c.industry!r} in the file of {ind.id!r}")
+                fail(f"{where} field industry: {c.industry!r} in the file of {ind.id!r}")
             if c.id in clusters:
-                raise DataValidationError(f"{where} field id: duplicate cluster id")
+                fail(f"{where} field id: duplicate cluster id")
             key = (c.industry, c.place.adcode)
             if key in places_seen and not c.area:
-                raise DataValidationError(
-                    f"{where} field place.adcode: same industry and place as {places_seen[key]!r}")
+                fail(f"{where} field place.adcode: same industry and place as {places_seen[key]!r}")
             places_seen[key] = c.id
-            _check_sources(where, c, sources)
+            for message in _source_problems(where, c, sources):
+                fail(message)
             clusters[c.id] = c
-        order = {"leading": 0, "major": 1, "notable": 2}
-        by_industry[ind.id] = sorted((c for c in f.clusters), key=lambda c: order[c.role])
+        by_industry[ind.id] = sorted(f.clusters, key=lambda c: order[c.role])
     return Atlas(industries=industries, clusters=clusters, sources=sources, groups=groups,
                  data_dir=data_dir, _by_industry=by_industry)
 
 
-def _check_sources(where: str, c: Cluster, sources: dict[str, Source]) -> None:
+def _source_problems(where: str, c: Cluster, sources: dict[str, Source]) -> list[str]:
+    out = []
     for key in ("claims", "titles", "markets"):
         for i, item in enumerate(getattr(c, key)):
             if item.source not in sources:
-                raise DataValidationError(f"{where} field {key}.{i}.source: unknown source {item.source!r}")
+                out.append(f"{where} field {key}.{i}.source: unknown source {item.source!r}")
     for i, corr in enumerate(c.corrections):
         if corr.source and corr.source not in sources:
-            raise DataValidationError(f"{where} field corrections.{i}.source: unknown source {corr.source!r}")
-    for i, s in enumerate(c.sources):
-        if s not in sources:
-            raise DataValidationError(f"{where} field sources.{i}: unknown source {s!r}")
+            out.append(f"{where} field corrections.{i}.source: unknown source {corr.source!r}")
+    for i, src in enumerate(c.sources):
+        if src not in sources:
+            out.append(f"{where} field sources.{i}: unknown source {src!r}")
+    return out
 
 
 def validate_data(data_dir: str | Path | None = None, *, check_places: bool = True) -> dict[str, Any]:
-    """Validate a data folder fully and return counts; raises DataValidationError on the first problem.
+    """Validate a data folder fully and return counts and every problem found.
 
     Besides the model and cross-reference checks of :func:`load_atlas`, with ``check_places`` every place
     code must exist in the MCA table under the name it claims, and every point must fall inside the
     polygon of its county (or of the prefecture/province for places above county level).
+
+    Returns
+    -------
+    dict
+        ``data_dir, industries, clusters, sources, claims, places_checked, problems`` (a list of one-line
+        messages naming file, record and field; empty when the data is valid).
+
+    Raises
+    ------
+    DataValidationError
+        Only when the folder cannot be read at all (missing, no industry files).
     """
-    atlas = load_atlas(data_dir) if data_dir is not None else _load(DATA_DIR)
+    problems = _Problems(collect=True)
+    atlas = _load(Path(data_dir) if data_dir is not None else DATA_DIR, problems)
     if check_places:
         from clusteratlas._place_checks import check_cluster_place
 
         for c in atlas.clusters.values():
             problem = check_cluster_place(c)
             if problem:
-                raise DataValidationError(f"{atlas.data_dir}: record {c.id!r} field place: {problem}")
-    claims = sum(len(c.claims) for c in atlas.clusters.values())
+                problems(f"{atlas.data_dir}: record {c.id!r} field place: {problem}")
     return {
         "data_dir": str(atlas.data_dir),
         "industries": len(atlas.industries),
         "clusters": len(atlas.clusters),
         "sources": len(atlas.sources),
-        "claims": claims,
+        "claims": sum(len(c.claims) for c in atlas.clusters.values()),
         "places_checked": check_places,
+        "problems": problems.items,
     }

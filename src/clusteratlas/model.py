@@ -117,6 +117,16 @@ class Claim(_Model):
     def _check_range(self) -> "Claim":
         if self.value_max is not None and (self.value is None or self.value_max < self.value):
             raise ValueError("value_max needs a value no larger than it")
+        signed = any(word in self.metric for word in ("change", "growth"))
+        for v in (self.value, self.value_max):
+            if v is None:
+                continue
+            if v != v or v in (float("inf"), float("-inf")):
+                raise ValueError("value must be a finite number")
+            if not signed and v < 0:
+                raise ValueError(f"{self.metric} cannot be negative ({v:g}); only *_change/*_growth metrics can")
+            if self.unit == "percent" and not signed and v > 100:
+                raise ValueError(f"a share cannot exceed 100 percent ({v:g})")
         if self.bound == "range" and self.value_max is None:
             raise ValueError("bound 'range' needs value_max")
         return self

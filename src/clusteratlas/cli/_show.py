@@ -91,7 +91,7 @@ def print_cluster(d: dict[str, Any]) -> None:
                       escape(m.get("note") or ""), escape(m["source_detail"]["publisher"]))
         con.print(t)
     if d["corrections"]:
-        con.print("[bold]Corrections to the seed document[/bold]")
+        con.print("[bold]Corrections[/bold] (errors in the seed document or in other published lists)")
         for c in d["corrections"]:
             con.print(f"  • {escape(c['seed_text'])} → {escape(c['corrected'])}: {escape(c['note'])}")
     unverified = [c for c in d["claims"] if c["confidence"] == "unverified"]
