@@ -42,7 +42,7 @@ SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
 #: Source files whose code shapes the index (part of the cache key).
 _INDEX_CODE = tuple(Path(__file__).resolve().parent / name for name in ("_search_index.py", "_vocab.py", "_text.py"))
 #: Bump when the index layout or the scoring data change.
-INDEX_FORMAT = 11
+INDEX_FORMAT = 12
 #: Index files kept in the cache folder.
 CACHE_KEEP = 8
 #: Prominence: claims and titles counted, at most this many.

@@ -94,6 +94,12 @@ CONTAIN_BASE = 0.55
 BAG_WEIGHT = 0.75
 #: ... when it covers at least this many of the query's words ("baby" + "wear" for children's clothing).
 BAG_MIN_WORDS = 2
+#: Factor for a partial hit that misses the term's head (its last English word, the thing the term names:
+#: "shoe cabinet" is a cabinet, so "shoes" alone matches it at this share) ...
+HEAD_MISS = 0.75
+#: ... unless a matched word is central to the owner: in its name or aliases, or in at least this many of
+#: its terms ("christmas" for Christmas decorations, whose terms are "christmas balls", "christmas tree" …).
+CENTRAL_MIN_TERMS = 3
 
 
 class Term(NamedTuple):
@@ -155,6 +161,8 @@ class Vocabulary:
     owner_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
     owner_lights: dict[str, frozenset[str]] = field(default_factory=dict)
     light_set: frozenset[str] = frozenset()
+    central: dict[str, frozenset[str]] = field(default_factory=dict)  # owner -> its central stems
+    heads: dict[str, frozenset[str]] = field(default_factory=dict)  # owner -> heads of its terms + central
     wcache: dict = field(default_factory=dict, repr=False)
     fixes: dict = field(default_factory=dict, repr=False)
     ecache: dict = field(default_factory=dict, repr=False)
@@ -223,6 +231,24 @@ class Vocabulary:
                 if not t.negative:
                     bags[t.owner].add(tok)
                     lights[t.owner].add(lt)
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        central: dict[str, set[str]] = defaultdict(set)
+        for t in self.terms:
+            if t.negative:
+                continue
+            for tok in t.tokens:
+                counts[(t.owner, tok)] += 1
+                if t.field in ("name", "alias"):
+                    central[t.owner].add(tok)
+        for (owner, tok), k in counts.items():
+            if k >= CENTRAL_MIN_TERMS:
+                central[owner].add(tok)
+        self.central = {o: frozenset(c) for o, c in central.items()}
+        heads: dict[str, set[str]] = defaultdict(set)
+        for t in self.terms:
+            if t.tokens and not t.negative:
+                heads[t.owner].add(t.tokens[-1])
+        self.heads = {o: frozenset(h | central.get(o, set())) for o, h in heads.items()}
         self.owner_tokens = {o: frozenset(b) for o, b in bags.items()}
         self.owner_lights = {o: frozenset(b) for o, b in lights.items()}
         self.light_set = frozenset().union(*self.owner_lights.values()) if self.owner_lights else frozenset()
@@ -461,7 +487,12 @@ def _english_stats(known: dict[str, QueryWord], voc: Vocabulary) -> tuple[list[t
             if min_credit >= INFLECTION_CREDIT:
                 out.append((t.owner + "\x00neg", idx, got_q, 1.0, min_credit, t.fw, True))
             continue
-        out.append((t.owner, idx, got_q, got_t / t.idf_sum, min_credit, t.fw, False))
+        head_factor = 1.0
+        if len(t.parts) > 1 and t.parts[-1][0] not in known:
+            central = voc.central.get(t.owner, frozenset())
+            if not any(p[0] in known and p[0] in central for p in t.parts):
+                head_factor = HEAD_MISS
+        out.append((t.owner, idx, got_q, got_t / t.idf_sum, min_credit, t.fw * head_factor, False))
     bags = []
     content = [w for w in known.values() if w.weight > 0]
     if len(content) >= BAG_MIN_WORDS:
@@ -472,6 +503,9 @@ def _english_stats(known: dict[str, QueryWord], voc: Vocabulary) -> tuple[list[t
             if len(hit) < 2:
                 continue
             got = sum(w.weight * w.credit * (1.0 if w.light in lights else STEM_CREDIT) for w in hit)
+            heads = voc.heads.get(owner, frozenset())
+            if not any(w.stem in heads for w in hit):  # "leather" + "shoe" of "leather sofa", "shoe cabinet"
+                got *= HEAD_MISS
             bags.append((owner, got, " + ".join(w.stem for w in hit)))
     return out, bags
 
@@ -520,11 +554,20 @@ def _score_chinese(cjk: str, voc: Vocabulary, effective_len: int | None,
                 if not t.negative:
                     spans[t.owner].append((i, j, idx))
     if n >= 2:
-        for idx in voc.cjk_sub.get(cjk, ()):
-            t = terms[idx]
-            if not t.negative:
-                _offer(best, t.owner, FIELD_WEIGHTS.get(t.field, 1.0) * 0.9 * n / len(t.cjk), t.text, t.field,
-                       "zh", False)
+        inside = [terms[idx] for idx in voc.cjk_sub.get(cjk, ()) if not terms[idx].negative]
+        # the query inside a term counts its share of the term; inside the owner's name or many of its
+        # terms (圣诞 in 圣诞用品, 圣诞树, 圣诞球 …) it names the owner's subject, and counts half at least
+        per_owner: dict[str, int] = defaultdict(int)
+        named: set[str] = set()
+        for t in inside:
+            per_owner[t.owner] += 1
+            if t.field in ("name", "alias"):
+                named.add(t.owner)
+        for t in inside:
+            share = n / len(t.cjk)
+            if t.owner in named or per_owner[t.owner] >= CENTRAL_MIN_TERMS:
+                share = 0.5 + 0.5 * share
+            _offer(best, t.owner, FIELD_WEIGHTS.get(t.field, 1.0) * 0.9 * share, t.text, t.field, "zh", False)
     for owner, sp in spans.items():
         if len({s[2] for s in sp}) < 2:
             continue

@@ -13,7 +13,8 @@ How a query is read (:func:`analyse_query`):
    compact form.
 
 A cluster's own vocabulary (specialties, titles, local names such as a market's) also speaks for its
-industry (:data:`CLUSTER_LIFT`). Words asking for a service ("repair", "rental", "insurance", 维修 …) halve
+industry (:data:`CLUSTER_LIFT`), never above :data:`LIFT_CAP` of the best industry's own match, and then for
+that cluster alone (its siblings get :data:`SIBLING_FACTOR`). Words asking for a service ("repair", "rental", "insurance", 维修 …) halve
 every hit whose term lacks them. An industry is relevant when its best hit scores at least
 :data:`RELEVANCE_FLOOR` and beats the industry's own negative terms; its clusters are then ranked by
 industry score × role weight, plus bonuses for evidence (claims and titles), cluster-level matches, the place
@@ -26,17 +27,16 @@ Results are cached per normalised product text within the index, and the index i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clusteratlas._search_index import PLACE_SUFFIXES, SearchIndex
+from clusteratlas._query import INTENT_WORDS, QueryAnalysis, analyse_query, analyse_text  # noqa: F401 (re-exported)
+from clusteratlas._search_index import SearchIndex
 from clusteratlas._text import (
     CJK_RUN_RE,
     WORD_RE,
     clean_query,
-    compact_pinyin,
     has_cjk,
     normalize,
     stem,
@@ -57,36 +57,29 @@ from clusteratlas._vocab import (
 
 #: Below this industry score nothing is returned for a product query.
 RELEVANCE_FLOOR = 0.5
-#: A hit on a cluster's own vocabulary counts this much for its industry.
+#: A hit on a cluster's own vocabulary counts this much for its industry ...
 CLUSTER_LIFT = 0.85
+#: ... but at most this share of the best score any industry's own vocabulary reaches (when that one is
+#: relevant): "Christmas ceramics" on one ceramics cluster must not put ceramics above Christmas decorations.
+LIFT_CAP = 0.9
+#: Clusters of an industry relevant only through another cluster's vocabulary count this share of its score.
+SIBLING_FACTOR = 0.9
+#: When the best industry scores at least FULL_MATCH (a term matching the whole query), industries below
+#: RELATIVE_FLOOR × its score are dropped: they share only a minor word ("lace" of "lace front wig").
+FULL_MATCH, RELATIVE_FLOOR = 0.9, 0.7
 #: Multipliers by cluster role: they order a product's clusters, while the industry score (how well the
 #: query names the product) decides between industries.
 ROLE_WEIGHTS = {"leading": 1.0, "major": 0.96, "notable": 0.92}
 #: Each claim or title adds this much to a cluster's score (at most five count).
 PROMINENCE_STEP = 0.005
+#: Factor for a cluster without any match on its own vocabulary when the query names a kind of its
+#: industry's product (a word of the industry's vocabulary that is not central to it).
+UNMATCHED_KIND_FACTOR = 0.95
 #: Bonus for a cluster at a place the query names; factor for the other clusters.
 PLACE_BONUS, PLACE_FACTOR = 0.5, 0.6
 #: Bonus for a cluster whose tier is the one asked for; penalty for a different recorded tier.
 INTENT_BONUS, INTENT_PENALTY = 0.15, 0.1
 
-_HS_RE = re.compile(r"^(?:hs\s*(?:code)?\s*)?(\d{4})(?:[ .]?(\d{2}))?(?:[ .]?\d{2,4})?$")
-
-INTENT_WORDS: dict[str, tuple[str, str]] = {
-    # phrase (normalised) -> (attribute, wanted value)
-    "cheap": ("price_tier", "low"), "cheapest": ("price_tier", "low"), "low price": ("price_tier", "low"),
-    "low cost": ("price_tier", "low"), "budget": ("price_tier", "low"), "affordable": ("price_tier", "low"),
-    "inexpensive": ("price_tier", "low"), "low end": ("price_tier", "low"), "便宜": ("price_tier", "low"),
-    "低价": ("price_tier", "low"), "平价": ("price_tier", "low"), "低端": ("price_tier", "low"),
-    "high quality": ("quality_tier", "high"), "high end": ("quality_tier", "high"),
-    "premium": ("quality_tier", "high"), "luxury": ("quality_tier", "high"), "best quality": ("quality_tier", "high"),
-    "top quality": ("quality_tier", "high"), "quality": ("quality_tier", "high"), "高端": ("quality_tier", "high"),
-    "优质": ("quality_tier", "high"), "高品质": ("quality_tier", "high"), "高质量": ("quality_tier", "high"),
-    "wholesale": ("cluster_type", "trading market"), "wholesaler": ("cluster_type", "trading market"),
-    "wholesale market": ("cluster_type", "trading market"), "market": ("cluster_type", "trading market"),
-    "批发": ("cluster_type", "trading market"), "批发市场": ("cluster_type", "trading market"),
-}
-_INTENTS_LONGEST_FIRST = sorted(INTENT_WORDS, key=len, reverse=True)
-_INTENT_FIRST_WORDS = frozenset(p.split(" ", 1)[0] for p in INTENT_WORDS if p[0] < "\u2e80")
 
 
 @dataclass(frozen=True)
@@ -123,18 +116,6 @@ class SearchResult:
         return out
 
 
-@dataclass
-class QueryAnalysis:
-    """What :func:`analyse_query` read from a query."""
-
-    text: str
-    product_text: str
-    hs_code: str | None = None
-    intents: dict[str, str] = field(default_factory=dict)
-    places: dict[str, float] = field(default_factory=dict)  # adcode -> match strength
-    place_words: list[str] = field(default_factory=list)
-
-
 # -- the index ---------------------------------------------------------------------------------------------
 
 _INDEXES: dict[Any, tuple[Any, SearchIndex]] = {}
@@ -165,128 +146,6 @@ def get_index(atlas=None, *, data_dir: str | Path | None = None) -> SearchIndex:
         hit = (None, index_for_data_dir(Path(data_dir) if data_dir is not None else None))
         _INDEXES[key] = hit
     return hit[1]
-
-
-# -- query analysis ------------------------------------------------------------------------------------
-
-def analyse_query(query: str, index: SearchIndex) -> QueryAnalysis:
-    """Split a query into HS code, intent words, place words and product text (see module docstring).
-
-    Raises
-    ------
-    BadQueryError
-        Empty query, control characters or more than 500 characters.
-    """
-    return analyse_text(normalize(clean_query(query)), index)
-
-
-def analyse_text(text: str, index: SearchIndex) -> QueryAnalysis:
-    """:func:`analyse_query` for text already validated and normalised."""
-    qa = QueryAnalysis(text=text, product_text=text)
-    m = _HS_RE.match(text.replace("hs code", "hs")) if text[:1].isdigit() or text[:2] == "hs" else None
-    if m:
-        qa.hs_code = m.group(1) + (m.group(2) or "")
-        qa.product_text = ""
-        return qa
-    rest = f" {text} "
-    cjk = has_cjk(text)
-    if cjk or not _INTENT_FIRST_WORDS.isdisjoint(text.split()):
-        for phrase in _INTENTS_LONGEST_FIRST:
-            if phrase[0] > "\u2e80":
-                if not cjk or phrase not in rest:
-                    continue
-                needle = phrase
-            else:
-                needle = f" {phrase} "
-                if needle not in rest:
-                    continue
-            attr, value = INTENT_WORDS[phrase]
-            qa.intents.setdefault(attr, value)
-            rest = rest.replace(needle, " ")
-    rest = _take_places(rest, index, qa)
-    qa.product_text = " ".join(rest.split())
-    if not qa.product_text and qa.intents and not qa.places:
-        qa.product_text = text  # "wholesale market": the words were the product after all
-        qa.intents = {}
-    return qa
-
-
-def _take_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
-    if index.place_zh and has_cjk(rest):
-        rest = _take_zh_places(rest, index, qa)
-    words = rest.split()
-    if not words:
-        return " "
-    keys = [compact_pinyin(w) if w.isascii() or not has_cjk(w) else "" for w in words]
-    starts = index.caches.get("place_prefixes")
-    if starts is None:
-        starts = index.caches["place_prefixes"] = {k[:j] for k in index.place_keys for j in range(1, len(k) + 1)}
-    if not any(k in starts for k in keys):
-        return f" {rest.strip()} "
-    used = [False] * len(words)
-    voc = index.industry_voc
-    place_keys = index.place_keys
-    for n in (3, 2, 1):
-        for i in range(len(words) - n + 1):
-            if keys[i] not in starts or any(used[i:i + n]) or not all(keys[i:i + n]):
-                continue
-            gram = words[i:i + n]
-            cut = n
-            while cut and gram[cut - 1] in PLACE_SUFFIXES:
-                cut -= 1
-            if not cut:
-                continue
-            key = "".join(keys[i:i + cut])
-            codes = place_keys.get(key)
-            if not codes:
-                continue
-            if n == 1 and key in voc.by_pinyin and not any(
-                    stem(w) in voc.by_token for k, w in enumerate(words) if k != i):
-                continue  # a product's pinyin ("shuibei" alone is 水杯), not a place ("Shuibei gold")
-            for code in codes:
-                qa.places[code] = 1.0
-            qa.place_words.append(" ".join(gram))
-            for j in range(i, i + n):
-                used[j] = True
-    if not any(used):
-        return f" {rest.strip()} "
-    kept = []
-    for i, (w, u) in enumerate(zip(words, used)):
-        if u or (w in PLACE_SUFFIXES and i > 0 and used[i - 1]):  # "Yiwu City": the suffix goes too
-            continue
-        kept.append(w)
-    return " " + " ".join(kept) + " "
-
-
-def _take_zh_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
-    """Chinese place names, longest first, unless inside a longer product term (石狮子 is not 石狮)."""
-    exact = index.industry_voc.cjk_exact
-    for run in CJK_RUN_RE.findall(rest):
-        n = len(run)
-        term_spans = [(i, j) for i in range(n) for j in range(i + 3, min(n, i + index.industry_voc.cjk_maxlen) + 1)
-                      if run[i:j] in exact]
-        found = []
-        for i in range(n):
-            for j in range(min(n, i + index.place_zh_maxlen), i + 1, -1):
-                if run[i:j] in index.place_zh:
-                    found.append((j - i, i, j))
-                    break
-        taken: list[tuple[int, int]] = []
-        for _, i, j in sorted(found, reverse=True):
-            if any(a <= i and j <= b and b - a > j - i for a, b in term_spans):
-                continue
-            if any(not (j <= a or b <= i) for a, b in taken):
-                continue
-            taken.append((i, j))
-        for i, j in taken:
-            name = run[i:j]
-            for code in index.place_zh[name]:
-                qa.places[code] = 1.0
-            qa.place_words.append(name)
-        if taken:
-            kept = "".join(" " if any(a <= k < b for a, b in taken) else ch for k, ch in enumerate(run))
-            rest = rest.replace(run, f" {kept} ", 1)
-    return rest
 
 
 # -- product matching ----------------------------------------------------------------------------------
@@ -367,12 +226,15 @@ def industry_scores(qa: QueryAnalysis, index: SearchIndex) -> dict[str, Hit]:
     return product_hits(qa.product_text, index)[0]
 
 
-def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[str, Hit]]:
-    """``(relevant industries, cluster hits)`` for normalised product text, cached per text.
+def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[str, Hit], dict[str, Hit]]:
+    """``(relevant industries, cluster hits, industries relevant by their own vocabulary alone)`` for
+    normalised product text, cached per text.
 
     A cluster's own vocabulary (specialties, titles, extra terms such as a market's name) also speaks for
-    its industry, at :data:`CLUSTER_LIFT` of its score. An industry whose negative term matches at least as
-    well as its best positive hit is dropped; what remains must reach :data:`RELEVANCE_FLOOR`.
+    its industry, at :data:`CLUSTER_LIFT` of its score, capped at :data:`LIFT_CAP` of the best score of an
+    industry's own vocabulary. An industry whose negative term matches at least as well as its best positive
+    hit is dropped; what remains must reach :data:`RELEVANCE_FLOOR`, and, when the best industry matches the
+    whole query (:data:`FULL_MATCH`), :data:`RELATIVE_FLOOR` of the best score.
     """
     cache = index.caches.setdefault("product", {})
     got = cache.get(text)
@@ -380,16 +242,41 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
         return got
     prep = prepare_text(text, index.industry_voc)
     raw = score_prepared(prep, index.industry_voc)
+    service = _non_product_words(text)
+    own = _relevant(raw, service)
     cluster_hits = score_prepared(prep, index.cluster_voc, contain=False) if index.cluster_voc.terms else {}
+    # a cluster's vocabulary speaks for its industry, but never above LIFT_CAP of the industry whose own
+    # vocabulary matches best: the industry match decides, specialties re-rank within and near it
+    best_own = max((h.score for h in own.values()), default=0.0)
+    cap = LIFT_CAP * best_own if best_own >= RELEVANCE_FLOOR else None
+    lifted: dict[str, Hit] = {}
     for key, h in cluster_hits.items():
         if key.endswith("\x00neg"):
             continue
         c = index.clusters[h.owner]
-        lifted = h.score * CLUSTER_LIFT
-        cur = raw.get(c.industry)
-        if cur is None or lifted > cur.score:
-            raw[c.industry] = Hit(c.industry, lifted, h.term, f"cluster {h.field}", h.kind)
-    service = _non_product_words(text)
+        score = h.score * CLUSTER_LIFT
+        if cap is not None and score > cap:
+            score = max(cap, own[c.industry].score if c.industry in own else 0.0)
+        cur = lifted.get(c.industry)
+        if cur is None or score > cur.score:
+            lifted[c.industry] = Hit(c.industry, score, h.term, f"cluster {h.field}", h.kind)
+    for ind, h in lifted.items():
+        cur = raw.get(ind)
+        if cur is None or h.score > cur.score:
+            raw[ind] = h
+    inds = _relevant(raw, service)
+    top = max((h.score for h in inds.values()), default=0.0)
+    if top >= FULL_MATCH:  # a full match: industries that only share a minor word of the query go
+        inds = {k: h for k, h in inds.items() if h.score >= RELATIVE_FLOOR * top}
+    if len(cache) > 100_000:
+        cache.clear()
+    got = cache[text] = (inds, cluster_hits, own)
+    return got
+
+
+def _relevant(raw: dict[str, Hit], service: list[str]) -> dict[str, Hit]:
+    """Industries of ``raw`` whose best hit beats their negative terms and, after the service-word factor,
+    reaches :data:`RELEVANCE_FLOOR`."""
     inds = {}
     for key, h in raw.items():
         if key.endswith("\x00neg"):
@@ -401,10 +288,26 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
             h = Hit(h.owner, h.score * NON_PRODUCT_FACTOR, h.term, h.field, h.kind)
         if h.score >= RELEVANCE_FLOOR:
             inds[h.owner] = h
-    if len(cache) > 100_000:
-        cache.clear()
-    got = cache[text] = (inds, cluster_hits)
-    return got
+    return inds
+
+
+def _specific_industries(text: str, inds: dict[str, Hit], index: SearchIndex) -> frozenset[str]:
+    """Relevant industries for which ``text`` names a kind of their product: an English query word of the
+    industry's matched term (not a bag of words) that is not central to the industry (not in its name or aliases, nor in three of its
+    terms), such as "nitrile" for gloves or "sneakers" for footwear."""
+    if not any(ch.isascii() and ch.isalpha() for ch in text):
+        return frozenset()
+    voc = index.industry_voc
+    words = [w for w in prepare_text(text, voc).words if w.stem is not None and w.weight > 0]
+    out = set()
+    for ind, h in inds.items():
+        if h.kind != "en" or h.field.startswith("cluster"):
+            continue
+        named = _term_stems(h.term)  # the word must be part of the industry's matched term
+        central = voc.central.get(ind, frozenset())
+        if any(w.stem in named and w.stem not in central for w in words):
+            out.add(ind)
+    return frozenset(out)
 
 
 def _non_product_words(text: str) -> list[str]:
@@ -492,6 +395,22 @@ def find(query: str, limit: int = 10, *, atlas=None, industry: str | None = None
     list of SearchResult
         Empty when nothing is relevant.
 
+    Notes
+    -----
+    Scale of ``SearchResult.score`` (unitless; compare scores within one query, not across queries):
+
+    * industry relevance, 0–1: 1.0 when an industry name or alias is the whole query, 0.95 for a product
+      term, less for partial or typo matches; at least :data:`RELEVANCE_FLOOR` (0.5) to be returned, and
+      at least :data:`RELATIVE_FLOOR` × the best industry's when that one matches the whole query;
+    * × the cluster's role weight (:data:`ROLE_WEIGHTS`, 0.92–1.0), and × :data:`UNMATCHED_KIND_FACTOR`
+      (0.95) when the query names a kind of product the cluster's specialties do not mention;
+    * plus bonuses: prominence up to 0.025 (:data:`PROMINENCE_STEP` per claim or title), up to 0.3 for a
+      match on the cluster's own specialties or titles, :data:`PLACE_BONUS` (0.5) at a place the query names
+      (other clusters × :data:`PLACE_FACTOR`), and ±:data:`INTENT_BONUS` / :data:`INTENT_PENALTY` for tiers.
+
+    So a score above 1 means "relevant product, and also the named place or a matching specialty": the
+    most a cluster can reach is about 2.0. A place-only query scores 0.8 × role weight plus bonuses.
+
     Raises
     ------
     BadQueryError
@@ -527,13 +446,19 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
         pool = [c for c in index.clusters.values() if c.codes & qa.places.keys()]
     else:
         return []
-    cluster_hits = product_hits(qa.product_text, index)[1] if qa.product_text else {}
+    cluster_hits, own = product_hits(qa.product_text, index)[1:] if qa.product_text else ({}, {})
+    specific = _specific_industries(qa.product_text, inds, index) if qa.product_text and inds else frozenset()
     scored = []
     for c in pool:
         m = inds.get(c.industry)
         parts: list[dict[str, Any]] = []
+        ch = cluster_hits.get(c.id)
         if m:
             base = m.score
+            if m.field.startswith("cluster") and (ch is None or ch.term != m.term):
+                # the industry is relevant through a sibling's specialty: this cluster has no part in it
+                o = own.get(c.industry)
+                base = max(o.score if o else 0.0, m.score * SIBLING_FACTOR)
             if explain:
                 parts.append({"part": "industry", "term": m.term, "field": m.field, "kind": m.kind,
                               "score": round(m.score, 4)})
@@ -550,13 +475,16 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
             if explain:
                 parts.append({"part": "prominence", "claims_and_titles": c.evidence,
                               "bonus": round(PROMINENCE_STEP * c.evidence, 4)})
-        ch = cluster_hits.get(c.id)
         if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")):  # not counted twice
             bonus = 0.3 * ch.score * min(base, 1.0)
             score += bonus
             if explain:
                 parts.append({"part": "cluster match", "term": ch.term, "field": ch.field,
                               "bonus": round(bonus, 4)})
+        elif c.industry in specific and not (ch and ch.score >= 0.3):  # the query names a kind of the product that this cluster's
+            score *= UNMATCHED_KIND_FACTOR  # specialties do not mention ("nitrile" of "nitrile gloves")
+            if explain:
+                parts.append({"part": "kind not among specialties", "factor": UNMATCHED_KIND_FACTOR})
         if qa.places:
             if c.codes & qa.places.keys():
                 score += PLACE_BONUS
