@@ -87,3 +87,85 @@ def test_validate_ok(mini_dir):
 def test_help_short_flag():
     res = run("find", "-h")
     assert res.returncode == 0 and "Example" in res.stdout
+
+
+def test_validate_lists_every_problem(tmp_path, mini_spec):
+    from atlas_fixtures import write_atlas_dir
+
+    mini_spec["industries"]["wigs"]["clusters"][0]["claims"][0]["source"] = "nowhere"
+    mini_spec["industries"]["wigs"]["clusters"][0]["claims"][1]["value"] = 170
+    mini_spec["industries"]["socks"]["clusters"][0]["sources"] = ["missing-too"]
+    root = write_atlas_dir(tmp_path / "d", mini_spec)
+    res = run("validate", str(root), "--no-places")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    errors = [line for line in res.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 2  # the 170 % claim fails its model, so that file's source check is not reached
+    assert any("exceed 100 percent" in e for e in errors) and any("missing-too" in e for e in errors)
+
+
+def test_export_to_a_folder_or_missing_folder_is_one_clear_line(mini_dir, tmp_path):
+    res = run("export", "--out", str(tmp_path), "--data-dir", str(mini_dir))
+    assert res.returncode == 1 and "is a folder" in res.stderr and "Errno" not in res.stderr
+    res = run("export", "--out", str(tmp_path / "no" / "x.geojson"), "--data-dir", str(mini_dir))
+    assert res.returncode == 1 and "does not exist" in res.stderr and "Errno" not in res.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("args", [["list", "clusters", "--format", "json"], ["export"],
+                                  ["find", "socks", "--format", "csv"]])
+def test_closed_pipe_exits_0_quietly(mini_dir, args):
+    proc = subprocess.Popen([sys.executable, "-m", "clusteratlas", *args, "--data-dir", str(mini_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the command writes
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0 and err == ""
+
+
+@pytest.mark.parametrize("args", [["find", "wig", "--industry", "wig"], ["list", "industries", "--parent", "nope"],
+                                  ["list", "groups", "--industry", "nope"]])
+def test_unknown_industry_or_group_is_an_error(mini_dir, args):
+    res = run(*args, "--format", "json", "--data-dir", str(mini_dir))
+    assert res.returncode == 1 and res.stdout == "" and "no industry" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_find_unknown_industry_suggests(mini_dir):
+    res = run("find", "wig", "--industry", "wig", "--data-dir", str(mini_dir))
+    assert "did you mean wigs" in res.stderr
+
+
+def test_known_industry_filter_still_works(mini_dir):
+    res = run("list", "industries", "--industry", "socks", "--format", "json", "--data-dir", str(mini_dir))
+    assert res.returncode == 0 and [r["industry"] for r in json.loads(res.stdout)] == ["socks"]
+    res = run("find", "socks", "--industry", "socks", "--format", "json", "--data-dir", str(mini_dir))
+    assert res.returncode == 0 and json.loads(res.stdout)[0]["industry"] == "socks"
+
+
+@pytest.mark.parametrize("args", [["list", "industries"], ["list", "groups"], ["stats"], ["sources"]])
+def test_geojson_of_rows_without_points_is_a_usage_error(mini_dir, args):
+    res = run(*args, "--format", "geojson", "--data-dir", str(mini_dir))
+    assert res.returncode == 2 and res.stdout == "" and "no coordinates" in res.stderr
+
+
+def test_csv_with_no_rows_still_has_the_header(mini_dir):
+    res = run("find", "weather forecast", "--format", "csv", "--data-dir", str(mini_dir))
+    header = "cluster_id,industry,place.name,place.name_zh,place.adcode,role,hs_headings,score"
+    assert res.returncode == 0 and res.stdout.splitlines() == [header]
+
+
+def test_version_and_bare_command():
+    res = run("--version")
+    assert res.returncode == 0 and res.stdout.startswith("clusteratlas 0.")
+    res = run()
+    assert res.returncode == 0 and "Usage" in res.stdout and "find" in res.stdout
+
+
+def test_find_table_keeps_ids_and_codes_whole_at_80_columns(mini_dir):
+    import os
+
+    res = subprocess.run([sys.executable, "-m", "clusteratlas", "find", "socks", "--format", "table",
+                          "--data-dir", str(mini_dir)], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "COLUMNS": "80"}, check=False)
+    assert res.returncode == 0 and "lishui-socks" in res.stdout and "440605100" in res.stdout
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80

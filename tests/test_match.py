@@ -202,3 +202,50 @@ def test_cli_match_100k_gbk_rows_in_order_without_traceback(tmp_path):
     assert count == n
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     json.dumps(header)
+
+
+def test_every_input_line_gives_a_row_and_problems_are_reported(tmp_path):
+    src = tmp_path / "cat.csv"
+    src.write_text("sku,title\n1,wig\n\n2,socks,extra\n3,glass\n", encoding="utf-8")
+    report = match_file(src, "title", tmp_path / "o.csv", workers=1)
+    rows = _read_csv(tmp_path / "o.csv")
+    assert [r["sku"] for r in rows] == ["1", "", "2", "3"] and report.rows == 4
+    assert rows[0]["reason"] == "" and rows[0]["status"] == "matched"
+    assert rows[1]["status"] == "no_match" and "line 3 is blank" in rows[1]["reason"]
+    assert rows[2]["industry"] == "socks" and "line 4 has 3 fields" in rows[2]["reason"]
+    assert report.problems == 2 and "line 4" in report.problem_summary()
+    res = run("match", str(src), "--column", "title", "--no-progress")
+    assert res.returncode == 0 and "line 3 is blank" in res.stderr and "line 4 has 3 fields" in res.stderr
+
+
+def test_no_match_rows_say_why():
+    got = match_products(["", "weather forecast"])
+    assert got[0].reason == "empty title" and got[1].status == "no_match" and got[1].reason
+
+
+def test_cli_match_output_format_follows_the_extension(tmp_path):
+    src = tmp_path / "cat.csv"
+    _write_csv(src, ["wig", "=cmd|' /C calc'!A0"])
+    res = run("match", str(src), "--column", "title", "--out", str(tmp_path / "m.json"))
+    assert res.returncode == 0, res.stderr
+    rows = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    assert rows[0]["industry"] == "wigs" and isinstance(rows[0]["score"], float)
+    res = run("match", str(src), "--column", "title", "--out", str(tmp_path / "m.ndjson"))
+    assert json.loads((tmp_path / "m.ndjson").read_text("utf-8").splitlines()[1])["sku"] == "S1"
+
+
+def test_cli_match_unknown_extension_is_a_usage_error_before_reading(tmp_path):
+    res = run("match", str(tmp_path / "missing.csv"), "--column", "title", "--out", str(tmp_path / "m.txt"))
+    assert res.returncode == 2 and "output format" in res.stderr and not (tmp_path / "m.txt").exists()
+
+
+def test_cli_match_bad_output_place_fails_first_in_one_line(tmp_path):
+    src = tmp_path / "cat.csv"
+    _write_csv(src, ["wig"])
+    res = run("match", str(src), "--column", "title", "--out", str(tmp_path))
+    assert res.returncode == 1 and "is a folder" in res.stderr and "Errno" not in res.stderr
+    assert "Reading" not in res.stderr  # nothing was read
+    res = run("match", str(src), "--column", "title", "--out", str(tmp_path / "no" / "m.csv"))
+    assert res.returncode == 1 and "does not exist" in res.stderr and "Errno" not in res.stderr
+    res = run("match", str(tmp_path), "--column", "title")
+    assert res.returncode == 1 and "is a folder, not a file" in res.stderr

@@ -12,6 +12,9 @@ from typing import Any
 
 from clusteratlas.io import atomic_write
 
+#: The formats :func:`write_export` writes.
+EXPORT_FORMATS = ("geojson", "json", "ndjson", "csv")
+
 
 def export_rows(atlas) -> list[dict[str, Any]]:
     """One flat-ish dict per cluster: ``cluster_id, industry, name, name_zh, adcode, level, lat, lon`` …
@@ -52,9 +55,23 @@ def export_rows(atlas) -> list[dict[str, Any]]:
 
 
 def write_export(atlas, fmt: str, out: str | Path) -> None:
-    """Write the export to ``out`` atomically in ``fmt`` (geojson, json, ndjson, csv)."""
-    from clusteratlas.cli._output import flatten, to_geojson
+    """Write the export to ``out`` atomically in ``fmt`` (geojson, json, ndjson, csv).
 
+    Raises
+    ------
+    BadQueryError
+        An unknown ``fmt``.
+    InputFileError
+        ``out`` is a folder, or its folder is missing or not writable (checked before any work).
+    """
+    from clusteratlas.cli._output import flatten, to_geojson
+    from clusteratlas.io import check_output_path
+
+    if fmt not in EXPORT_FORMATS:
+        from clusteratlas.errors import BadQueryError
+
+        raise BadQueryError(f"cannot export as {fmt!r}; formats: {', '.join(EXPORT_FORMATS)}")
+    check_output_path(out)
     rows = export_rows(atlas)
     with atomic_write(out) as fh:
         if fmt == "geojson":
@@ -64,14 +81,10 @@ def write_export(atlas, fmt: str, out: str | Path) -> None:
         elif fmt == "ndjson":
             for r in rows:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        elif fmt == "csv":
+        else:
             import csv
 
             flat = [flatten(r) for r in rows]
             w = csv.DictWriter(fh, fieldnames=list(flat[0]) if flat else [], lineterminator="\n")
             w.writeheader()
             w.writerows(flat)
-        else:
-            from clusteratlas.errors import BadQueryError
-
-            raise BadQueryError(f"cannot export as {fmt!r}")

@@ -9,16 +9,76 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Self
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux ``/proc``)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _output_problem(path: Path) -> tuple[type[OSError], str] | None:
+    """Why a file cannot be written at ``path`` (an OSError class and one line), or None."""
+    if str(path) == "" or path.is_dir():
+        return IsADirectoryError, f"{path} is a folder; give a file name to write (e.g. {path / 'out'}.<ext>)"
+    folder = path.parent
+    if not folder.exists():
+        return FileNotFoundError, f"cannot write {path}: folder {folder} does not exist"
+    if not folder.is_dir():
+        return NotADirectoryError, f"cannot write {path}: {folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return PermissionError, f"cannot write {path}: folder {folder} is not writable"
+    if path.exists() and not path.is_file():
+        return IsADirectoryError, f"cannot write {path}: it exists and is not a regular file"
+    return None
+
+
+def check_output_path(path: str | Path | None) -> Path | None:
+    """Check that a file can be written at ``path``; call it before any work is done.
+
+    Parameters
+    ----------
+    path : str, Path or None
+        The output file; None or ``"-"`` (stdout) always pass.
+
+    Returns
+    -------
+    Path or None
+        ``path`` as a Path (None for stdout).
+
+    Raises
+    ------
+    InputFileError
+        One line: the path is a folder; its folder does not exist, is not a folder, or is not writable.
+    """
+    from clusteratlas.errors import InputFileError
+
+    if path is None or str(path) == "-":
+        return None
+    path = Path(path)
+    problem = _output_problem(path)
+    if problem is not None:
+        raise InputFileError(problem[1])
+    return path
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = "") -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success rename it to ``path``, on error delete it.
+
+    The final file gets the permissions a plain ``open()`` would give it: those of the file it replaces,
+    else ``0o666`` less the umask.
 
     Parameters
     ----------
@@ -32,12 +92,22 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
     Raises
     ------
     OSError
-        When the folder is not writable; the target is left untouched.
+        When ``path`` is a folder or its folder is missing or not writable, with a one-line message (see
+        :func:`check_output_path`), or on any write error; the target is left untouched.
     """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    problem = _output_problem(path)
+    if problem is not None:
+        raise problem[0](problem[1])
+    folder = path.parent
+    try:
+        perms = path.stat().st_mode & 0o7777
+    except OSError:
+        perms = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, perms)
         if "b" in mode:
             fh = os.fdopen(fd, mode)
         else:
@@ -58,6 +128,23 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
 #: Encodings tried, in order, for text tables. GB18030 is a superset of GBK and GB2312.
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 TABLE_FORMATS = ("csv", "tsv", "xlsx", "parquet")
+
+
+class Row(dict):
+    """One input row (column name -> value); ``problem`` says what was wrong with its line, else None.
+
+    Blank lines, lines with more or fewer fields than the header and lines with broken quoting still give
+    a row (so that output stays one row per input row); ``problem`` names the line number.
+    """
+
+    problem: str | None = None
+
+    @classmethod
+    def blank(cls, header: list[str], problem: str | None) -> Row:
+        """A row of empty strings."""
+        row = cls.fromkeys(header, "")
+        row.problem = problem
+        return row
 
 
 class TableStream:
@@ -158,6 +245,8 @@ def read_table_stream(path: str | Path, column: str | None = None, *, encoding: 
     from clusteratlas.errors import InputFileError
 
     path = Path(path)
+    if path.is_dir():
+        raise InputFileError(f"{path} is a folder, not a file")
     if not path.is_file():
         raise InputFileError(f"no such file: {path}")
     try:
@@ -226,7 +315,7 @@ def _text_stream(path: Path, fmt: str, head: bytes, encoding: str | None) -> Tab
     else:
         delimiter = "\t"
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
-    reader = csv.reader(fh, delimiter=delimiter)
+    reader = csv.reader(fh, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -237,20 +326,45 @@ def _text_stream(path: Path, fmt: str, head: bytes, encoding: str | None) -> Tab
         raise InputFileError(f"cannot read {path.name}: {exc}") from None
     header = [h.strip() or f"column_{i + 1}" for i, h in enumerate(header)]
 
+    name, width = path.name, len(header)
+
     def rows() -> Iterator[dict]:
-        i = 1
+        held: list[Row] = []  # blank lines: kept when a data line follows, dropped at the end of the file
+        start = 2
         try:
-            single = len(header) == 1
-            for i, rec in enumerate(reader, start=2):
-                if not rec and not single:  # a blank line; in a one-column file it is a blank cell
+            while True:
+                start = reader.line_num + 1
+                try:
+                    rec = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    if "unexpected end of data" in str(exc):
+                        raise InputFileError(f"{name}: malformed CSV: a quoted field opened on line {start} "
+                                             "is never closed") from None
+                    row = Row.blank(header, f"line {start}: malformed CSV ({exc}); row left empty")
+                    yield from held
+                    held.clear()
+                    yield row
                     continue
-                if len(rec) < len(header):
-                    rec = rec + [""] * (len(header) - len(rec))
-                yield dict(zip(header, rec))
+                if not rec:  # in a one-column file a blank line is a blank cell, not a problem
+                    held.append(Row.blank(header, None if width == 1 else f"line {start} is blank"))
+                    continue
+                yield from held
+                held.clear()
+                row = Row(zip(header, rec))
+                if len(rec) < width:
+                    row.update((h, "") for h in header[len(rec):])
+                    row.problem = (f"line {start} has {len(rec)} fields, the header {width}: "
+                                   "missing fields left empty")
+                elif len(rec) > width:
+                    extra = ",".join(rec[width:])
+                    extra = extra if len(extra) <= 60 else extra[:57] + "..."
+                    row.problem = (f"line {start} has {len(rec)} fields, the header {width}: "
+                                   f"extra fields ignored ({extra!r})")
+                yield row
         except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path.name}: bytes that are not {enc} near line {i}: {exc.reason}") from None
-        except csv.Error as exc:
-            raise InputFileError(f"{path.name}: malformed CSV near line {i}: {exc}") from None
+            raise InputFileError(f"{name}: bytes that are not {enc} near line {start}: {exc.reason}") from None
         finally:
             fh.close()
 
@@ -281,11 +395,15 @@ def _xlsx_stream(path: Path, sheet: str | None) -> TableStream:
     header = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(header_row)]
 
     def rows() -> Iterator[dict]:
+        held: list[Row] = []  # blank rows: kept when a data row follows, dropped at the end of the sheet
         try:
-            for rec in it:
-                if rec is None or all(v is None for v in rec):
+            for number, rec in enumerate(it, start=2):
+                if rec is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in rec):
+                    held.append(Row.blank(header, f"row {number} is blank"))
                     continue
-                yield {h: ("" if v is None else str(v)) for h, v in zip(header, rec)}
+                yield from held
+                held.clear()
+                yield Row((h, "" if v is None else str(v)) for h, v in zip(header, rec))
         finally:
             wb.close()
 
@@ -317,26 +435,65 @@ def _parquet_stream(path: Path) -> TableStream:
 # Writing tables (CSV, TSV, XLSX, Parquet) one row at a time, atomically
 # --------------------------------------------------------------------------------------------------------
 
+#: Output formats by file extension.
+OUTPUT_SUFFIXES = {"csv": "csv", "tsv": "tsv", "tab": "tsv", "xlsx": "xlsx", "parquet": "parquet", "pq": "parquet",
+                   "json": "json", "ndjson": "ndjson", "jsonl": "ndjson"}
+
+
 def table_format_for(path: str | Path | None) -> str:
-    """``csv``, ``tsv``, ``xlsx`` or ``parquet`` from a file name (``-``/None: ``csv`` on stdout)."""
-    if path is None or str(path) == "-":
-        return "csv"
-    suffix = Path(path).suffix.lower().lstrip(".")
-    return {"tsv": "tsv", "tab": "tsv", "xlsx": "xlsx", "parquet": "parquet", "pq": "parquet"}.get(suffix, "csv")
-
-
-class TableWriter:
-    """Write rows (sequences aligned with ``columns``) to a CSV, TSV, XLSX or Parquet file, streaming.
-
-    Use as a context manager. The file appears only when the block ends without an error (a temporary file
-    beside it is renamed); ``path`` None or ``"-"`` writes CSV to stdout. CSV and TSV are UTF-8. Parquet
-    columns are strings except those named in ``float_columns``; rows are written in groups of
-    ``batch_rows``, so memory stays constant.
+    """``csv``, ``tsv``, ``xlsx``, ``parquet``, ``json`` or ``ndjson`` from a file name's extension
+    (see :data:`OUTPUT_SUFFIXES`; ``-``/None: ``csv`` on stdout).
 
     Raises
     ------
     InputFileError
-        When the format's writer (openpyxl, pyarrow) is not installed.
+        For any other extension (or none): the file would otherwise hold a format its name does not say.
+    """
+    from clusteratlas.errors import InputFileError
+
+    if path is None or str(path) == "-":
+        return "csv"
+    suffix = Path(path).suffix.lower().lstrip(".")
+    try:
+        return OUTPUT_SUFFIXES[suffix]
+    except KeyError:
+        known = ", ".join(f".{s}" for s in OUTPUT_SUFFIXES)
+        what = f"extension .{suffix}" if suffix else "no extension"
+        raise InputFileError(f"cannot tell the output format of {Path(path).name} ({what}); "
+                             f"use one of {known}") from None
+
+
+def _xlsx_cell(ws, value):
+    """A write-only cell holding ``value`` as data: text is always a string cell, never a formula (a title
+    starting with ``=`` stays text), with the characters XLSX cannot hold removed."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None:
+        return WriteOnlyCell(ws, value=None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"  # openpyxl would make "=..." a formula
+        return cell
+    return WriteOnlyCell(ws, value=value)
+
+
+class TableWriter:
+    """Write rows (sequences aligned with ``columns``) to a CSV, TSV, XLSX, Parquet, JSON or NDJSON file,
+    streaming; the format comes from the extension (:func:`table_format_for`).
+
+    Use as a context manager. The file appears only when the block ends without an error (a temporary file
+    beside it is renamed); ``path`` None or ``"-"`` writes CSV to stdout. CSV, TSV, JSON and NDJSON are
+    UTF-8; JSON is an array of objects, NDJSON one object a line. XLSX cells are values, never formulas.
+    Parquet and JSON values are strings except those named in ``float_columns`` (numbers); rows are written
+    in groups of ``batch_rows``, so memory stays constant.
+
+    Raises
+    ------
+    InputFileError
+        When the extension names no supported format, or the format's writer (openpyxl, pyarrow) is not
+        installed.
     OSError
         When the folder is not writable.
     """
@@ -352,7 +509,6 @@ class TableWriter:
 
     def __enter__(self) -> Self:
         import csv
-        import sys
 
         from clusteratlas.errors import InputFileError
 
@@ -370,8 +526,14 @@ class TableWriter:
             self._fh = self._stack.enter_context(atomic_write(self.path, "wb"))
             self._wb = openpyxl.Workbook(write_only=True)
             self._ws = self._wb.create_sheet("matches")
-            self._ws.append(self.columns)
+            self._ws.append([_xlsx_cell(self._ws, c) for c in self.columns])
             self.write = self._xlsx_row
+        elif fmt in ("json", "ndjson"):
+            self._fh = self._stack.enter_context(atomic_write(self.path))
+            self._first = True
+            if fmt == "json":
+                self._fh.write("[")
+            self.write = self._json_row
         else:
             try:
                 import pyarrow as pa
@@ -388,7 +550,27 @@ class TableWriter:
         return self
 
     def _xlsx_row(self, row) -> None:
-        self._ws.append(["" if v is None else v for v in row])
+        ws = self._ws
+        ws.append([_xlsx_cell(ws, v) for v in row])
+
+    def _json_row(self, row) -> None:
+        import json
+
+        obj = {}
+        for name, v in zip(self.columns, row):
+            if v == "":
+                v = None
+            elif v is not None and name in self.float_columns:
+                v = float(v)
+            elif v is not None and not isinstance(v, (str, int, float, bool)):
+                v = str(v)
+            obj[name] = v
+        text = json.dumps(obj, ensure_ascii=False)
+        if self.format == "ndjson":
+            self._fh.write(text + "\n")
+        else:
+            self._fh.write(("\n" if self._first else ",\n") + text)
+        self._first = False
 
     def _parquet_row(self, row) -> None:
         for col, v, name in zip(self._batch, row, self.columns):
@@ -409,8 +591,12 @@ class TableWriter:
     def __exit__(self, exc_type, exc, tb) -> bool:
         try:
             if exc_type is None:
-                if self.format == "xlsx":
+                if self.path is None:
+                    sys.stdout.flush()  # a closed pipe shows here, inside the command, not at exit
+                elif self.format == "xlsx":
                     self._wb.save(self._fh)
+                elif self.format == "json":
+                    self._fh.write("]\n" if self._first else "\n]\n")
                 elif self.format == "parquet":
                     self._flush()
                     self._pq.close()

@@ -12,6 +12,9 @@ links them, and a status:
 ``no_match``
     nothing reaches the relevance floor (blank cells, numbers, services, unknown products).
 
+The ``reason`` column says why a row is ``no_match``, and names any problem with the input line (a blank
+line, more or fewer fields than the header, broken quoting), so that no input row is dropped silently.
+
 Each distinct title is matched once (catalogues repeat titles; a bounded cache of :data:`CACHE_SIZE`
 titles keeps memory constant), and files are streamed: memory does not grow with the file.
 """
@@ -32,7 +35,11 @@ AMBIGUITY_RATIO = 0.9
 CACHE_SIZE = 200_000
 #: The columns every matched row gains (renamed ``match_<name>`` when the input already has the name).
 MATCH_FIELDS = ("industry", "cluster_id", "place_name", "place_name_zh", "adcode", "score", "hs_code",
-                "status", "runner_up_industry", "runner_up_cluster_id", "matched_term")
+                "status", "runner_up_industry", "runner_up_cluster_id", "matched_term", "reason")
+#: Reasons given for ``no_match``.
+REASON_EMPTY = "empty title"
+REASON_NO_PRODUCT = "no product named"
+REASON_NO_CLUSTER = "no cluster makes it"
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class ProductMatch:
     runner_up_industry: str | None = None
     runner_up_cluster_id: str | None = None
     matched_term: str | None = None
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """All fields as a dict."""
@@ -73,6 +81,9 @@ class MatchReport:
     out: str | None = None
     seconds: float = 0.0
     distinct_titles: int = 0
+    #: Input lines with a problem (blank, ragged, broken quoting): how many, and the first messages.
+    problems: int = 0
+    problem_messages: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the user."""
@@ -81,6 +92,16 @@ class MatchReport:
         return (f"Matched {self.rows} rows ({self.distinct_titles} distinct titles) in {self.seconds:.1f} s "
                 f"({rate:,.0f} rows/s): {c['matched']} matched, {c['ambiguous']} ambiguous, "
                 f"{c['no_match']} no_match -> {self.out or 'stdout'}")
+
+    def problem_summary(self) -> str | None:
+        """One line naming the input lines with problems (None when there were none)."""
+        if not self.problems:
+            return None
+        shown = "; ".join(self.problem_messages)
+        more = f"; and {self.problems - len(self.problem_messages)} more" if self.problems > len(
+            self.problem_messages) else ""
+        return (f"Warning: {self.problems} input line(s) had problems (see the reason column): "
+                f"{shown}{more}")
 
 
 class Matcher:
@@ -126,14 +147,14 @@ class Matcher:
         if isinstance(value, float) and math.isnan(value):
             text = ""
         if not text:
-            return ProductMatch(raw, "no_match")
+            return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
         qa = analyse_text(text, index)
         if not qa.hs_code and not qa.product_text:
-            return ProductMatch(raw, "no_match")  # a place or intent alone names no product
+            return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
         scored = rank_clusters(qa, index, explain=False)
         if not scored:
-            return ProductMatch(raw, "no_match")
+            return ProductMatch(raw, "no_match", reason=REASON_NO_CLUSTER)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
         ambiguous = runner is not None and runner[0] >= self.ratio * score
@@ -170,8 +191,8 @@ def match_products(source, column: str | None = None, out: str | Path | None = N
         With a file: the column holding the titles (required).
     out : str or Path, optional
         With a file: where to write the input's columns plus :data:`MATCH_FIELDS`, one row per input row in
-        the same order (CSV, TSV, XLSX or Parquet by extension; written atomically). None or ``"-"``:
-        CSV on stdout.
+        the same order (CSV, TSV, XLSX, Parquet, JSON or NDJSON by extension; written atomically). None or
+        ``"-"``: CSV on stdout.
     atlas, data_dir
         Match against this atlas or data folder instead of the shipped one.
     encoding, sheet
@@ -215,9 +236,16 @@ def match_file(path: str | Path, column: str, out: str | Path | None = None, *, 
     """
     import os
 
-    from clusteratlas.io import TableWriter, read_table_stream
+    from clusteratlas.io import (
+        TableWriter,
+        check_output_path,
+        read_table_stream,
+        table_format_for,
+    )
 
     started = time.perf_counter()
+    check_output_path(out)  # an unwritable place or an unknown extension fails before the input is read
+    table_format_for(out)
     stream = read_table_stream(path, column=column, encoding=encoding, sheet=sheet)
     if echo:
         echo(f"Reading {stream.describe()}.")
@@ -237,7 +265,9 @@ def match_file(path: str | Path, column: str, out: str | Path | None = None, *, 
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(stream.n_rows) if show else None
     status_at = MATCH_FIELDS.index("status")
+    reason_at = MATCH_FIELDS.index("reason")
     counts = report.counts
+    messages = report.problem_messages
     n = 0
     with TableWriter(out, header, float_columns=(names[MATCH_FIELDS.index("score")],)) as writer:
         write = writer.write
@@ -245,7 +275,14 @@ def match_file(path: str | Path, column: str, out: str | Path | None = None, *, 
         for rows, results in _chunks_matched(stream, column, index, workers, report):
             for row, res in zip(rows, results):
                 counts[res[status_at]] += 1
-                write([row.get(c) for c in cols] + list(res))
+                res = list(res)
+                problem = getattr(row, "problem", None)
+                if problem:
+                    report.problems += 1
+                    if len(messages) < 5:
+                        messages.append(problem)
+                    res[reason_at] = problem if not res[reason_at] else f"{problem}; {res[reason_at]}"
+                write([row.get(c) for c in cols] + res)
             n += len(rows)
             if bar is not None:
                 bar.update(n)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from enum import Enum
@@ -70,6 +71,13 @@ def _point(row: dict[str, Any]) -> tuple[float, float] | None:
     return None
 
 
+def require_points(fmt: OutputFormat | None, what: str) -> None:
+    """Refuse ``--format geojson`` (a usage error, exit 2) for rows that have no point, such as ``what``."""
+    if fmt is OutputFormat.geojson:
+        raise typer.BadParameter(f"{what} have no coordinates, so there is no GeoJSON of them; "
+                                 "use table, json, ndjson or csv", param_hint="'--format'")
+
+
 def to_geojson(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the rows that have a point (RFC 7946: ``[lon, lat]``, WGS-84)."""
     features = []
@@ -122,6 +130,8 @@ def emit(
         keys: list[str] = []
         for r in flat:
             keys.extend(k for k in r if k not in keys)
+        if not keys and columns:
+            keys = [key for key, _ in columns]  # no rows: still the header, so that readers see the columns
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
@@ -133,6 +143,7 @@ def emit(
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]] | None, title: str | None,
            empty_message: str) -> None:
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
@@ -145,12 +156,49 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]] | 
         for r in flat:
             keys.extend(k for k in r if k not in keys)
         columns = [(k, k) for k in keys]
+    console = Console()
+    specs = []  # (header, no_wrap, width the column cannot go below)
+    for key, header in columns:
+        texts = [_cell(r.get(key)) for r in flat]
+        widest = max((cell_len(t) for t in texts), default=0)
+        if _is_code_column(key, texts) and widest <= MAX_NO_WRAP:
+            specs.append((header, True, max(widest, cell_len(header))))
+        else:
+            specs.append((header, False, min(max(widest, cell_len(header)), 6)))
+    # Ids and codes stay whole and text keeps a few characters a line, when the terminal has the room;
+    # else every column folds (nothing is cut off at the right edge).
+    roomy = sum(w for _, _, w in specs) + 3 * len(specs) + 1 <= console.width
     table = Table(title=title, show_lines=False)
-    for _, header in columns:
-        table.add_column(header, overflow="fold")
+    for header, no_wrap, width in specs:
+        if roomy and no_wrap:
+            table.add_column(header, no_wrap=True)  # an id or code cut mid-number would read as two
+        else:
+            table.add_column(header, overflow="fold", min_width=width if roomy else None)
     for r in flat:
         table.add_row(*(_cell(r.get(key)) for key, _ in columns))
-    Console().print(table)
+    console.print(table)
+
+
+#: Column names (the last dotted part) that hold identifiers or codes.
+CODE_COLUMNS = frozenset({"id", "cluster_id", "adcode", "code", "source_id", "hs", "hs_code", "hs_headings",
+                          "score", "date", "gbt4754", "lat", "lon"})
+
+
+_CODE_RE = re.compile(r"(?=.*[0-9])[0-9A-Za-z][0-9A-Za-z._:/-]*")
+
+
+#: Ids and codes up to this many characters are never folded; longer ones fold like text.
+MAX_NO_WRAP = 30
+
+
+def _is_code_column(key: str, texts: list[str]) -> bool:
+    """True for ids and codes: named so (:data:`CODE_COLUMNS`, ``*_id``), or every value a short token of
+    ASCII letters, digits and separators that holds a digit (``411000``, ``6704.10``, ``2022-01-26``)."""
+    name = key.rsplit(".", 1)[-1]
+    if name in CODE_COLUMNS or name.endswith("_id"):
+        return True
+    texts = [t for t in texts if t]
+    return bool(texts) and all(len(t) <= MAX_NO_WRAP and _CODE_RE.fullmatch(t) for t in texts)
 
 
 def _cell(value: Any) -> str:

@@ -53,6 +53,8 @@ def find_cmd(
     """
     from clusteratlas.search import find
 
+    if industry is not None:
+        _check_industry(industry, data_dir)
     results = find(query, limit=limit, industry=industry, data_dir=data_dir,  # cached index: no YAML read
                    semantic=semantic)
     rows = [r.to_dict(explain=explain) for r in results]
@@ -62,6 +64,18 @@ def find_cmd(
         return
     emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
          empty_message=f"Nothing in the atlas matches {query!r}.")
+
+
+def _check_industry(industry: str, data_dir: Path | None) -> None:
+    """Raise IndustryNotFound (with suggestions) for an industry id the atlas does not have; uses the
+    search index's industry list (cached), not the YAML."""
+    from clusteratlas.atlas import _not_found
+    from clusteratlas.errors import IndustryNotFound
+    from clusteratlas.search import get_index
+
+    known = get_index(data_dir=data_dir).industry_names
+    if industry not in known:
+        raise IndustryNotFound(_not_found("industry", industry, known))
 
 
 def _print_explanations(rows: list[dict]) -> None:
@@ -112,15 +126,23 @@ def list_cmd(
 
     Example: clusteratlas list clusters --industry socks --province Zhejiang
     """
+    from clusteratlas.cli._output import require_points
+    from clusteratlas.select import industry_ids
+
+    if what is not ListWhat.clusters:
+        require_points(fmt, f"{what.value.capitalize()}")
     atlas = _atlas(data_dir)
+    wanted = industry_ids(atlas, industry, group)  # IndustryNotFound with suggestions for unknown ids
     if what is ListWhat.industries:
-        inds = atlas.industries_in_group(group) if group else list(atlas.industries.values())
+        inds = [i for i in atlas.industries.values() if wanted is None or i.id in wanted]
         rows = [{"industry": i.id, "name": i.name_en, "name_zh": i.name_zh, "parent": i.parent,
                  "clusters": len(atlas.clusters_of(i.id)), "hs": [h.code for h in i.hs_codes]} for i in inds]
         emit(rows, fmt, title="Industries")
     elif what is ListWhat.groups:
+        groups = {atlas.industries[i].parent for i in wanted} if wanted is not None else None
         rows = [{"group": g.id, "name": g.name_en, "name_zh": g.name_zh, "gbt4754": g.gbt4754,
-                 "industries": len(atlas.industries_in_group(g.id))} for g in atlas.groups.values()]
+                 "industries": len(atlas.industries_in_group(g.id))} for g in atlas.groups.values()
+                if groups is None or g.id in groups]
         emit(rows, fmt, title="Industry groups")
     else:
         from clusteratlas.select import select_clusters
@@ -144,7 +166,12 @@ def export_cmd(
     Example: clusteratlas export --format geojson > clusters.geojson
     """
     from clusteratlas.export import export_rows, write_export
+    from clusteratlas.io import check_output_path
 
+    if out is not None and fmt is OutputFormat.table:
+        raise typer.BadParameter("a file cannot hold a table; use geojson, json, ndjson or csv",
+                                 param_hint="'--format'")
+    check_output_path(out)
     atlas = _atlas(data_dir)
     if out is not None:
         write_export(atlas, fmt.value, out)
@@ -165,6 +192,11 @@ def validate_cmd(
 
     report = validate_data(data_dir, check_places=not no_places)
     typer.echo(json.dumps(report, ensure_ascii=False))
+    if report["problems"]:
+        for problem in report["problems"]:
+            typer.echo(f"Error: {problem}", err=True)
+        typer.echo(f"{len(report['problems'])} problem(s) found.", err=True)
+        raise typer.Exit(1)
     typer.echo(f"OK: {report['clusters']} clusters in {report['industries']} industries, "
                f"{report['claims']} claims, {report['sources']} sources.", err=True)
 

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from clusteratlas.cli._output import FormatOption, emit
+from clusteratlas.cli._output import FormatOption, emit, require_points
 from clusteratlas.cli.atlas_cmds import DataDirOption, _atlas
 
 
@@ -21,6 +21,7 @@ def sources_cmd(
     """
     from clusteratlas.coverage import source_usage
 
+    require_points(fmt, "Sources")
     rows = source_usage(_atlas(data_dir))
     if kind:
         rows = [r for r in rows if r["kind"] == kind]
@@ -36,6 +37,7 @@ def stats_cmd(fmt: FormatOption = None, data_dir: DataDirOption = None) -> None:
     """
     from clusteratlas.coverage import coverage_stats
 
+    require_points(fmt, "Coverage figures")
     stats = coverage_stats(_atlas(data_dir))
     from clusteratlas.cli._output import OutputFormat, resolve_format
 

@@ -14,7 +14,7 @@ def match_cmd(
     file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX or Parquet file of products.")],
     column: Annotated[str, typer.Option("--column", "-c", help="The column holding product titles.")],
     out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", help="Output file: .csv, .tsv, .xlsx or .parquet (default: CSV on stdout).")] = None,
+        "--out", "-o", help="Output file: .csv, .tsv, .xlsx, .parquet, .json or .ndjson (default: CSV on stdout).")] = None,
     encoding: Annotated[Optional[str], typer.Option(
         "--encoding", help="Input text encoding (default: detect UTF-8 / GB18030-GBK).")] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first).")] = None,
@@ -26,15 +26,26 @@ def match_cmd(
 
     Output: the input's columns, then industry, cluster_id, place_name, place_name_zh, adcode, score,
     hs_code, status (matched | ambiguous | no_match), runner_up_industry, runner_up_cluster_id and
-    matched_term; one row per input row, in order, written atomically.
+    matched_term and reason (why no_match, or what was wrong with the input line: blank, more or fewer
+    fields than the header); one row per input row, in order, written atomically.
 
     Example: clusteratlas match catalogue.csv --column title --out matched.csv
     """
+    from clusteratlas.errors import InputFileError
+    from clusteratlas.io import check_output_path, table_format_for
     from clusteratlas.match import match_file
     from clusteratlas.search import get_index
 
+    check_output_path(out)
+    try:
+        table_format_for(out)
+    except InputFileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--out'") from None
     report = match_file(file, column, out, index=get_index(data_dir=data_dir), encoding=encoding, sheet=sheet,
                         progress=progress, echo=lambda msg: typer.echo(msg, err=True))
+    warning = report.problem_summary()
+    if warning:
+        typer.echo(warning, err=True)
     typer.echo(report.summary(), err=True)
 
 
