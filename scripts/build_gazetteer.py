@@ -63,6 +63,8 @@ PROVINCE_EN = {
 }
 #: Conventional spellings that differ from plain pinyin of the stem.
 STEM_SPELLING = {"610000": ["shaan", "xi"]}
+#: Established English names that are not the pinyin of the stem (the pinyin stays the search key).
+NAME_EN = {"150425": "Hexigten Banner"}
 
 
 def load_divisions() -> tuple[dict, list[list]]:
@@ -74,6 +76,8 @@ def load_divisions() -> tuple[dict, list[list]]:
 def english_name(code: str, level: int, stem: str, suffix: str, syllables: list[str]) -> str:
     if level == 1:
         return PROVINCE_EN[code]
+    if code in NAME_EN:
+        return NAME_EN[code]
     word = suffix_english(suffix)
     base = pinyin_title(syllables) if syllables else stem
     return f"{base} {word}".strip()

@@ -227,3 +227,74 @@ def test_english_names_use_place_readings_of_polyphonic_characters(code, english
     from clusteratlas.gazetteer import place_for_adcode
 
     assert place_for_adcode(code).name_en == english
+
+
+@pytest.mark.parametrize("code,english", [
+    ("411100", "Luohe City"), ("411082", "Changge City"), ("220623", "Changbai Autonomous County"),
+    ("341181", "Tianchang City"), ("510682", "Shifang City"), ("410621", "Xun County"), ("410923", "Nanle County"),
+    ("421303", "Zengdu District"), ("440606003", "Leliu Subdistrict"), ("150425", "Hexigten Banner"),
+    ("140428", "Zhangzi County"), ("330382", "Yueqing City"), ("310112", "Minhang District"),
+    ("130125", "Xingtang County"), ("140109", "Wanbailin District"), ("441821", "Fogang County"),
+])
+def test_place_readings_of_polyphones_in_english_names(code, english):
+    assert place_for_adcode(code).name_en == english
+
+
+def test_no_unit_name_reads_a_polyphone_with_its_rare_reading():
+    from clusteratlas import _gazetteer_data as gd
+
+    for u in gd.units().values():
+        stem = [c for c in u.stem if "\u4e00" <= c <= "\u9fff"]
+        syl = list(u.pinyin)
+        if len(stem) != len(syl):
+            continue
+        for ch, s in zip(stem, syl):
+            assert not (ch == "长" and s == "zhang" and not u.name.startswith("长子")), u.name
+            assert (ch, s) not in {("什", "shen"), ("漯", "ta"), ("勒", "lei"), ("曾", "ceng"), ("都", "dou")}, u.name
+
+
+@pytest.mark.parametrize("query,code", [
+    ("Luohe", "411100"), ("Changge", "411082"), ("Shifang", "510682"), ("Xun County", "410621"),
+    ("Changbai", "220623"), ("Zhangzhou", "350600"), ("Changzhou", "320400"), ("Hexigten", "150425"),
+    ("Keshiketeng", "150425"), ("Zengdu", "421303"),
+])
+def test_correct_spellings_resolve_first(query, code):
+    assert resolve_place(query)[0].adcode == code
+
+
+@pytest.mark.parametrize("query", ["台湾省", "台湾", "臺灣省", "Taiwan", "Taipei", "Taiwan Province", "台湾省台北市",
+                                   "中国台湾高雄市"])
+def test_taiwan_is_never_matched_elsewhere(query):
+    from clusteratlas.gazetteer import resolve_address, uncoded_note
+
+    assert resolve_place(query) == []
+    row = resolve_address(query)
+    assert row["status"] == "not_found" and row["adcode"] is None and "MCA" in row["note"]
+    assert "MCA" in uncoded_note(query)
+    assert uncoded_note("湖北省武汉市江岸区台北街道") == ""
+    assert resolve_address("湖北省武汉市江岸区台北街道")["adcode"] == "420102014"
+
+
+def test_a_named_province_that_does_not_contain_the_place_blocks_matched():
+    from clusteratlas.gazetteer import resolve_address
+
+    row = resolve_address("浙江省佛山市顺德区")
+    assert row["status"] == "ambiguous" and "浙江省" in row["note"]
+    row = resolve_address("Zhejiang, Shunde District, Foshan")
+    assert row["status"] != "matched"
+    assert resolve_address("广东省佛山市顺德区")["status"] == "matched"
+
+
+@pytest.mark.parametrize("query", ["Taiwna", "Xinxiang County", "Datang", "新塘", "Guangzhou Shunde"])
+def test_candidates_are_sorted_by_score(query):
+    scores = [c.score for c in resolve_place(query, limit=50)]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("lat,lon", [(float("nan"), 113.0), (23.0, float("inf")), ("nan", "113"), (-float("inf"), 0)])
+def test_reverse_geocode_non_finite_is_a_bad_query(lat, lon):
+    from clusteratlas.errors import BadQueryError
+    from clusteratlas.gazetteer import reverse_geocode
+
+    with pytest.raises(BadQueryError, match="finite"):
+        reverse_geocode(lat=lat, lon=lon)

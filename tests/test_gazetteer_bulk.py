@@ -202,3 +202,19 @@ def test_cli_reverse():
     assert json.loads(res.stdout)[0]["county"]["adcode"] == "440606"
     res = run("place", "--reverse", "35.68", "139.69", "--format", "json")
     assert res.returncode == 0 and json.loads(res.stdout) == []
+
+
+def test_cli_geocode_out_option_formats_and_bad_extension(tmp_path):
+    src = tmp_path / "firms.csv"
+    src.write_text("id,address\n1,浙江省诸暨市大唐街道某路1号\n2,台湾省台北市\n", encoding="utf-8")
+    res = run("geocode", str(src), "--column", "address", "--out", str(tmp_path / "placed.csv"), "--no-progress")
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader((tmp_path / "placed.csv").open(encoding="utf-8")))
+    assert rows[0]["adcode"] == "330681005" and rows[1]["status"] == "not_found" and "MCA" in rows[1]["note"]
+    res = run("geocode", str(src), "-c", "address", "-o", str(tmp_path / "g.xlsx"), "--no-progress")
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "g.xlsx").read_bytes()[:2] == b"PK"  # a real workbook, not CSV text
+    res = run("geocode", str(src), "-c", "address", "-o", str(tmp_path / "g.txt"), "--no-progress")
+    assert res.returncode == 2 and not (tmp_path / "g.txt").exists() and ".txt" in res.stderr
+    res = run("geocode", str(src), "-c", "address", "-o", str(tmp_path / "g.csv"), "--format", "ndjson")
+    assert res.returncode == 2 and not (tmp_path / "g.csv").exists()

@@ -43,8 +43,13 @@ def test_every_township_has_a_point_and_a_precision():
     for u in gd.units().values():
         if u.level == 4:
             counts[u.precision] = counts.get(u.precision, 0) + 1
-    assert set(counts) == {"township", "county"}
+    assert set(counts) == {"township", "county", "prefecture"}
     assert counts["township"] > 10_000  # GeoNames town points joined inside their county
+    # towns directly under a prefecture (东莞市, 中山市) without a point of their own carry the prefecture's
+    assert 0 < counts["prefecture"] < 200
+    assert gd.units()["441900118"].precision == "prefecture"  # 大岭山镇, 东莞市
+    # 大唐街道: GeoNames 1918911 is 大唐庵 "Datang'an" (大唐镇 only among its alternate names): no township point
+    assert gd.units()["330681005"].precision == "county"
 
 
 @pytest.mark.parametrize("name,level,expected", [

@@ -70,7 +70,10 @@ class Unit(NamedTuple):
     def precision(self) -> str:
         """What the point stands for: township | county | prefecture | province."""
         if self.level == 4:
-            return "township" if self.coord_src == "geonames" else "county"
+            if self.coord_src == "geonames":
+                return "township"
+            # the parent's point: a county's, or a prefecture's for towns directly under 东莞市/中山市/儋州市
+            return "prefecture" if self.parent.endswith("00") else "county"
         return LEVELS[self.level] if self.coord_src != "parent" else LEVELS[max(1, self.level - 1)]
 
 

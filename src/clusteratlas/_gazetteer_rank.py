@@ -131,7 +131,9 @@ def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False)
         unit = units[code]
         prior = LEVEL_PRIOR[unit.level] * 0.75 + unit.prominence * 0.25
         ranked.append(Ranked(code, total, total + PRIOR_WEIGHT * prior, n, match, tuple(notes), area))
-    ranked.sort(key=lambda r: (-r.final, r.code))
+    # by the score callers see (explained, capped at the number of mentions), then by the prior
+    n_all = len(mds)
+    ranked.sort(key=lambda r: (-round(min(r.explained, n_all), 3), -r.final, r.code))
     return ranked
 
 
@@ -166,3 +168,38 @@ def drop_ancestors(ranked: list[Ranked]) -> list[Ranked]:
     return [r for r in ranked if not (r.code in path and r.explained < top.explained)]
 
 
+
+
+_EXPLICIT_MATCHES = frozenset({"exact", "english", "pinyin", "former_name", "alias", "address"})
+
+
+def check_named_regions(ranked: list[Ranked], mentions: list[Mention],
+                        ambiguous: bool) -> tuple[list[Ranked], bool]:
+    """Never let a province or prefecture named in the query lose silently to a match elsewhere.
+
+    A mention whose best candidate is a province or prefecture (level 1-2, a real name match, quality >= 0.9)
+    must be explained by the first candidate (the unit or one of its ancestors). When it is not, the first
+    candidate is dropped if it was only a fuzzy match, and otherwise kept but flagged ambiguous with a note, so
+    that it is never reported as ``matched``.
+    """
+    if not ranked or len(mentions) < 2:
+        return ranked, ambiguous
+    units = gd.units()
+    top = ranked[0]
+    path = set(units[top.code].path)
+    missed: list[str] = []
+    for m in mentions:
+        if not m.cands or any(c in path for c in m.cands):
+            continue
+        best_q = max(c[0] for c in m.cands.values())
+        for code, (q, match, _note) in m.cands.items():
+            if (q >= 0.9 and q >= best_q - 1e-9 and match in _EXPLICIT_MATCHES and units[code].level <= 2
+                    and units[code].name not in missed):
+                missed.append(units[code].name)
+                break
+    if not missed:
+        return ranked, ambiguous
+    if top.match == "fuzzy":
+        return [], False
+    note = f"the query also names {'/'.join(missed)}, which does not contain this place"
+    return [top._replace(notes=(*top.notes, note)), *ranked[1:]], True

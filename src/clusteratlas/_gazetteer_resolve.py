@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 
 from clusteratlas import _gazetteer_data as gd
-from clusteratlas._gazetteer_rank import Cand, Mention, Ranked, add_cand, drop_ancestors, is_ambiguous, rank
+from clusteratlas._gazetteer_rank import (Cand, Mention, Ranked, add_cand, check_named_regions, drop_ancestors,
+                                          is_ambiguous, rank)
 from clusteratlas._gazetteer_scan import resolve_cjk, zh_mentions
 from clusteratlas._gazetteer_text import (
     ETHNIC_WORDS, NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, has_cjk, latin_tokens, normalize_cjk,
@@ -212,7 +213,8 @@ def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:
         return [], False, 0
     address = has_cjk(query) and len(mentions) >= 2
     ranked = drop_ancestors(rank(mentions, address=address))
-    return ranked[:limit], is_ambiguous(ranked), len(mentions)
+    ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
+    return ranked[:limit], ambiguous, len(mentions)
 
 
 __all__ = ["Mention", "Ranked", "query_mentions", "resolve", "resolve_cjk", "zh_mentions", "latin_mentions"]

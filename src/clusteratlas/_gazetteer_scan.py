@@ -25,7 +25,8 @@ from __future__ import annotations
 from functools import cache
 
 from clusteratlas import _gazetteer_data as gd
-from clusteratlas._gazetteer_rank import Cand, Mention, Ranked, drop_ancestors, is_ambiguous, rank
+from clusteratlas._gazetteer_rank import (Cand, Mention, Ranked, check_named_regions, drop_ancestors,
+                                          is_ambiguous, rank)
 from clusteratlas._gazetteer_text import TEXT_SUFFIXES, normalize_cjk
 
 #: Words that, right after a stem, show the text names a road, a building or a company instead.
@@ -304,7 +305,8 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
         result: tuple[list[Ranked], bool, int] = ([], False, 0)
     else:
         ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
-        result = (ranked[:10], is_ambiguous(ranked), len(mentions))
+        ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
+        result = (ranked[:10], ambiguous, len(mentions))
     if len(_resolve_cache) > _CACHE_LIMIT:
         _resolve_cache.clear()
     _resolve_cache[key] = result

@@ -99,6 +99,7 @@ ROAD_WORDS = frozenset("road rd avenue ave lu dadao boulevard blvd lane alley hi
 
 _PUNCT_RE = re.compile(r"[\s\u3000,，、;；:：/|｜()（）\[\]【】<>《》\"'“”‘’`·・.。!！?？#@&*+=_~^$%\\-]+")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z\u00c0-\u024f]+)*")
 _PART_SPLIT_RE = re.compile(r"[,，、;；/|｜()（）\[\]【】\n\t]+|\s+-\s+|\s+in\s+|\s+near\s+", re.I)
 
@@ -236,11 +237,69 @@ def _pinyin_module():
     return pypinyin
 
 
+#: Place-name readings of polyphonic characters whose everyday (pypinyin) reading is wrong in place names:
+#: ``char -> (reading in place names, readings it replaces)``. 长 is cháng in place names (长白 Changbai, 长葛
+#: Changge, 天长 Tianchang), 什 shí (克什克腾, 什邡), 勒 lè (transliterations: 锡林郭勒, 勒流), 曾 zēng (曾都),
+#: 漯 luò (漯河), 浚 xùn (浚县), 乐 lè (南乐, 民乐), 藏 zàng (Tibetan names), 都 dū. Known exceptions are
+#: phrases in :data:`PLACE_PHRASES` (长子 Zhangzi, 乐清 Yueqing, 乐亭 Laoting, 甘浚 Ganjun, 藏马 Cangma).
+#: Also 柏 bǎi (万柏林 Wanbailin), 佛 fó (佛冈 Fogang), 尾 wěi (马尾 Mawei).
+PLACE_READINGS: dict[str, tuple[str, frozenset[str]]] = {
+    "长": ("chang", frozenset({"zhang"})), "什": ("shi", frozenset({"shen"})), "勒": ("le", frozenset({"lei"})),
+    "曾": ("zeng", frozenset({"ceng"})), "漯": ("luo", frozenset({"ta"})), "浚": ("xun", frozenset({"jun"})),
+    "乐": ("le", frozenset({"yue", "lao"})), "藏": ("zang", frozenset({"cang"})), "都": ("du", frozenset({"dou"})),
+    "柏": ("bai", frozenset({"bo"})), "佛": ("fo", frozenset({"fu"})), "尾": ("wei", frozenset({"yi"})),
+}
+
+#: Phrase readings in place names (applied after :data:`PLACE_READINGS`, so they hold the exceptions).
+PLACE_PHRASES: dict[str, tuple[str, ...]] = {
+    "长子": ("zhang", "zi"), "乐清": ("yue", "qing"), "乐亭": ("lao", "ting"), "甘浚": ("gan", "jun"),
+    "藏马": ("cang", "ma"), "行唐": ("xing", "tang"), "行宫": ("xing", "gong"), "行者": ("xing", "zhe"),
+    "步行": ("bu", "xing"), "长子营": ("chang", "zi", "ying"), "蚌山": ("beng", "shan"), "蔚州": ("yu", "zhou"),
+    "浪卡子": ("lang", "ka", "zi"), "涡南": ("guo", "nan"), "涡北": ("guo", "bei"), "荥经": ("ying", "jing"),
+    "伽师": ("jia", "shi"),
+    "单县": ("shan", "xian"), "单城": ("shan", "cheng"), "蔚县": ("yu", "xian"), "朝阳": ("chao", "yang"),
+}
+_PLACE_PHRASES_SORTED = sorted(PLACE_PHRASES, key=len, reverse=True)
+
+
+def _place_readings(run: str, out: list[str]) -> list[str]:
+    """Apply :data:`PLACE_READINGS`, the 行 rule and :data:`PLACE_PHRASES` to the syllables of one CJK run."""
+    out = list(out)
+    for i, ch in enumerate(run):
+        rule = PLACE_READINGS.get(ch)
+        if rule is not None and out[i] in rule[1]:
+            out[i] = rule[0]
+        elif ch == "行" and i > 0 and out[i] == "xing":
+            # A trailing 行 is háng in place names (闵行 Minhang, 太行 Taihang, 杨行 Yanghang); an initial one
+            # is xíng (行唐 Xingtang).
+            out[i] = "hang"
+    i = 0
+    while i < len(run):
+        for phrase in _PLACE_PHRASES_SORTED:
+            if run.startswith(phrase, i):
+                out[i:i + len(phrase)] = PLACE_PHRASES[phrase]
+                i += len(phrase) - 1
+                break
+        i += 1
+    return out
+
+
 def pinyin_syllables(text: str) -> list[str]:
-    """Toneless pinyin syllables of a Chinese string (``ü`` written ``v``); non-Chinese characters dropped."""
+    """Toneless pinyin syllables of a Chinese string (``ü`` written ``v``); non-Chinese characters dropped.
+
+    The whole string is read through pypinyin's phrase dictionary, then place-name readings of polyphonic
+    characters are applied (:data:`PLACE_READINGS`, :data:`PLACE_PHRASES`): 长葛 -> ``chang ge``,
+    漯河 -> ``luo he``, 长子 -> ``zhang zi``.
+    """
     pypinyin = _pinyin_module()
-    out = pypinyin.lazy_pinyin(text, style=pypinyin.Style.NORMAL, errors="ignore")
-    return [s.lower() for s in out if s.isalpha()]
+    syllables: list[str] = []
+    for run in _CJK_RUN_RE.findall(text):
+        out = pypinyin.lazy_pinyin(run, style=pypinyin.Style.NORMAL, errors=lambda s: [""] * len(s))
+        out = [s.lower() if s.isalpha() else "" for s in out]
+        if len(out) == len(run):
+            out = _place_readings(run, out)
+        syllables.extend(s for s in out if s)
+    return syllables
 
 
 #: Polyphonic characters common in place names: other readings are indexed as alternatives.
@@ -342,3 +401,27 @@ def boundaries(syllables: list[str]) -> int:
         pos += len(syl)
         mask |= 1 << pos
     return mask
+
+
+#: Note for places the MCA table publishes no code for (Taiwan).
+UNCODED_NOTE = ("Taiwan (台湾省) is not in the MCA code table used here (the MCA publishes no numeric codes for "
+                "it): no division is matched")
+_UNCODED_ZH_RE = re.compile(r"台湾(?:省|地区)|^(?:中国|中华人民共和国)?台湾(?![路街道巷])|台北市|新北市|高雄市|台中市|台南市|基隆市")
+_UNCODED_LATIN = frozenset("taiwan taipei kaohsiung taichung tainan keelung hsinchu taoyuancity".split())
+
+
+def uncoded_region(text: str) -> str | None:
+    """:data:`UNCODED_NOTE` when ``text`` names Taiwan or one of its cities (which the MCA table leaves out:
+    a match elsewhere, such as 台北街道 in Wuhan for 台湾省台北市, would be wrong); else ``None``.
+
+    >>> uncoded_region("台湾省台北市") is not None, uncoded_region("Taipei") is not None
+    (True, True)
+    >>> uncoded_region("湖北省武汉市江岸区台北街道") is None
+    True
+    """
+    norm = normalize_cjk(text) if has_cjk(text) else ""
+    if norm and _UNCODED_ZH_RE.search(norm):
+        return UNCODED_NOTE
+    if any(k in _UNCODED_LATIN for k, _ in latin_tokens(text)):
+        return UNCODED_NOTE
+    return None

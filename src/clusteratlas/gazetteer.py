@@ -46,7 +46,7 @@ __all__ = [
     "PlaceCandidate", "resolve_place", "resolve_address", "geocode_many", "place_for_adcode",
     "division_name", "children_of", "polygon_contains", "reverse_geocode", "is_adcode",
     "wgs84_to_gcj02", "gcj02_to_wgs84", "bd09_to_wgs84", "wgs84_to_bd09", "gcj02_to_bd09", "bd09_to_gcj02",
-    "MAX_QUERY_CHARS", "GEOCODE_FIELDS",
+    "MAX_QUERY_CHARS", "GEOCODE_FIELDS", "uncoded_note",
 ]
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -166,10 +166,22 @@ def resolve_place(query: str, limit: int = 10) -> list[PlaceCandidate]:
     from clusteratlas import _gazetteer_resolve as gr
 
     query = _check_query(query)
-    if limit < 1:
+    if limit < 1 or uncoded_note(query):
         return []
     ranked, ambiguous, n_mentions = gr.resolve(query, limit=limit)
     return [_candidate(r, ambiguous, n_mentions) for r in ranked]
+
+
+def uncoded_note(query: str) -> str:
+    """Why a query matches nothing on purpose: it names Taiwan (台湾省) or one of its cities, which the MCA
+    code table does not cover (a match elsewhere, such as 台北街道 in Wuhan, would be wrong); else ``""``.
+
+    :func:`resolve_place` returns no candidates and :func:`resolve_address` ``status="not_found"`` with this
+    note for such queries.
+    """
+    from clusteratlas._gazetteer_text import uncoded_region
+
+    return uncoded_region(query) or "" if isinstance(query, str) else ""
 
 
 def _candidate(r: Any, ambiguous: bool, n_mentions: int) -> PlaceCandidate:
@@ -386,6 +398,9 @@ def _shared_row(address: Any) -> dict[str, Any]:
         else:
             return _EMPTY_ROW
     text = address[:MAX_ADDRESS_CHARS]
+    note = uncoded_note(text)
+    if note:
+        return {**_EMPTY_ROW, "note": note}
     if _has_cjk(text) and not _LATIN_WORD.search(text):
         key, result = resolve_cjk_keyed(text)
         if result[0]:

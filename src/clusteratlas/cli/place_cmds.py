@@ -53,7 +53,7 @@ def place_cmd(
     clusteratlas place 新塘镇; clusteratlas place --reverse 22.93 113.20
     """
     from clusteratlas.errors import BadQueryError
-    from clusteratlas.gazetteer import resolve_place, reverse_geocode
+    from clusteratlas.gazetteer import resolve_place, reverse_geocode, uncoded_note
 
     if reverse is not None:
         if query:
@@ -84,37 +84,52 @@ def place_cmd(
         if rows and rows[0]["ambiguous"]:
             echo_err(f"{query!r} is ambiguous: {len(rows)} candidates, most prominent first.")
     emit(rows, fmt, columns=PLACE_COLUMNS, title=f"Places for {query!r}",
-         empty_message=f"No division matches {query!r}.")
+         empty_message=f"No division matches {query!r}." + (f" {note}." if (note := uncoded_note(query)) else ""))
 
 
 def geocode_cmd(
     file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX or Parquet file with an address column.")],
     column: Annotated[str, typer.Option("--column", "-c", help="The column holding addresses or place names.")],
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Output file (default: FILE with .geocoded.csv; '-' for stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Output file: .csv, .tsv, .xlsx, .parquet, .json or .ndjson (default: FILE with "
+        ".geocoded.csv; '-' for stdout).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", hidden=True, help="Old name of --out.")] = None,
     out_format: Annotated[Optional[GeocodeFormat], typer.Option(
-        "--format", "-f", case_sensitive=False, help="csv, tsv or ndjson (default: from the output name, else csv).")]
-    = None,
+        "--format", "-f", case_sensitive=False,
+        help="csv, tsv or ndjson on stdout ('-o -'); for a file the extension decides (default: csv).")] = None,
     encoding: Annotated[Optional[str], typer.Option(
         "--encoding", help="Input text encoding (default: detect UTF-8 / GB18030-GBK).")] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first).")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
 ) -> None:
     """Geocode every row of a file: one output row per input row, with the input's columns followed by
-    adcode, names, level, lat, lon (WGS-84), precision, match, score and status (matched | ambiguous |
-    not_found). Written atomically (a temporary file renamed when complete).
+    adcode, names, level, lat, lon (WGS-84), precision, match, score, status (matched | ambiguous |
+    not_found), candidates and note. Written atomically (a temporary file renamed when complete).
 
-    Example: clusteratlas geocode firms.csv --column address -o firms.geocoded.csv
+    Example: clusteratlas geocode firms.csv --column address --out firms.geocoded.csv
     """
+    from clusteratlas.errors import InputFileError
     from clusteratlas.gazetteer import GEOCODE_FIELDS, geocode_many
-    from clusteratlas.io import atomic_write, read_table_stream
+    from clusteratlas.io import TableWriter, check_output_path, read_table_stream, table_format_for
 
+    if out is not None and output is not None and out != output:
+        raise typer.BadParameter("give --out once (--output is its old name)", param_hint="'--out'")
+    out = out if out is not None else output
+    to_stdout = out is not None and str(out) == "-"
+    if out is None:
+        out = file.with_name(file.stem + ".geocoded.csv")
+    if not to_stdout:
+        try:
+            fmt_name = table_format_for(out)
+        except InputFileError as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--out'") from None
+        if out_format is not None and out_format.value != fmt_name:
+            raise typer.BadParameter(f"--format {out_format.value} does not agree with the output name {out.name} "
+                                     f"({fmt_name}); the extension decides for a file", param_hint="'--format'")
+        check_output_path(out)
+    fmt = out_format or GeocodeFormat.csv
     stream = read_table_stream(file, column=column, encoding=encoding, sheet=sheet)
     echo_err(f"Reading {stream.describe()}.")
-    to_stdout = output is not None and str(output) == "-"
-    if output is None:
-        output = file.with_name(file.stem + ".geocoded.csv")
-    fmt = out_format or _format_from_name(output)
     taken = set(stream.columns)
     geo_names = [f"geo_{f}" if f in taken else f for f in GEOCODE_FIELDS]
     header = [*stream.columns, *geo_names]
@@ -132,30 +147,22 @@ def geocode_cmd(
         for geo in geocode_many(values()):
             row = buffered.popleft()
             counts[geo["status"]] += 1
-            out = dict(row)
+            out_row = dict(row)
             for name, field in zip(geo_names, GEOCODE_FIELDS):
-                out[name] = geo[field]
-            yield out
+                out_row[name] = geo[field]
+            yield out_row
 
     if to_stdout:
         _write_rows(sys.stdout, fmt, header, _with_progress(rows_out(), stream.n_rows, progress))
     else:
-        newline = "" if fmt is not GeocodeFormat.ndjson else None
-        with atomic_write(output, encoding="utf-8", newline=newline) as fh:
-            _write_rows(fh, fmt, header, _with_progress(rows_out(), stream.n_rows, progress))
+        numeric = tuple(n for n, f in zip(geo_names, GEOCODE_FIELDS) if f in ("lat", "lon", "score"))
+        with TableWriter(out, header, float_columns=numeric) as writer:
+            for row in _with_progress(rows_out(), stream.n_rows, progress):
+                writer.write(["" if (v := row.get(k)) is None else v for k in header])
     total = sum(counts.values())
-    where = "stdout" if to_stdout else str(output)
+    where = "stdout" if to_stdout else str(out)
     echo_err(f"Geocoded {total} rows: {counts['matched']} matched, {counts['ambiguous']} ambiguous, "
              f"{counts['not_found']} not found -> {where}")
-
-
-def _format_from_name(path: Path) -> GeocodeFormat:
-    suffix = path.suffix.lower()
-    if suffix in (".tsv", ".tab"):
-        return GeocodeFormat.tsv
-    if suffix in (".ndjson", ".jsonl"):
-        return GeocodeFormat.ndjson
-    return GeocodeFormat.csv
 
 
 def _write_rows(fh, fmt: GeocodeFormat, header: list[str], rows) -> None:
