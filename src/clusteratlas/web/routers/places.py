@@ -52,8 +52,8 @@ async def places(
 @router.get("/reverse", summary="The administrative units at a point", response_model=S.ReverseResults)
 async def reverse(
     request: Request,
-    lat: Annotated[float, Query(ge=-90, le=90, description="Latitude, WGS-84 degrees.")],
-    lon: Annotated[float, Query(ge=-180, le=180, description="Longitude, WGS-84 degrees.")],
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude, WGS-84 degrees.")],
+    lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude, WGS-84 degrees.")],
 ):
     """The units containing the point (WGS-84), finest first; ``[]`` outside China."""
     gaz = _gazetteer()
