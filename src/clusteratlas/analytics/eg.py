@@ -28,23 +28,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 
 from clusteratlas.analytics.firms import Firms, as_firms
 from clusteratlas.analytics.regional import _need_regions
-from clusteratlas.analytics.results import frozen_mapping, jsonable, new_figure, save_figure
+from clusteratlas.analytics.results import TableResult, frozen_mapping, new_figure, save_figure
 from clusteratlas.errors import BadQueryError, DataValidationError
 
 
 @dataclass(frozen=True)
-class EGResult:
+class EGResult(TableResult):
     """Per-industry ``gamma_eg``, ``gamma_ms``, ``G``, ``H`` (plant Herfindahl), ``expected_G``,
     ``sd_G``, ``z`` (of G under the dartboard null), ``localisation`` (high / moderate / low, or
     ``n/a`` where gamma is undefined: a single plant, H = 1, or a single region) and ``plants``, in
     ``table`` (pandas), highest gamma first and undefined rows last."""
 
+    measure: ClassVar[str] = "ellison_glaeser"
     table: Any
     n: int
     method: str
@@ -58,15 +59,8 @@ class EGResult:
     def inference(self):
         return self.table[["industry", "expected_G", "sd_G", "z"]]
 
-    def to_frame(self):
-        return self.table.copy()
 
-    def rows(self) -> list[dict[str, Any]]:
-        return jsonable(self.table.to_dict(orient="records"))
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({"measure": "ellison_glaeser", "n": self.n, "method": self.method,
-                         "parameters": self.parameters, "rows": self.rows()})
 
     def plot(self, ax=None, path=None):
         """Bars of gamma_EG by industry with the 0.02 / 0.05 thresholds."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import polars as pl
@@ -32,7 +32,7 @@ import polars as pl
 from clusteratlas.analytics._geometry import Projection
 from clusteratlas.analytics.firms import Firms, as_firms
 from clusteratlas.analytics.regional import _emp, _need_regions
-from clusteratlas.analytics.results import frozen_mapping, jsonable, new_figure, save_figure
+from clusteratlas.analytics.results import TableResult, frozen_mapping, new_figure, save_figure
 from clusteratlas.errors import BadQueryError, DataValidationError
 
 VALUES = ("lq", "employment", "share")
@@ -40,11 +40,12 @@ _QUADS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 
 
 @dataclass(frozen=True)
-class HotspotResult:
+class HotspotResult(TableResult):
     """Per-region ``value``, Gi* (``gi_z``, ``gi_p``, ``gi_class`` hot/cold/ns) and local Moran
     (``moran_i``, ``moran_p``, ``moran_quadrant`` HH/LH/LL/HL, ``moran_class``), ``island``, in ``table``."""
 
     industry: str
+    measure: ClassVar[str] = "hotspots"
     table: Any
     n: int
     method: str
@@ -58,15 +59,8 @@ class HotspotResult:
     def inference(self):
         return self.table[["region", "gi_p", "gi_class", "moran_p", "moran_class", "island"]]
 
-    def to_frame(self):
-        return self.table.copy()
 
-    def rows(self) -> list[dict[str, Any]]:
-        return jsonable(self.table.to_dict(orient="records"))
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({"measure": "hotspots", "industry": self.industry, "n": self.n, "method": self.method,
-                         "parameters": self.parameters, "rows": self.rows()})
 
     def plot(self, ax=None, path=None):
         """Regions as points (lon, lat): hot spots red, cold spots blue, islands hollow."""

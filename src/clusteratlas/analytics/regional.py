@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import polars as pl
 
 from clusteratlas.analytics.firms import Firms, as_firms
-from clusteratlas.analytics.results import frozen_mapping, jsonable, new_figure, save_figure
+from clusteratlas.analytics.results import TableResult, frozen_mapping, new_figure, save_figure
 from clusteratlas.errors import BadQueryError, DataValidationError
 
 
@@ -61,7 +61,7 @@ def region_industry_table(firms: Firms, weighted: bool | None = None) -> pl.Data
 
 
 @dataclass(frozen=True)
-class LQResult:
+class LQResult(TableResult):
     """Location quotients by region x industry.
 
     ``table`` (pandas) has ``region``, ``industry``, ``employment``, ``establishments``, ``lq`` and, with
@@ -69,6 +69,7 @@ class LQResult:
     ``employment_q25``, ``establishments_q25``.
     """
 
+    measure: ClassVar[str] = "location_quotient"
     table: Any
     n: int
     method: str
@@ -83,15 +84,8 @@ class LQResult:
         cols = [c for c in ("region", "industry", "strong", "qualifying") if c in self.table.columns]
         return self.table[cols]
 
-    def to_frame(self):
-        return self.table.copy()
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({"measure": "location_quotient", "n": self.n, "method": self.method,
-                         "parameters": self.parameters, "rows": self.rows()})
 
-    def rows(self) -> list[dict[str, Any]]:
-        return jsonable(self.table.to_dict(orient="records"))
 
     def strong_clusters(self):
         """The rows classified strong, highest LQ first."""
@@ -174,10 +168,11 @@ def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, clas
 
 
 @dataclass(frozen=True)
-class IndicesResult:
+class IndicesResult(TableResult):
     """Per-industry concentration indices: ``hoover``, ``gini`` (locational), ``herfindahl_regions``
     (sum of squared regional shares), ``herfindahl_plants`` (sum of squared plant shares)."""
 
+    measure: ClassVar[str] = "concentration_indices"
     table: Any
     n: int
     method: str
@@ -191,15 +186,8 @@ class IndicesResult:
     def inference(self):
         return None
 
-    def to_frame(self):
-        return self.table.copy()
 
-    def rows(self) -> list[dict[str, Any]]:
-        return jsonable(self.table.to_dict(orient="records"))
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({"measure": "concentration_indices", "n": self.n, "method": self.method,
-                         "parameters": self.parameters, "rows": self.rows()})
 
     def plot(self, ax=None, path=None):
         fig = ax.figure if ax is not None else new_figure()

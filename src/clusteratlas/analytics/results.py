@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -65,3 +65,28 @@ def save_figure(fig, path: str | Path | None):
             path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="png")
     return fig
+
+
+class TableResult:
+    """Methods shared by the results whose figures live in one pandas ``table`` (location quotients,
+    concentration indices, Ellison–Glaeser, hot spots). Subclasses set ``measure`` and hold ``table``,
+    ``n``, ``method`` and ``parameters`` (and ``industry`` where the result is about one industry)."""
+
+    measure: ClassVar[str] = ""
+
+    def to_frame(self):
+        """A copy of the result table (pandas)."""
+        return self.table.copy()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The table as JSON-ready records."""
+        return jsonable(self.table.to_dict(orient="records"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"measure", ["industry",] "n", "method", "parameters", "rows"}``, JSON-ready."""
+        head: dict[str, Any] = {"measure": self.measure}
+        if getattr(self, "industry", None) is not None:
+            head["industry"] = self.industry
+        return jsonable({**head, "n": self.n, "method": self.method, "parameters": self.parameters,
+                         "rows": self.rows()})
+
