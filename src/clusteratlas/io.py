@@ -603,6 +603,9 @@ class TableWriter:
             elif self.format == "parquet":
                 with contextlib.suppress(Exception):
                     self._pq.close()
+            elif self.format == "xlsx":
+                with contextlib.suppress(Exception):  # stop openpyxl's row writer before its file goes
+                    self._ws.close()
         finally:
             self._stack.__exit__(exc_type, exc, tb)
         return False
