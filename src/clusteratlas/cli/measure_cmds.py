@@ -142,10 +142,15 @@ def _curve_summary(result: Any) -> list[str]:
                    else "neither localised nor dispersed" if sims else "not tested (no simulations)")
         head = (f"K-density of {result.industry}: {result.n:,} establishments, {result.n_sites:,} sites, "
                 f"bandwidth {par.get('bandwidth_km', float('nan')):.4g} km, {sims} simulations.")
-        index = (f"Localisation index Gamma = {_p(result.localisation_index)} "
-                 f"(p = {_p(result.p_value_localised)}); dispersion index Psi = {_p(result.dispersion_index)} "
-                 f"(p = {_p(result.p_value_dispersed)}).")
-        return [head, index, f"Localised: {'yes' if result.localised else 'no'} -> {verdict}."]
+        alpha = par.get("alpha")
+        index = (f"Duranton-Overman global envelope (alpha {alpha}): localisation index Gamma = "
+                 f"{_p(result.localisation_index)}, dispersion index Psi = {_p(result.dispersion_index)} "
+                 f"-> {verdict}.")
+        erl = (f"Separate test, extreme-rank length over the whole 0-{par.get('max_distance_km', 0):g} km curve "
+               f"(Myllymaki et al. 2017): p(above the null somewhere) = {_p(result.p_value_localised)}, "
+               f"p(below somewhere) = {_p(result.p_value_dispersed)}. The K-density integrates to about 1, "
+               "so a peak at short distances puts the curve below the null further out.")
+        return [head, index, erl, f"Localised: {'yes' if result.localised else 'no'}."]
     return [f"M function of {result.industry}: {result.n:,} establishments, {sims} simulations.",
             f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."]
 
