@@ -66,6 +66,11 @@ class Atlas:
     groups: dict[str, IndustryGroup]
     data_dir: Path
     _by_industry: dict[str, list[Cluster]] = field(default_factory=dict, repr=False)
+    _files: dict[str, Path] = field(default_factory=dict, repr=False)
+
+    def file_of(self, cluster_id: str) -> Path:
+        """The YAML file a cluster was read from (the data folder when unknown)."""
+        return getattr(self, "_files", {}).get(cluster_id, self.data_dir)
 
     # -- lookups -------------------------------------------------------------------------------------
     def cluster(self, cluster_id: str) -> Cluster:
@@ -304,6 +309,7 @@ def _load(data_dir: Path, problems: _Problems | None = None) -> Atlas:
     clusters: dict[str, Cluster] = {}
     by_industry: dict[str, list[Cluster]] = {}
     places_seen: dict[tuple[str, str], str] = {}
+    files: dict[str, Path] = {}
     order = {"leading": 0, "major": 1, "notable": 2}
     for path in industry_files:
         f: IndustryFile | None = fail.parse(IndustryFile, path, "clusters")
@@ -330,9 +336,10 @@ def _load(data_dir: Path, problems: _Problems | None = None) -> Atlas:
             for message in _source_problems(where, c, sources):
                 fail(message)
             clusters[c.id] = c
+            files[c.id] = path
         by_industry[ind.id] = sorted(f.clusters, key=lambda c: order[c.role])
     return Atlas(industries=industries, clusters=clusters, sources=sources, groups=groups,
-                 data_dir=data_dir, _by_industry=by_industry)
+                 data_dir=data_dir, _by_industry=by_industry, _files=files)
 
 
 def _source_problems(where: str, c: Cluster, sources: dict[str, Source]) -> list[str]:
@@ -376,7 +383,7 @@ def validate_data(data_dir: str | Path | None = None, *, check_places: bool = Tr
         for c in atlas.clusters.values():
             problem = check_cluster_place(c)
             if problem:
-                problems(f"{atlas.data_dir}: record {c.id!r} field place: {problem}")
+                problems(f"{atlas.file_of(c.id)}: record {c.id!r} field place: {problem}")
     return {
         "data_dir": str(atlas.data_dir),
         "industries": len(atlas.industries),
