@@ -40,7 +40,8 @@ from clusteratlas._vocab import STOPWORDS, Vocabulary
 #: The shipped data folder (the same as :data:`clusteratlas.atlas.DATA_DIR`, without importing pydantic).
 SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
 #: Source files whose code shapes the index (part of the cache key).
-_INDEX_CODE = tuple(Path(__file__).resolve().parent / name for name in ("_search_index.py", "_vocab.py", "_text.py"))
+_INDEX_CODE = tuple(Path(__file__).resolve().parent / name for name in ("_search_index.py", "_vocab.py", "_text.py",
+                                                                          "model.py", "atlas.py"))
 #: Bump when the index layout or the scoring data change.
 INDEX_FORMAT = 12
 #: Index files kept in the cache folder.
