@@ -127,6 +127,17 @@ class DistanceSummary:
     q75: float
 
 
+def quartile_ranks(npairs: int) -> list[tuple[int, int, float]]:
+    """For the first and third quartiles (type-7, as R and numpy): ``(lower rank, upper rank, fraction)`` of
+    the two order statistics (0-based) to interpolate between among ``npairs`` sorted distances."""
+    out = []
+    for p in (0.25, 0.75):
+        hpos = (npairs - 1) * p
+        lo = int(math.floor(hpos))
+        out.append((lo, min(lo + 1, npairs - 1), hpos - lo))
+    return out
+
+
 def all_pair_summary(points: Points, *, nbins: int = 1 << 16) -> DistanceSummary:
     """Mean, standard deviation (``n - 1`` denominator) and exact type-7 quartiles of all pair distances.
 
@@ -147,11 +158,7 @@ def all_pair_summary(points: Points, *, nbins: int = 1 << 16) -> DistanceSummary
                                  1, nch)
     var = (t2 - t1 * t1 / npairs) / (npairs - 1) if npairs > 1 else 0.0
     cum = np.cumsum(hist)
-    ranks = []
-    for p in (0.25, 0.75):
-        hpos = (npairs - 1) * p
-        lo = int(math.floor(hpos))
-        ranks.append((lo, min(lo + 1, npairs - 1), hpos - lo))
+    ranks = quartile_ranks(npairs)
     wanted = np.zeros(nbins, dtype=np.bool_)
     for lo, hi, _ in ranks:
         for r in (lo, hi):
@@ -197,11 +204,7 @@ def window_pair_summary(points: Points, cutoff_km: float, *, nbins: int = 1 << 1
     ss = float(np.sum(e * e * cnt + 2 * e * mom[:, 1] + mom[:, 2]))
     sd = math.sqrt(max(ss / (npairs - 1), 0.0)) if npairs > 1 else 0.0
     cum = np.cumsum(cnt)
-    ranks = []
-    for p in (0.25, 0.75):
-        hpos = (npairs - 1) * p
-        lo = int(math.floor(hpos))
-        ranks.append((lo, min(lo + 1, npairs - 1), hpos - lo))
+    ranks = quartile_ranks(npairs)
     wanted = np.zeros(nbins, dtype=np.bool_)
     for lo, hi, _ in ranks:
         for r in (lo, hi):
