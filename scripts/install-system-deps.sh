@@ -6,38 +6,39 @@ set -u
 have_apt() { command -v apt-get >/dev/null 2>&1; }
 as_root() { if [ "$(id -u)" = "0" ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"; else return 1; fi; }
 missing_pkgs() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done; }
+updated=""
+
+# install_missing LABEL CONSEQUENCE PKG... : install the packages not yet installed; on failure say CONSEQUENCE.
+install_missing() {
+    local label=$1 consequence=$2
+    shift 2
+    if ! have_apt; then
+        echo "install-system-deps: apt-get not available; skipping $label ($consequence)"
+        return 0
+    fi
+    local todo
+    todo=$(missing_pkgs "$@")
+    if [ -z "$todo" ]; then
+        echo "install-system-deps: $label already installed"
+        return 0
+    fi
+    echo "install-system-deps: installing $todo"
+    if [ -z "$updated" ]; then
+        as_root apt-get update -qq && updated=1
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $todo \
+        || echo "install-system-deps: could not install $todo ($consequence)"
+}
 
 # --- analytics: R + spatstat, the reference for Ripley's K (tests/analytics/test_spatstat.py) ---------
 # The test skips with a message when Rscript or the spatstat packages are missing.
-R_PKGS="r-base-core r-cran-spatstat.explore r-cran-spatstat.data r-cran-spatstat.geom"
-if have_apt; then
-    todo=$(missing_pkgs $R_PKGS)
-    if [ -n "$todo" ]; then
-        echo "install-system-deps: installing $todo"
-        { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq --no-install-recommends $todo; } \
-            || echo "install-system-deps: could not install $todo (R-based tests will be skipped)"
-    else
-        echo "install-system-deps: R + spatstat already installed"
-    fi
-else
-    echo "install-system-deps: apt-get not available; skipping R + spatstat (R-based tests will be skipped)"
-fi
+install_missing "R + spatstat" "R-based tests will be skipped" \
+    r-base-core r-cran-spatstat.explore r-cran-spatstat.data r-cran-spatstat.geom
 
 # --- web: headless Chromium + its driver for the browser test (tests/web/test_web_browser.py), CJK fonts for
 # the map's Chinese labels, wrk for benchmarks/web_load.py. The browser test skips with a message when
 # chromium or chromedriver is missing; the benchmark says how to install wrk.
-WEB_PKGS="chromium chromium-driver fonts-noto-cjk wrk"
-if have_apt; then
-    todo=$(missing_pkgs $WEB_PKGS)
-    if [ -n "$todo" ]; then
-        echo "install-system-deps: installing $todo"
-        { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq --no-install-recommends $todo; } \
-            || echo "install-system-deps: could not install $todo (the browser test will be skipped)"
-    else
-        echo "install-system-deps: chromium, chromium-driver, fonts and wrk already installed"
-    fi
-else
-    echo "install-system-deps: apt-get not available; skipping chromium (the browser test will be skipped)"
-fi
+install_missing "chromium, chromium-driver, fonts and wrk" "the browser test will be skipped" \
+    chromium chromium-driver fonts-noto-cjk wrk
+
+exit 0
