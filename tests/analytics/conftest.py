@@ -36,3 +36,18 @@ def demo_df() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def demo(demo_df):
     return load_firms(demo_df, region_col="region", weight_col="employment")
+
+
+@pytest.fixture
+def run_cli():
+    """Run the CLI in-process: ``run_cli(capsys, *args) -> (exit code, stdout, stderr)``."""
+    from clusteratlas.cli import main
+
+    def run(capsys, *args):
+        with pytest.raises(SystemExit) as info:
+            main(list(args))
+        out = capsys.readouterr()
+        return info.value.code, out.out, out.err
+
+    return run
+

@@ -7,14 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from clusteratlas.cli import main
 
 
-def _run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 @pytest.fixture(scope="module")
@@ -24,46 +18,46 @@ def firms_csv(tmp_path_factory, demo_df):
     return path
 
 
-def test_kd_json_contract(capsys, firms_csv, tmp_path):
+def test_kd_json_contract(run_cli, capsys, firms_csv, tmp_path):
     png = tmp_path / "kd.png"
-    code, out, err = _run(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "19",
+    code, out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "19",
                           "--seed", "2", "--max-distance-km", "40", "--format", "json", "--plot", str(png))
     assert code == 0, err
     d = json.loads(out)
     for key in ("distance_km", "kd", "lower_local", "upper_local", "lower_global", "upper_global"):
         assert isinstance(d[key], list) and len(d[key]) == 41
     assert d["localised"] is True and png.exists()
-    _code2, out2, _ = _run(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "19",
+    _code2, out2, _ = run_cli(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "19",
                           "--seed", "2", "--max-distance-km", "40", "--format", "json")
     assert json.loads(out2)["upper_global"] == d["upper_global"]
 
 
-def test_kd_csv_and_m_json(capsys, firms_csv):
-    code, out, _ = _run(capsys, "measure", "kd", str(firms_csv), "-i", "wigs", "-s", "0", "--max-distance-km", "10",
+def test_kd_csv_and_m_json(run_cli, capsys, firms_csv):
+    code, out, _ = run_cli(capsys, "measure", "kd", str(firms_csv), "-i", "wigs", "-s", "0", "--max-distance-km", "10",
                         "--format", "csv")
     assert code == 0 and out.splitlines()[0].startswith("distance_km,kd")
-    code, out, _ = _run(capsys, "measure", "m", str(firms_csv), "-i", "socks", "--radii", "1,5,10", "--format", "json")
+    code, out, _ = run_cli(capsys, "measure", "m", str(firms_csv), "-i", "socks", "--radii", "1,5,10", "--format", "json")
     d = json.loads(out)
     assert code == 0 and d["radius_km"] == [1.0, 5.0, 10.0] and d["m"][0] > 1
 
 
-def test_lq_eg_hotspots(capsys, firms_csv):
-    code, out, _ = _run(capsys, "measure", "lq", str(firms_csv), "--region-col", "region", "--weight-col",
+def test_lq_eg_hotspots(run_cli, capsys, firms_csv):
+    code, out, _ = run_cli(capsys, "measure", "lq", str(firms_csv), "--region-col", "region", "--weight-col",
                         "employment", "--strong-only", "--format", "json")
     rows = json.loads(out)
     assert code == 0 and rows and all(r["strong"] for r in rows)
-    code, out, _ = _run(capsys, "measure", "eg", str(firms_csv), "--region-col", "region", "--weight-col",
+    code, out, _ = run_cli(capsys, "measure", "eg", str(firms_csv), "--region-col", "region", "--weight-col",
                         "employment", "--format", "json")
     eg = {r["industry"]: r for r in json.loads(out)}
     assert code == 0 and eg["socks"]["gamma_eg"] > eg["other-01"]["gamma_eg"]
-    code, out, _ = _run(capsys, "measure", "hotspots", str(firms_csv), "-i", "socks", "--region-col", "region",
+    code, out, _ = run_cli(capsys, "measure", "hotspots", str(firms_csv), "-i", "socks", "--region-col", "region",
                         "--simulations", "99", "--seed", "1", "--format", "csv")
     assert code == 0 and "gi_class" in out.splitlines()[0]
 
 
-def test_demo_data_command(capsys, tmp_path):
+def test_demo_data_command(run_cli, capsys, tmp_path):
     out_csv = tmp_path / "demo.csv"
-    code, _, err = _run(capsys, "measure", "demo-data", str(out_csv), "--seed", "3", "--background", "500",
+    code, _, err = run_cli(capsys, "measure", "demo-data", str(out_csv), "--seed", "3", "--background", "500",
                         "--per-cluster", "20")
     df = pd.read_csv(out_csv, dtype={"adcode": str, "region": str})
     assert code == 0 and "Wrote" in err
@@ -77,10 +71,10 @@ def test_demo_data_command(capsys, tmp_path):
     (["eg", "{csv}", "--region-col", "region"], "plant sizes"),
     (["kd", "{swapped}", "-i", "socks", "-s", "0"], "swapped"),
 ])
-def test_bad_input_is_one_line_exit_1(capsys, firms_csv, tmp_path, demo_df, args, needle):
+def test_bad_input_is_one_line_exit_1(run_cli, capsys, firms_csv, tmp_path, demo_df, args, needle):
     swapped = tmp_path / "swapped.csv"
     demo_df.rename(columns={"lat": "lon", "lon": "lat"}).to_csv(swapped, index=False)
     args = [a.format(csv=firms_csv, missing=tmp_path / "nope.csv", swapped=swapped) for a in args]
-    code, out, err = _run(capsys, "measure", *args)
+    code, out, err = run_cli(capsys, "measure", *args)
     assert code == 1 and out == ""
     assert needle in err and err.startswith("Error: ") and err.count("\n") == 1 and "Traceback" not in err

@@ -45,7 +45,6 @@ def test_envelopes_reproducible_from_seed(demo, kd_socks):
 
 def test_null_mean_is_the_simulation_mean(demo):
     r = k_density(demo, "eyewear", max_distance_km=40, simulations=400, seed=8, weighted=False)
-    from clusteratlas.analytics._simulate import run_simulations  # noqa: F401 - API exists
 
     # the mean of the bands' midpoint tracks the analytic null mean within Monte-Carlo error
     mid = (r.lower_local + r.upper_local) / 2

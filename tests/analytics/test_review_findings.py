@@ -11,7 +11,6 @@ import pytest
 from clusteratlas.analytics import ellison_glaeser, k_density, load_firms, location_quotients, make_demo_firms
 from clusteratlas.analytics._regions import county_codes
 from clusteratlas.analytics.demo import Anchor, _place_label
-from clusteratlas.cli import main
 from clusteratlas.errors import BadQueryError, DataValidationError
 from clusteratlas.gazetteer import reverse_geocode
 
@@ -21,11 +20,6 @@ HUMEN = Anchor("childrens-clothing", 22.8146, 113.6731, "441900", "humen-childre
 LECONG = Anchor("furniture", 22.9606, 113.0950, "440606", "lecong-furniture")
 
 
-def _run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +81,8 @@ def test_run_demo_headline_shows_places_and_explains_background(tmp_path, capsys
 
 # 2. kd table: significant digits and the summary -------------------------------------------------------
 
-def test_kd_table_shows_significant_digits_and_summary(capsys, firms_csv):
-    code, out, err = _run(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "19",
+def test_kd_table_shows_significant_digits_and_summary(run_cli, capsys, firms_csv):
+    code, out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "19",
                           "--seed", "1", "--max-distance-km", "5", "--format", "table")
     assert code == 0, err
     assert "Gamma =" in err and "Localised: yes" in err and "p(above the null somewhere) = " in err
@@ -133,10 +127,10 @@ def test_clean_data_has_no_notes(demo):
     assert demo.notes == () and demo.unplaced.height == 0
 
 
-def test_kd_cli_warns_about_shifted_points(capsys, demo_df, tmp_path):
+def test_kd_cli_warns_about_shifted_points(run_cli, capsys, demo_df, tmp_path):
     path = tmp_path / "shifted.csv"
     demo_df.assign(lat=demo_df["lat"] + 20.0).to_csv(path, index=False)
-    code, _out, err = _run(capsys, "measure", "kd", str(path), "-i", "socks", "-s", "0", "--max-distance-km", "5",
+    code, _out, err = run_cli(capsys, "measure", "kd", str(path), "-i", "socks", "-s", "0", "--max-distance-km", "5",
                            "--format", "json")
     assert code == 0
     assert "outside China" in err and "WARNING" in err
@@ -144,8 +138,8 @@ def test_kd_cli_warns_about_shifted_points(capsys, demo_df, tmp_path):
 
 # 5. messages name the CLI flags --------------------------------------------------------------------
 
-def test_messages_name_flags(capsys, firms_csv, demo):
-    code, _, err = _run(capsys, "measure", "lq", str(firms_csv))
+def test_messages_name_flags(run_cli, capsys, firms_csv, demo):
+    code, _, err = run_cli(capsys, "measure", "lq", str(firms_csv))
     assert code == 1 and "--region-col" in err and "--region-level" in err
     one = pd.DataFrame({"industry": ["x", "x", "y"], "lat": [23.0, 23.0, 23.1], "lon": [113.0, 113.0, 113.1]})
     with pytest.raises(DataValidationError, match="--bandwidth-km"):
@@ -157,7 +151,7 @@ def test_messages_name_flags(capsys, firms_csv, demo):
 # 6. output paths checked before any work ------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["folder", "missing-parent"])
-def test_plot_path_checked_before_computing(capsys, firms_csv, tmp_path, kind, monkeypatch):
+def test_plot_path_checked_before_computing(run_cli, capsys, firms_csv, tmp_path, kind, monkeypatch):
     import clusteratlas.analytics.kdensity as kdm
 
     def boom(*a, **k):  # the measure must not even start
@@ -165,23 +159,23 @@ def test_plot_path_checked_before_computing(capsys, firms_csv, tmp_path, kind, m
 
     monkeypatch.setattr(kdm, "k_density", boom)
     target = tmp_path if kind == "folder" else tmp_path / "no" / "such" / "kd.png"
-    code, out, err = _run(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--plot", str(target))
+    code, out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--plot", str(target))
     assert code == 1 and out == "" and err.startswith("Error: ") and err.count("\n") == 1
 
 
-def test_demo_data_output_path_checked(capsys, tmp_path):
-    code, _, err = _run(capsys, "measure", "demo-data", str(tmp_path))
+def test_demo_data_output_path_checked(run_cli, capsys, tmp_path):
+    code, _, err = run_cli(capsys, "measure", "demo-data", str(tmp_path))
     assert code == 1 and err.startswith("Error: ") and err.count("\n") == 1
-    code, _, err = _run(capsys, "measure", "demo-data", str(tmp_path / "missing" / "x.csv"))
+    code, _, err = run_cli(capsys, "measure", "demo-data", str(tmp_path / "missing" / "x.csv"))
     assert code == 1 and err.startswith("Error: ")
 
 
-def test_eg_json_has_na(capsys, tmp_path):
+def test_eg_json_has_na(run_cli, capsys, tmp_path):
     df = pd.DataFrame({"industry": ["solo", "a", "a", "a", "b", "b"], "region": ["r1", "r1", "r2", "r2", "r1", "r2"],
                        "lat": 23.0, "lon": 113.0, "employment": [5.0, 1, 2, 3, 4, 5]})
     path = tmp_path / "f.csv"
     df.to_csv(path, index=False)
-    code, out, err = _run(capsys, "measure", "eg", str(path), "--region-col", "region", "--weight-col",
+    code, out, err = run_cli(capsys, "measure", "eg", str(path), "--region-col", "region", "--weight-col",
                           "employment", "--format", "json")
     assert code == 0, err
     rows = json.loads(out)

@@ -155,10 +155,15 @@ def _curve_summary(result: Any) -> list[str]:
             f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."]
 
 
-def _curve_output(result: Any, fmt: OutputFormat | None, x: str, columns: list[str], plot: Path | None) -> None:
+def _save_plot(result: Any, plot: Path | None) -> None:
+    """Draw the result's picture to ``plot`` (PNG) when one was asked for, and say where it went."""
     if plot is not None:
         result.plot(path=plot)
         echo_err(f"Plot saved to {plot}.")
+
+
+def _curve_output(result: Any, fmt: OutputFormat | None, x: str, columns: list[str], plot: Path | None) -> None:
+    _save_plot(result, plot)
     fmt = resolve_format(fmt)
     if fmt is OutputFormat.json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
@@ -190,9 +195,7 @@ def lq_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
     res = location_quotients(f, industries=[industry] if industry else None)
-    if plot is not None:
-        res.plot(path=plot)
-        echo_err(f"Plot saved to {plot}.")
+    _save_plot(res, plot)
     table = res.strong_clusters() if strong_only else res.table
     emit([{k: _nan_none(v) for k, v in r.items()}
           for r in table.to_dict(orient="records")], fmt,
@@ -216,9 +219,7 @@ def eg_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
     res = ellison_glaeser(f, industries=[industry] if industry else None)
-    if plot is not None:
-        res.plot(path=plot)
-        echo_err(f"Plot saved to {plot}.")
+    _save_plot(res, plot)
     emit(res.rows(), fmt, columns=[(c, c) for c in ("industry", "plants", "gamma_eg", "gamma_ms", "H", "G", "z",
                                                      "localisation")],
          title="Ellison-Glaeser", empty_message="No industries.")
@@ -303,9 +304,7 @@ def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: Indus
                weight_col, industry_from)
     res = hotspots(f, ind, value=value, neighbours="distance" if threshold_km else "knn", k=k,
                    threshold_km=threshold_km, permutations=simulations, seed=seed)
-    if plot is not None:
-        res.plot(path=plot)
-        echo_err(f"Plot saved to {plot}.")
+    _save_plot(res, plot)
     emit(res.rows(), fmt, columns=[(c, c) for c in ("region", "value", "gi_z", "gi_p", "gi_class", "moran_i",
                                                      "moran_p", "moran_class", "island")],
          title=f"Hot spots: {ind}")
