@@ -5,6 +5,12 @@ Data layout (a data folder, the shipped one being ``clusteratlas/data``)::
     industries/<industry-id>.yaml   one IndustryFile per industry (industry + its clusters)
     sources/*.yaml                  SourcesFile(s): every source any claim, title or market cites
     taxonomy.yaml                   TaxonomyFile: industry groups (optional)
+    registers/<register-id>.yaml    RegisterFile(s): official cluster lists and their entries (optional)
+    markets/*.yaml                  MarketsFile(s): wholesale markets and trade fairs (optional)
+
+A register entry either names an existing cluster, which then carries the register as a sourced
+:class:`~clusteratlas.model.Title`, or becomes a cluster of its own (its place, names and the title).
+A market is attached to every cluster it lists.
 
 Every record is validated by the pydantic models in :mod:`clusteratlas.model`; cross-references (source ids,
 industry ids, parents) and uniqueness are checked here. Any problem raises
@@ -30,9 +36,15 @@ from clusteratlas.model import (
     Industry,
     IndustryFile,
     IndustryGroup,
+    Market,
+    MarketsFile,
+    Register,
+    RegisterEntry,
+    RegisterFile,
     Source,
     SourcesFile,
     TaxonomyFile,
+    Title,
 )
 
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else the Python one.
@@ -58,6 +70,12 @@ class Atlas:
         Industry groups (parents) by id; empty when the folder has no taxonomy.yaml.
     data_dir : Path
         The folder the atlas was read from.
+    registers : dict[str, Register]
+        Official cluster lists by id.
+    register_entries : dict[str, list[RegisterEntry]]
+        The entries entered so far, by register id, in file order.
+    markets : dict[str, Market]
+        Markets and fairs from ``markets/*.yaml`` by id (each is also on the clusters it serves).
     """
 
     industries: dict[str, Industry]
@@ -65,6 +83,9 @@ class Atlas:
     sources: dict[str, Source]
     groups: dict[str, IndustryGroup]
     data_dir: Path
+    registers: dict[str, Register] = field(default_factory=dict)
+    register_entries: dict[str, list[RegisterEntry]] = field(default_factory=dict)
+    markets: dict[str, Market] = field(default_factory=dict)
     _by_industry: dict[str, list[Cluster]] = field(default_factory=dict, repr=False)
     _files: dict[str, Path] = field(default_factory=dict, repr=False)
 
@@ -337,9 +358,119 @@ def _load(data_dir: Path, problems: _Problems | None = None) -> Atlas:
                 fail(message)
             clusters[c.id] = c
             files[c.id] = path
-        by_industry[ind.id] = sorted(f.clusters, key=lambda c: order[c.role])
+    registers, entries = _load_registers(data_dir, fail, industries, clusters, sources, files, places_seen)
+    markets = _load_markets(data_dir, fail, clusters, sources, files)
+    for c in clusters.values():
+        by_industry.setdefault(c.industry, []).append(c)
+    for ind_id in by_industry:
+        by_industry[ind_id].sort(key=lambda c: order[c.role])
     return Atlas(industries=industries, clusters=clusters, sources=sources, groups=groups,
-                 data_dir=data_dir, _by_industry=by_industry, _files=files)
+                 data_dir=data_dir, registers=registers, register_entries=entries, markets=markets,
+                 _by_industry=by_industry, _files=files)
+
+
+#: The role a cluster made from a register entry takes: a national list is national standing.
+_REGISTER_ROLE = {"national": "major", "provincial": "notable", "association": "notable"}
+
+
+def _register_title(reg: Register, entry: RegisterEntry, level: str) -> Title:
+    return Title(zh=reg.name_zh, en=reg.name_en, issuer=reg.issuer, programme=reg.programme, year=reg.year,
+                 valid_until=reg.valid_until, level=level, register_id=reg.id,
+                 source=entry.source or reg.source, confidence=entry.confidence,
+                 note=f"Listed as {entry.name_zh}" + (f"; read at {entry.read_at}" if entry.read_at else ""))
+
+
+def _load_registers(data_dir: Path, fail: "_Problems", industries: dict[str, Industry],
+                    clusters: dict[str, Cluster], sources: dict[str, Source], files: dict[str, Path],
+                    places_seen: dict[tuple[str, str], str]
+                    ) -> tuple[dict[str, Register], dict[str, list[RegisterEntry]]]:
+    """Read ``registers/*.yaml``; attach each entry to its cluster as a Title, or make the cluster."""
+    registers: dict[str, Register] = {}
+    entries: dict[str, list[RegisterEntry]] = {}
+    reg_dir = data_dir / "registers"
+    for path in sorted(reg_dir.glob("*.yaml")) if reg_dir.is_dir() else []:
+        rf: RegisterFile | None = fail.parse(RegisterFile, path, "entries")
+        if rf is None:
+            continue
+        reg = rf.meta
+        if reg.id in registers:
+            fail(f"{path}: field register.id: duplicate register {reg.id!r}")
+            continue
+        if reg.source not in sources:
+            fail(f"{path}: field register.source: unknown source {reg.source!r}")
+        registers[reg.id] = reg
+        entries[reg.id] = list(rf.entries)
+        for i, e in enumerate(rf.entries):
+            where = f"{path}: entry {e.name_zh!r}"
+            if e.industry not in industries:
+                fail(f"{where} field entries.{i}.industry: unknown industry {e.industry!r}")
+                continue
+            if e.source and e.source not in sources:
+                fail(f"{where} field entries.{i}.source: unknown source {e.source!r}")
+                continue
+            existing = clusters.get(e.cluster)
+            if existing is not None:
+                if existing.industry != e.industry:
+                    fail(f"{where} field entries.{i}.industry: cluster {e.cluster!r} is of {existing.industry!r}")
+                    continue
+                title = _register_title(reg, e, existing.place.level)
+                clusters[e.cluster] = existing.model_copy(update={"titles": [*existing.titles, title]})
+                continue
+            if e.place is None or not e.name_en:
+                fail(f"{where} field entries.{i}.cluster: {e.cluster!r} is not in the atlas; give place and "
+                     "name_en to make it from the entry")
+                continue
+            key = (e.industry, e.adcode)
+            if key in places_seen:
+                fail(f"{where} field entries.{i}.cluster: {places_seen[key]!r} already has this industry and "
+                     f"place; name it as the cluster")
+                continue
+            name_zh = e.name_zh.removesuffix("产业集群").removesuffix("集群") or e.name_zh
+            description = e.description or (
+                f"{e.place.name_en} ({e.place.name_zh}) is on the {reg.name_en} ({reg.issuer}, {reg.year}) "
+                f"as {e.name_zh}.")
+            try:
+                cluster = Cluster(
+                    id=e.cluster, industry=e.industry, name_en=e.name_en, name_zh=name_zh, place=e.place,
+                    role=_REGISTER_ROLE[reg.level], specialties=e.specialties, description=description,
+                    titles=[_register_title(reg, e, e.place.level)], confidence=e.confidence,
+                    sources=[e.source or reg.source])
+            except ValidationError as exc:
+                fail(f"{where}: {exc.errors()[0]['msg']}")
+                continue
+            places_seen[key] = cluster.id
+            clusters[cluster.id] = cluster
+            files[cluster.id] = path
+    return registers, entries
+
+
+def _load_markets(data_dir: Path, fail: "_Problems", clusters: dict[str, Cluster], sources: dict[str, Source],
+                  files: dict[str, Path]) -> dict[str, Market]:
+    """Read ``markets/*.yaml`` and attach each market to the clusters it lists."""
+    markets: dict[str, Market] = {}
+    mk_dir = data_dir / "markets"
+    for path in sorted(mk_dir.glob("*.yaml")) if mk_dir.is_dir() else []:
+        mf: MarketsFile | None = fail.parse(MarketsFile, path, "markets")
+        for m in mf.markets if mf else []:
+            where = f"{path}: record {m.id or m.name_en!r}"
+            if not m.id:
+                fail(f"{where} field id: a market in markets/ needs an id")
+                continue
+            if m.id in markets:
+                fail(f"{where} field id: duplicate market id")
+                continue
+            if m.source not in sources:
+                fail(f"{where} field source: unknown source {m.source!r}")
+            if not m.clusters:
+                fail(f"{where} field clusters: name the clusters the market serves")
+            markets[m.id] = m
+            for cid in m.clusters:
+                c = clusters.get(cid)
+                if c is None:
+                    fail(f"{where} field clusters: unknown cluster {cid!r}")
+                    continue
+                clusters[cid] = c.model_copy(update={"markets": [*c.markets, m]})
+    return markets
 
 
 def _source_problems(where: str, c: Cluster, sources: dict[str, Source]) -> list[str]:

@@ -34,6 +34,10 @@ Confidence = Literal["verified", "reported", "unverified"]
 SourceKind = Literal["official", "association", "media", "company", "blog", "research", "seed", "dataset"]
 ClusterRole = Literal["leading", "major", "notable"]
 ClusterType = Literal["production", "trading market", "mixed"]
+RegisterLevel = Literal["national", "provincial", "association"]
+
+#: A claim's period: a year, a month, a span of years, a day, or the explicit mark ``undated``.
+PERIOD_RE = re.compile(r"^(c\. )?\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12])?([-/]\d{4}(-\d{2})?)?$|^undated$")
 Tier = Literal["low", "mid", "high"]
 CoordPrecision = Literal["township", "county", "prefecture", "province", "area"]
 
@@ -71,9 +75,12 @@ class Source(_Model):
     kind: SourceKind
     language: str | None = None
     note: str | None = None
+    read_at: str | None = Field(
+        default=None,
+        description="Address of a copy (repost, mirror, archive) on which the text was actually read, when it "
+                    "was not read on the original publisher's page given in `url`. Never the source itself.")
 
-
-    @field_validator("url")
+    @field_validator("url", "read_at")
     @classmethod
     def _check_url(cls, v: str | None) -> str | None:
         if v is not None and not re.match(r"^(https?://\S+|\.\./\S+|file:\S+)$", v):
@@ -112,6 +119,24 @@ class Claim(_Model):
     source: str
     confidence: Confidence = "reported"
     note: str | None = None
+    figure_id: Slug | None = Field(
+        default=None,
+        description="Names one figure about a wider scope that several clusters quote (one share for three "
+                    "stone towns): claims with the same figure_id count once when shares are added up.")
+
+    @field_validator("period")
+    @classmethod
+    def _check_period(cls, v: str | None) -> str | None:
+        if v is not None and not PERIOD_RE.match(v):
+            raise ValueError(f"{v!r} is not a period: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1, YYYY-H1, a span YYYY-YYYY or YYYY-MM/YYYY-MM, 'c. YYYY', or 'undated'")
+        return v
+
+    @property
+    def year(self) -> int | None:
+        """The last calendar year the figure is about (``2019`` for ``2018-2019``), None when undated."""
+        if self.period is None or self.period == "undated":
+            return None
+        return int(re.findall(r"\d{4}", self.period)[-1])
 
     @model_validator(mode="after")
     def _check_range(self) -> "Claim":
@@ -133,7 +158,12 @@ class Claim(_Model):
 
 
 class Title(_Model):
-    """An honorific such as 中国袜业之都, with who awarded it and when."""
+    """An honorific such as 中国袜业之都, or a place on an official register, with who awarded it and when.
+
+    ``level`` is the administrative level of the place the title was awarded to (a county's title belongs on
+    a county-level cluster, a town's on the town): ``clusteratlas validate`` rejects a title whose level is
+    not the level of the cluster's place. ``register_id`` names the :class:`Register` a title comes from.
+    """
 
     zh: str | None = None
     en: str
@@ -141,20 +171,77 @@ class Title(_Model):
     programme: str | None = None
     year: int | None = None
     valid_until: int | None = None
+    level: Level | None = None
+    register_id: Slug | None = None
     source: str
     confidence: Confidence = "reported"
     note: str | None = None
+
+
+MarketKind = Literal["wholesale market", "distribution centre", "trade fair", "materials market"]
+
+
+class FairDates(_Model):
+    """One edition of a trade fair: first and last day (ISO dates, local time)."""
+
+    start: str
+    end: str
+    edition: str | None = None
+    source: str | None = None
+
+    @field_validator("start", "end")
+    @classmethod
+    def _check_date(cls, v: str) -> str:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", v):
+            raise ValueError(f"{v!r} is not a date YYYY-MM-DD")
+        return v
+
+    @model_validator(mode="after")
+    def _check_order(self) -> "FairDates":
+        if self.end < self.start:
+            raise ValueError(f"a fair cannot end ({self.end}) before it starts ({self.start})")
+        return self
 
 
 class Market(_Model):
-    """A wholesale market, distribution centre or trade fair serving a cluster."""
+    """A wholesale market, distribution centre or trade fair serving one or more clusters.
 
+    Markets live in ``data/markets/*.yaml`` with an ``id`` and the ``clusters`` they serve (older data may
+    still nest them under a cluster without an id). ``lat``/``lon`` are WGS-84 degrees, placed with the
+    project's own gazetteer or a cited page; ``coord_source`` says which. ``opening_hours`` is the source's
+    statement in plain English ("daily 08:30-17:00"); ``fair_dates`` lists dated editions of a fair and
+    ``recurrence`` its usual rhythm ("every April and October").
+    """
+
+    id: Slug | None = None
     name_en: str
     name_zh: str | None = None
-    kind: Literal["wholesale market", "distribution centre", "trade fair", "materials market"]
+    kind: MarketKind
+    clusters: list[Slug] = Field(default_factory=list)
+    address_zh: str | None = None
+    address_en: str | None = None
+    adcode: str | None = None
+    lat: float | None = Field(default=None, ge=3.0, le=54.0)
+    lon: float | None = Field(default=None, ge=73.0, le=136.0)
+    coord_source: str | None = None
+    sells: list[str] = Field(default_factory=list)
+    opening_hours: str | None = None
+    fair_dates: list[FairDates] = Field(default_factory=list)
+    recurrence: str | None = None
+    website: str | None = None
     note: str | None = None
     source: str
     confidence: Confidence = "reported"
+
+    @model_validator(mode="after")
+    def _check_point(self) -> "Market":
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together")
+        if self.lat is not None and not self.coord_source:
+            raise ValueError("a point needs coord_source")
+        if self.adcode is not None and not ADCODE_RE.match(self.adcode):
+            raise ValueError(f"{self.adcode!r} is not a 6-digit or 9-digit MCA code")
+        return self
 
 
 class PathEntry(_Model):
@@ -196,6 +283,18 @@ class Place(_Model):
     coord_source: str
     coord_precision: CoordPrecision
     former_names: list[FormerName] = Field(default_factory=list)
+    nbs_code: str | None = Field(
+        default=None,
+        description="The National Bureau of Statistics' 12-digit 统计用区划代码 for the same unit (a different code "
+                    "system from MCA's: 440606101 is 北滘镇 in MCA, another town in NBS).")
+    nbs_vintage: str | None = None
+
+    @field_validator("nbs_code")
+    @classmethod
+    def _check_nbs(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^\d{12}$", v):
+            raise ValueError(f"{v!r} is not a 12-digit NBS statistical division code")
+        return v
 
     @field_validator("adcode")
     @classmethod
@@ -245,6 +344,8 @@ class Cluster(_Model):
     cluster_type: ClusterType = "production"
     quality_tier: Tier | None = None
     price_tier: Tier | None = None
+    tier_source: str | None = Field(default=None, description="Source id stating the quality/price tier")
+    tier_statement: str | None = None
     specialties: list[str] = Field(default_factory=list)
     description: str
     export_reach: str | None = None
@@ -309,6 +410,90 @@ class Industry(_Model):
     gbt4754: list[str] = Field(default_factory=list)
     gbt4754_edition: str = "GB/T 4754-2017"
 
+
+
+class Register(_Model):
+    """An official list of clusters: MIIT's featured SME clusters by batch, the national advanced
+    manufacturing clusters, CNTAC's textile clusters, a province's list.
+
+    ``listed`` is how many entries the list itself has (the denominator of "entered vs listed");
+    ``source`` is the id of the notice that published the list (its original page).
+    """
+
+    id: Slug
+    name_en: str
+    name_zh: str
+    programme: str
+    issuer: str
+    level: RegisterLevel
+    year: int
+    batch: str | None = None
+    document_no: str | None = None
+    province: str | None = Field(default=None, description="6-digit MCA code of the province of a provincial list")
+    listed: int = Field(ge=1)
+    valid_from: int | None = None
+    valid_until: int | None = None
+    source: str
+    note: str | None = None
+
+
+class RegisterEntry(_Model):
+    """One entry of a register: a place (MCA adcode), an industry and the list's own wording.
+
+    ``cluster`` is the id of the atlas cluster the entry is: an existing cluster (the entry adds a sourced
+    :class:`Title` to it) or a new one made from the entry, which then needs ``place`` and ``name_en``.
+    ``read_at`` is the page the entry was read on when that is not the list's own page (a news report
+    naming a province's entries, say).
+    """
+
+    name_zh: str = Field(description="The entry exactly as the list words it (常熟市电子氟材料产业集群)")
+    adcode: str
+    industry: Slug
+    cluster: Slug
+    name_en: str | None = None
+    place: Place | None = None
+    description: str | None = None
+    specialties: list[str] = Field(default_factory=list)
+    read_at: str | None = None
+    source: str | None = Field(default=None, description="Source id, when the entry was read in a document "
+                                                         "other than the register's own notice")
+    confidence: Confidence = "reported"
+    note: str | None = None
+
+    @field_validator("adcode")
+    @classmethod
+    def _check_adcode(cls, v: str) -> str:
+        if not ADCODE_RE.match(v):
+            raise ValueError(f"{v!r} is not a 6-digit or 9-digit MCA code")
+        return v
+
+    @field_validator("read_at")
+    @classmethod
+    def _check_read_at(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://\S+$", v):
+            raise ValueError(f"{v!r} is not an http(s) address")
+        return v
+
+    @model_validator(mode="after")
+    def _check_place(self) -> "RegisterEntry":
+        if self.place is not None and self.place.adcode != self.adcode:
+            raise ValueError(f"place.adcode {self.place.adcode} differs from adcode {self.adcode}")
+        if not self.cluster.endswith("-" + self.industry):
+            raise ValueError(f"cluster id {self.cluster!r} must end with '-{self.industry}'")
+        return self
+
+
+class RegisterFile(_Model):
+    """``data/registers/<register-id>.yaml``: one register and the entries entered so far."""
+
+    meta: Register = Field(alias="register")
+    entries: list[RegisterEntry] = Field(default_factory=list)
+
+
+class MarketsFile(_Model):
+    """``data/markets/*.yaml``: wholesale markets and trade fairs, each linked to the clusters it serves."""
+
+    markets: list[Market]
 
 
 class IndustryFile(_Model):

@@ -1,7 +1,7 @@
 """JSON Schemas generated from the pydantic models, shipped beside the data for other tools.
 
-``data/schema/industry-file.schema.json``, ``sources-file.schema.json`` and ``taxonomy-file.schema.json``
-describe the three kinds of YAML file (draft 2020-12, as pydantic emits). A test regenerates them and fails
+``data/schema/industry-file.schema.json``, ``sources-file.schema.json``, ``taxonomy-file.schema.json``,
+``register-file.schema.json`` and ``markets-file.schema.json`` describe the five kinds of YAML file (draft 2020-12, as pydantic emits). A test regenerates them and fails
 when the shipped copies are out of date; rebuild with ``python -m clusteratlas.schema``.
 """
 
@@ -11,10 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from clusteratlas.model import IndustryFile, SourcesFile, TaxonomyFile
+from clusteratlas.model import IndustryFile, MarketsFile, RegisterFile, SourcesFile, TaxonomyFile
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "schema"
-MODELS = {"industry-file": IndustryFile, "sources-file": SourcesFile, "taxonomy-file": TaxonomyFile}
+MODELS = {"industry-file": IndustryFile, "sources-file": SourcesFile, "taxonomy-file": TaxonomyFile,
+          "register-file": RegisterFile, "markets-file": MarketsFile}
 
 
 def schemas() -> dict[str, dict[str, Any]]:
