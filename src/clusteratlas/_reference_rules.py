@@ -133,3 +133,14 @@ RULES = (source_problems, period_problems, share_problems, title_problems, tier_
 def reference_problems(atlas: Any) -> list[str]:
     """Every problem the reference rules find, in rule order."""
     return [p for rule in RULES for p in rule(atlas)]
+
+
+if __name__ == "__main__":  # pragma: no cover - a data-entry aid until validate runs these rules
+    import sys
+
+    from clusteratlas.atlas import load_atlas
+
+    found = reference_problems(load_atlas(sys.argv[1] if len(sys.argv) > 1 else None))
+    print("\n".join(found) or "no problems")
+    print(f"{len(found)} problems", file=sys.stderr)
+    sys.exit(1 if found else 0)
