@@ -405,7 +405,7 @@ def build_zones(nbs: dict, mca: dict, crosswalk: list[list], quhua: dict) -> tup
     for a in nbs["areas"]:
         if a["code"][4] != "7":
             continue
-        pref = a["cityCode"] + "00"
+        pref = a["cityCode"] + "00" if a["cityCode"] + "00" in mca else a["provinceCode"] + "0000"
         held = nbs_county_to_mca(a["code"])
         n_units = len(towns_of[a["code"]])
         rows.append([a["code"], a["name"], zone_kind(a["name"]), "county", pref, mca.get(pref, {}).get("name", ""),
@@ -422,7 +422,7 @@ def build_zones(nbs: dict, mca: dict, crosswalk: list[list], quhua: dict) -> tup
         a = areas[county]
         held = {county: 1} if mca.get(county, {}).get("level") == 3 and mca[county]["name"] == a["name"] \
             else nbs_county_to_mca(county)
-        pref = a["cityCode"] + "00"
+        pref = a["cityCode"] + "00" if a["cityCode"] + "00" in mca else a["provinceCode"] + "0000"
         rows.append([code12, name, zone_kind(name), "township", pref, mca.get(pref, {}).get("name", ""),
                      shares(held) if held else "", "", "",
                      zone_forms(name, provinces[a["provinceCode"]], cities[a["cityCode"]], a["name"],
@@ -769,7 +769,8 @@ def main() -> None:
                  ["nbs_code", "name", "kind", "nbs_level", "prefecture", "prefecture_name", "mca_counties",
                   "townships_matched", "nbs_townships", "forms", "source"], zones,
                  ["Development zones, high-tech zones, new areas and other non-administrative statistical units.",
-                  "nbs_code: NBS code (6 digits: a county-level unit; 12 digits: a township-level unit). "
+                  "nbs_code: NBS code (6 digits: a county-level unit; 12 digits: a township-level unit). prefecture: "
+                  "MCA prefecture code (the province for municipalities and units directly under a province). "
                   "mca_counties: MCA county code:share of the zone's matched townships, largest first.",
                   "forms: the name as written in addresses (full, with/without the province and 市, 高新区/经开区 short "
                   "forms); a form no single zone owns is dropped.",
