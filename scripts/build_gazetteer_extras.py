@@ -138,22 +138,33 @@ def read_mca() -> tuple[dict, dict[str, dict]]:
 # --------------------------------------------------------------------------------------------------------
 
 TOWN_SUFFIXES = ("街道办事处", "地区办事处", "办事处", "街道", "民族乡", "民族苏木", "苏木", "镇", "乡", "地区", "区公所")
-_ETHNIC_TOWN = re.compile(r"^(.{2,}?)(?:.{1,4}?族)+(?:乡|镇|苏木)$")
+#: The nationalities as they appear in township names (the project's list, as in clusteratlas._gazetteer_text;
+#: copied so that this build does not depend on the gazetteer's internals).
+ETHNIC_GROUPS = sorted((
+    "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 "
+    "黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 "
+    "撒拉族 毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 "
+    "京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族 维吾尔 哈萨克 蒙古 柯尔克孜 乌孜别克 塔塔尔"
+).split(), key=len, reverse=True)
 _PAREN_PREFIX = re.compile(r"^[（(][^）)]*[）)]")
 
 
 def town_stem(name: str) -> str:
     """A township name without its type suffix(es) and ethnic designation: 北滘镇 -> 北滘, 白庙回族乡 -> 白庙,
-    王安镇镇 -> 王安, 庆华街道地区 -> 庆华. Never shorter than one character."""
+    塔布勒合特蒙古民族乡 -> 塔布勒合特, 王安镇镇 -> 王安, 庆华街道地区 -> 庆华. At least two characters where the
+    name has them."""
     name = name.replace("廿", "二十")
     while True:
-        m = _ETHNIC_TOWN.match(name)
-        if m:
-            stem = m.group(1)
-        else:
-            stem = next((name[: -len(s)] for s in TOWN_SUFFIXES if name.endswith(s) and len(name) > len(s)), name)
-        if stem == name or len(stem) < 2:
-            return stem if stem else name
+        stem = next((name[: -len(s)] for s in TOWN_SUFFIXES if name.endswith(s) and len(name) - len(s) >= 2), name)
+        changed = True
+        while changed:
+            changed = False
+            for group in ETHNIC_GROUPS:
+                if stem.endswith(group) and len(stem) - len(group) >= 2:
+                    stem, changed = stem[: -len(group)], True
+                    break
+        if stem == name:
+            return stem
         name = stem
 
 
