@@ -349,7 +349,8 @@ class Cluster(_Model):
     quality_tier: Tier | None = None
     price_tier: Tier | None = None
     tier_source: str | None = Field(default=None, description="Source id stating the quality/price tier")
-    tier_statement: str | None = None
+    tier_statement: str | None = Field(default=None, description="What the tier source says, in our words")
+    tier_confidence: Confidence = "reported"
     specialties: list[str] = Field(default_factory=list)
     description: str
     export_reach: str | None = None
