@@ -9,13 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from clusteratlas.cli._output import FormatOption, OutputFormat, emit, resolve_format
-
-DataDirOption = Annotated[
-    Optional[Path],
-    typer.Option("--data-dir", help="Read this atlas data folder instead of the shipped data.",
-                 exists=False, file_okay=False),
-]
+from clusteratlas.cli._options import DataDirOption, FormatOption, OutputFormat, emit, resolve_format
 
 FIND_COLUMNS = [("cluster_id", "cluster"), ("industry", "industry"), ("place.name", "place"),
                 ("place.name_zh", "地名"), ("place.adcode", "adcode"), ("role", "role"), ("hs_headings", "HS"),
@@ -126,8 +120,8 @@ def list_cmd(
 
     Example: clusteratlas list clusters --industry socks --province Zhejiang
     """
-    from clusteratlas.cli._output import require_points
-    from clusteratlas.select import industry_ids
+    from clusteratlas.cli._options import require_points
+    from clusteratlas.filters import industry_ids
 
     if what is not ListWhat.clusters:
         require_points(fmt, f"{what.value.capitalize()}")
@@ -145,7 +139,7 @@ def list_cmd(
                 if groups is None or g.id in groups]
         emit(rows, fmt, title="Industry groups")
     else:
-        from clusteratlas.select import select_clusters
+        from clusteratlas.filters import select_clusters
 
         clusters = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
                                    bbox=bbox).clusters
@@ -166,7 +160,7 @@ def export_cmd(
     Example: clusteratlas export --format geojson > clusters.geojson
     """
     from clusteratlas.export import export_rows, write_export
-    from clusteratlas.io import check_output_path
+    from clusteratlas.tables import check_output_path
 
     if out is not None and fmt is OutputFormat.table:
         raise typer.BadParameter("a file cannot hold a table; use geojson, json, ndjson or csv",
@@ -183,22 +177,28 @@ def export_cmd(
 def validate_cmd(
     data_dir: Annotated[Optional[Path], typer.Argument(help="A data folder (default: the shipped data).")] = None,
     no_places: Annotated[bool, typer.Option("--no-places", help="Skip the MCA code and polygon checks.")] = False,
+    skip: Annotated[Optional[list[str]], typer.Option(
+        "--skip", help="Skip a check: places, vocabulary, sources or figures (repeatable).")] = None,
 ) -> None:
-    """Validate atlas data: schema, ids, sources, MCA codes and coordinates.
+    """Validate atlas data: schema and references, places (MCA codes and points), vocabulary, sources and
+    figures (periods, shares, titles, tiers). Prints a JSON report on stdout and each problem on stderr.
 
     Example: clusteratlas validate ./my-data
     """
-    from clusteratlas.atlas import validate_data
+    from clusteratlas.validate import validate_data
 
-    report = validate_data(data_dir, check_places=not no_places)
-    typer.echo(json.dumps(report, ensure_ascii=False))
+    report = validate_data(data_dir, check_places=not no_places, skip=skip or ())
+    typer.echo(json.dumps({k: v for k, v in report.items() if k != "problems"} | {"problems": report["problems"]},
+                          ensure_ascii=False))
     if report["problems"]:
         for problem in report["problems"]:
             typer.echo(f"Error: {problem}", err=True)
-        typer.echo(f"{len(report['problems'])} problem(s) found.", err=True)
+        by = ", ".join(f"{k} {v}" for k, v in report["problems_by_check"].items() if v)
+        typer.echo(f"{len(report['problems'])} problem(s) found ({by}).", err=True)
         raise typer.Exit(1)
     typer.echo(f"OK: {report['clusters']} clusters in {report['industries']} industries, "
-               f"{report['claims']} claims, {report['sources']} sources.", err=True)
+               f"{report['claims']} claims, {report['sources']} sources; checks: {', '.join(report['checks'])}.",
+               err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from clusteratlas.cli.atlas_cmds import DataDirOption
+from clusteratlas.cli._options import DataDirOption
 
 
 def _need_web() -> None:

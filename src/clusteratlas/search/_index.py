@@ -1,51 +1,31 @@
-"""The search index: vocabularies, place names, cluster facts and HS links, built once per atlas and cached.
+"""The search index: vocabularies, place names, cluster facts and HS links, built once per atlas.
 
-The index is self-contained (plain dicts, tuples and the :mod:`clusteratlas._vocab` classes), so a search
-needs neither the YAML files nor pydantic once the index exists. Building it costs about a second (YAML
-validation and pinyin for every term); the built index is pickled in the user cache folder and read back in
-a few milliseconds.
-
-Cache
------
-Folder: ``$CLUSTERATLAS_CACHE_DIR`` if set, else ``platformdirs.user_cache_dir("clusteratlas")`` (on Linux
-``$XDG_CACHE_HOME/clusteratlas`` or ``~/.cache/clusteratlas``). ``CLUSTERATLAS_NO_CACHE=1`` turns it off.
-The file name is a SHA-256 of the package version, the index format, the source of the modules that build
-the index and the bytes of every data file
-(``industries/*.yaml``, ``sources/*.yaml``, ``taxonomy.yaml``), so an edited file or a new version builds a
-new index. Files are written atomically; an unreadable or foreign file is ignored and rebuilt; only the
-:data:`CACHE_KEEP` most recent index files are kept.
+The index is self-contained (plain dicts, tuples and the :mod:`clusteratlas.search._vocab` classes), so a
+search needs neither the YAML files nor pydantic once the index exists. Building it costs about a second
+(YAML validation and pinyin for every term); :mod:`clusteratlas.search._store` keeps built indexes in memory
+and on disk.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from clusteratlas._cache import BoundedCache
 from clusteratlas._text import (
     StemSet,
     cjk_text,
     compact_pinyin,
     en_tokens,
+    known_stems,
     normalize,
     stem,
     to_pinyin,
 )
-from clusteratlas._vocab import STOPWORDS, Vocabulary
+from clusteratlas.search._vocab import STOPWORDS, Vocabulary
 
-#: The shipped data folder (the same as :data:`clusteratlas.atlas.DATA_DIR`, without importing pydantic).
-SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
-#: Source files whose code shapes the index (part of the cache key).
-_INDEX_CODE = tuple(Path(__file__).resolve().parent / name for name in ("_search_index.py", "_vocab.py", "_text.py",
-                                                                          "model.py", "atlas.py"))
-#: Bump when the index layout or the scoring data change.
-INDEX_FORMAT = 12
-#: Index files kept in the cache folder.
-CACHE_KEEP = 8
 #: Prominence: claims and titles counted, at most this many.
 PROMINENCE_CAP = 5
 
@@ -97,19 +77,32 @@ class SearchIndex:
     place_zh: dict[str, frozenset[str]]
     place_zh_maxlen: int
     fingerprint: tuple[tuple[str, ...], tuple[str, ...]]
+    #: ``word -> Snowball stem`` for every word the index was built from (seeds the stem memo on load).
+    stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     atlas: Any = field(default=None, repr=False, compare=False)
-    caches: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    caches: dict[str, BoundedCache] = field(default_factory=lambda: _new_caches(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["atlas"] = None
-        state["caches"] = {}
+        state["caches"] = None
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["caches"] = _new_caches()
+        self.__dict__.update(state)
+
+
+def _new_caches() -> dict[str, BoundedCache]:
+    """The per-index memos: product hits per query text, HS description words, derived tables, the semantic
+    model's vectors."""
+    return {"product": BoundedCache(100_000), "hs_words": BoundedCache(10_000), "derived": BoundedCache(16),
+            "semantic_query": BoundedCache(10_000)}
 
 
 def build_index(atlas) -> SearchIndex:
     """Build the index of a loaded :class:`~clusteratlas.atlas.Atlas`."""
-    from clusteratlas.atlas import place_dict
+    from clusteratlas.shapes import place_shape
 
     industry_voc = build_industry_vocabulary(atlas)
     clusters = {}
@@ -120,7 +113,7 @@ def build_index(atlas) -> SearchIndex:
             codes.update(c.area.adcodes)
         info = ClusterInfo(c.id, c.industry, c.name_en, c.name_zh, c.role, c.cluster_type, c.quality_tier,
                            c.price_tier, min(len(c.claims) + len(c.titles), PROMINENCE_CAP), frozenset(codes),
-                           place_dict(c))
+                           place_shape(c.place))
         clusters[c.id] = info
         by_industry[c.industry].append(info)
     hs = {i.id: [h.code for h in i.hs_codes] for i in atlas.industries.values()}
@@ -145,6 +138,7 @@ def build_index(atlas) -> SearchIndex:
         place_zh=place_zh,
         place_zh_maxlen=max((len(k) for k in place_zh), default=0),
         fingerprint=(tuple(atlas.industries), tuple(atlas.clusters)),
+        stems=known_stems(),
         atlas=atlas,
     )
 
@@ -243,7 +237,7 @@ def _build_place_index(atlas, industry_voc: Vocabulary) -> tuple[dict[str, froze
             zh[name_zh].add(adcode)
             base = _strip_zh_suffix(name_zh)
             zh[base].add(adcode)
-            latin[to_pinyin(base)].add(adcode)
+            latin[to_pinyin(base, place=True)].add(adcode)
 
     for c in atlas.clusters.values():
         p = c.place
@@ -265,115 +259,3 @@ def _build_place_index(atlas, industry_voc: Vocabulary) -> tuple[dict[str, froze
     latin.pop("", None)
     zh_out = {k: frozenset(v) for k, v in zh.items() if len(k) >= 2}
     return {k: frozenset(v) for k, v in latin.items() if len(k) >= 3}, zh_out
-
-
-# -- the disk cache --------------------------------------------------------------------------------------
-
-def cache_dir() -> Path | None:
-    """The cache folder, or None when caching is off (``CLUSTERATLAS_NO_CACHE``)."""
-    if os.environ.get("CLUSTERATLAS_NO_CACHE", "").strip() not in ("", "0"):
-        return None
-    explicit = os.environ.get("CLUSTERATLAS_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    try:
-        from platformdirs import user_cache_dir
-    except ImportError:  # pragma: no cover - platformdirs is a base dependency
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        return Path(base) / "clusteratlas"
-    return Path(user_cache_dir("clusteratlas", appauthor=False))
-
-
-def data_key(data_dir: Path) -> str | None:
-    """SHA-256 of the package version, :data:`INDEX_FORMAT`, the index-building modules' source and every
-    data file's name and bytes; None when the folder cannot be read (then nothing is cached)."""
-    from clusteratlas import __version__
-
-    h = hashlib.sha256(f"clusteratlas {__version__} index {INDEX_FORMAT}\n".encode())
-    try:
-        for module in _INDEX_CODE:  # the code that builds the index: an edited module rebuilds it
-            h.update(module.read_bytes())
-        files = sorted((data_dir / "industries").glob("*.yaml")) + sorted((data_dir / "sources").glob("*.yaml"))
-        tax = data_dir / "taxonomy.yaml"
-        if tax.exists():
-            files.append(tax)
-        if not files:
-            return None
-        for path in files:
-            h.update(f"{path.relative_to(data_dir).as_posix()}\0".encode())
-            h.update(path.read_bytes())
-            h.update(b"\0")
-    except OSError:
-        return None
-    return h.hexdigest()[:32]
-
-
-def load_cached(key: str) -> SearchIndex | None:
-    """The cached index for ``key``, or None when absent, unreadable or of another layout."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    path = folder / f"search-{key}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            obj = pickle.load(fh)  # our own file, in the user's cache folder
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a damaged or foreign file (any unpickling error) is rebuilt
-        return None
-    return obj if isinstance(obj, SearchIndex) else None
-
-
-def save_cached(key: str, index: SearchIndex) -> None:
-    """Write the index atomically; keep the :data:`CACHE_KEEP` newest files; never raise."""
-    folder = cache_dir()
-    if folder is None:
-        return
-    try:
-        from clusteratlas.io import atomic_write
-
-        folder.mkdir(parents=True, exist_ok=True)
-        with atomic_write(folder / f"search-{key}.pickle", "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        old = sorted(folder.glob("search-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in old[CACHE_KEEP:]:
-            stale.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError):
-        return
-
-
-def index_for_data_dir(data_dir: Path | None) -> SearchIndex:
-    """The index of a data folder (the shipped one when None): from the cache when fresh, else built from the
-    validated atlas and cached. Raises DataValidationError for invalid data."""
-    folder = Path(data_dir).expanduser() if data_dir is not None else SHIPPED_DATA_DIR
-    key = data_key(folder) if folder.is_dir() else None
-    if key:
-        index = load_cached(key)
-        if index is not None:
-            return index
-    from clusteratlas.atlas import (
-        load_atlas,  # pydantic and YAML only when the index must be built
-    )
-
-    atlas = load_atlas(data_dir)
-    index = build_index(atlas)
-    if key:
-        save_cached(key, index)
-    return index
-
-
-def index_for_atlas(atlas) -> SearchIndex:
-    """The index of a loaded atlas: the cached one when its data folder's files give a cached index with
-    the same industries and clusters, else built (and cached)."""
-    data_dir = getattr(atlas, "data_dir", None)
-    key = data_key(Path(data_dir)) if data_dir is not None and Path(data_dir).is_dir() else None
-    fp = (tuple(atlas.industries), tuple(atlas.clusters))
-    if key:
-        index = load_cached(key)
-        if index is not None and index.fingerprint == fp:
-            index.atlas = atlas
-            return index
-    index = build_index(atlas)
-    if key:
-        save_cached(key, index)
-    return index

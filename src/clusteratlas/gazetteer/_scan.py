@@ -22,12 +22,11 @@ and an equivalent pure-Python scan otherwise.
 
 from __future__ import annotations
 
-from functools import cache
-
-from clusteratlas import _gazetteer_data as gd
-from clusteratlas._gazetteer_rank import (Cand, Mention, Ranked, check_named_regions, drop_ancestors,
+from clusteratlas._cache import BoundedCache
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
+from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, drop_ancestors,
                                           is_ambiguous, rank)
-from clusteratlas._gazetteer_text import TEXT_SUFFIXES, normalize_cjk
 
 #: Words that, right after a stem, show the text names a road, a building or a company instead.
 STREET_WORDS = ("路", "大道", "大街", "街", "巷", "弄", "号", "村", "社区", "大厦", "广场", "小区", "花园", "胡同",
@@ -45,14 +44,8 @@ for _s in sorted(TEXT_SUFFIXES, key=len, reverse=True):
 # Separators inside cache keys (control characters never survive normalisation).
 _HIT, _FIELD, _MENTION = "\x1f", "\x1e", "\x1c"
 _CACHE_LIMIT = 200_000
-_cands_cache: dict[str, dict[str, Cand]] = {}
-_resolve_cache: dict[str, tuple[list[Ranked], bool, int]] = {}
-
-
-def clear_caches() -> None:
-    """Forget cached scans (tests; or after changing the indexes)."""
-    _cands_cache.clear()
-    _resolve_cache.clear()
+_cands_cache = BoundedCache(_CACHE_LIMIT)
+_resolve_cache = BoundedCache(_CACHE_LIMIT)
 
 
 def _followed_by_street(text: str, end: int) -> bool:
@@ -109,8 +102,8 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
     return _HIT.join(parts), end_max
 
 
-@cache
-def _automaton():
+@gd._table
+def automaton():
     """An Aho-Corasick automaton over every indexed Chinese name, or None without pyahocorasick.
 
     Each name's value lists the indexed names that are prefixes of it (itself included), longest first,
@@ -175,7 +168,7 @@ def zh_scan(text: str) -> list[tuple[str, int, int]]:
     """Mentions in normalised Chinese text as ``(key, start, end)``; ``key`` feeds :func:`mention_cands`."""
     groups = gd.zh_prefix_groups()
     out: list[tuple[str, int, int]] = []
-    auto = _automaton()
+    auto = automaton()
     if auto is not None:
         pos = 0
         for last, chain in auto.iter_long(text):
@@ -204,7 +197,7 @@ def zh_scan(text: str) -> list[tuple[str, int, int]]:
 
 def _scan_keys(text: str) -> list[str]:
     """The mention keys of :func:`zh_scan`, without positions (the bulk path's inner loop)."""
-    auto = _automaton()
+    auto = automaton()
     if auto is None:
         return [k for k, _, _ in zh_scan(text)]
     groups = gd.zh_prefix_groups()
@@ -263,10 +256,7 @@ def mention_cands(key: str) -> dict[str, Cand]:
                 old = cands.get(code)
                 if old is None or q > old[0]:
                     cands[code] = (q, match, note)
-    if len(_cands_cache) > _CACHE_LIMIT:
-        _cands_cache.clear()
-    _cands_cache[key] = cands
-    return cands
+    return _cands_cache.set(key, cands)
 
 
 def zh_mentions(text: str) -> list[Mention]:
@@ -307,7 +297,4 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
         ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
         ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
         result = (ranked[:10], ambiguous, len(mentions))
-    if len(_resolve_cache) > _CACHE_LIMIT:
-        _resolve_cache.clear()
-    _resolve_cache[key] = result
-    return key, result
+    return key, _resolve_cache.set(key, result)

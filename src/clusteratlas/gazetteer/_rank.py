@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from clusteratlas import _gazetteer_data as gd
+from clusteratlas.gazetteer import _tables as gd
 
 #: Prior weight of each level (1 province … 4 township) for candidates explaining the same mentions.
 LEVEL_PRIOR = {1: 1.0, 2: 0.85, 3: 0.6, 4: 0.3}
@@ -47,12 +47,6 @@ class Ranked(NamedTuple):
     match: str
     notes: tuple[str, ...]
     area: bool  # the unit's own mention is a named area (雄安新区): a member, not a rival
-
-
-def _add(cands: dict[str, Cand], code: str, cand: Cand) -> None:
-    old = cands.get(code)
-    if old is None or cand[0] > old[0]:
-        cands[code] = cand
 
 
 def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False) -> list[Ranked]:

@@ -21,6 +21,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from clusteratlas._cache import BoundedCache
+from clusteratlas.search._words import (  # noqa: F401 - the word lists are part of the vocabulary's face
+    FUNCTION_WORDS,
+    MODIFIERS,
+    NON_PRODUCT,
+    NON_PRODUCT_FACTOR,
+    STOPWORDS,
+    ZH_MODIFIERS,
+    ZH_NON_PRODUCT,
+    ZH_STOPWORDS,
+)
 from clusteratlas._text import (
     CJK_RUN_RE,
     WORD_RE,
@@ -31,49 +42,6 @@ from clusteratlas._text import (
     stem,
     to_pinyin,
 )
-
-#: Function words: dropped from terms and queries alike (stemmed forms).
-FUNCTION_WORDS = frozenset((
-    "a", "an", "the", "for", "of", "and", "or", "in", "on", "to", "from", "with", "by", "at", "as", "near",
-    "me", "my", "we", "i", "is", "are", "can", "get", "which", "who", "what", "where",
-))
-#: Words that say nothing about the product in a query ("where to buy X", "X supplier"): they weigh
-#: nothing in a query but still complete a term that contains them ("coffee maker", "leather goods"), and
-#: terms keep them (stemmed forms; :data:`FUNCTION_WORDS` included).
-STOPWORDS = frozenset((
-    "a", "an", "the", "for", "of", "and", "or", "in", "on", "to", "from", "with", "by", "at", "as", "near",
-    "made", "make", "maker", "china", "chinese", "supplier", "manufactur", "factori", "produc", "vendor",
-    "where", "buy", "sourc", "product", "industri", "cluster", "base", "item", "good", "me", "my", "we",
-    "best", "top", "i", "need", "want", "find", "who", "what", "is", "are", "can", "get", "which", "town",
-    "exporter", "export", "import", "importer", "oem", "odm", "compani", "brand", "distributor", "trader",
-))
-#: Generic words of product titles (colours, sizes, packaging, marketing): they count for little when they
-#: are not vocabulary words themselves.
-MODIFIERS = StemSet((
-    "new", "hot", "sale", "style", "styles", "fashion", "trendy", "cute", "vintage", "classic", "modern",
-    "colour", "color", "black", "white", "red", "blue", "green", "yellow", "pink", "purple", "grey", "gray",
-    "brown", "beige", "navy", "orange", "natural", "size", "small", "medium", "large", "big", "mini", "xl",
-    "xxl", "inch", "inches", "cm", "mm", "pcs", "pc", "piece", "pieces", "pack", "lot", "bulk", "custom",
-    "customized", "customised", "logo", "printed", "print", "free", "shipping", "unisex", "adult", "summer",
-    "winter", "spring", "autumn", "season", "gift", "quality", "cheap", "price", "order", "moq", "sample",
-    "stock", "long", "short", "thick", "thin", "soft", "light", "heavy", "premium", "durable", "portable",
-    "multi", "high", "low", "pair", "pairs", "dozen", "box", "model", "type", "series", "version", "wholesal",
-))
-#: Words that ask for a service or information, not a product ("car rental", "phone repair tutorial"):
-#: a hit whose term lacks them counts :data:`NON_PRODUCT_FACTOR` of its score.
-NON_PRODUCT = StemSet((
-    "repair", "repairs", "rental", "rent", "hire", "tutorial", "course", "lesson", "lessons", "job", "jobs",
-    "career", "salary", "insurance", "recipe", "recipes", "booking", "ticket", "tickets", "news", "weather",
-    "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "restaurant",
-    "hotel", "travel", "visa", "delivery", "cleaning"))
-ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款")
-NON_PRODUCT_FACTOR = 0.5
-#: Chinese words that say nothing about the product (removed from the CJK part of a query).
-ZH_STOPWORDS = ("哪里", "哪儿", "在哪", "产地", "产业带", "产业集群", "厂家", "工厂", "供应商", "生产", "批发",
-                "采购", "中国", "我要", "买", "的", "货源", "源头", "直销", "代发", "一件")
-#: Chinese title words that count for little (they shorten the query length that coverage is measured on).
-ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工厂店", "跨境", "外贸", "韩版", "时尚", "高档",
-                "品牌", "正品", "热卖", "厂", "款", "式", "大码", "小号", "男女", "通用", "套装")
 
 #: Field weights: a match on the industry's name counts slightly more than one on a product term.
 FIELD_WEIGHTS = {"name": 1.0, "alias": 1.0, "term": 0.95, "negative": 1.0, "specialty": 1.0, "title": 1.0,
@@ -163,14 +131,15 @@ class Vocabulary:
     light_set: frozenset[str] = frozenset()
     central: dict[str, frozenset[str]] = field(default_factory=dict)  # owner -> its central stems
     heads: dict[str, frozenset[str]] = field(default_factory=dict)  # owner -> heads of its terms + central
-    wcache: dict = field(default_factory=dict, repr=False)
-    fixes: dict = field(default_factory=dict, repr=False)
-    ecache: dict = field(default_factory=dict, repr=False)
-    zcache: dict = field(default_factory=dict, repr=False)
+    wcache: BoundedCache = field(default_factory=lambda: BoundedCache(200_000), repr=False)
+    fixes: BoundedCache = field(default_factory=lambda: BoundedCache(100_000), repr=False)
+    ecache: BoundedCache = field(default_factory=lambda: BoundedCache(100_000), repr=False)
+    zcache: BoundedCache = field(default_factory=lambda: BoundedCache(100_000), repr=False)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["wcache"], state["fixes"], state["ecache"], state["zcache"] = {}, {}, {}, {}
+        for name in ("wcache", "fixes", "ecache", "zcache"):
+            state[name] = BoundedCache(state[name].maxsize)
         return state
 
     def add(self, owner: str, fld: str, text: str, *, negative: bool = False, pinyin_only: bool = False,
@@ -337,9 +306,7 @@ def resolve_words(text: str, voc: Vocabulary) -> list[QueryWord]:
     for w in WORD_RE.findall(text):
         info = cache.get(w)
         if info is None:
-            info = cache[w] = _word_info(w, voc)
-            if len(cache) > 200_000:
-                cache.clear()
+            info = cache.set(w, _word_info(w, voc))
         kind, surface, s, light, weight = info
         if kind == "digit" or s in seen:
             continue
@@ -353,7 +320,7 @@ def resolve_words(text: str, voc: Vocabulary) -> list[QueryWord]:
     for pos, w in unknown:  # typo tolerance only when every word is accounted for ("weather" is no "leather")
         fix = voc.fixes.get(w)
         if fix is None:
-            fix = voc.fixes[w] = _fix(w, voc) or ("",)
+            fix = voc.fixes.set(w, _fix(w, voc) or ("",))
         if len(fix) == 1:
             break
         fixed, fs, credit = fix
@@ -423,9 +390,7 @@ def score_english(words: list[QueryWord], voc: Vocabulary, best: dict[str, Hit],
     key = tuple(sorted((w.stem, w.word, w.light, w.credit, w.weight) for w in known.values()))
     stats = voc.ecache.get(key)
     if stats is None:
-        stats = voc.ecache[key] = _english_stats(known, voc)
-        if len(voc.ecache) > 100_000:
-            voc.ecache.clear()
+        stats = voc.ecache.set(key, _english_stats(known, voc))
     terms_stats, bag_stats = stats
     rest = 1.0 - contain_base
     local: dict[str, tuple[float, int]] = {}
@@ -520,9 +485,7 @@ def score_chinese(cjk: str, voc: Vocabulary, best: dict[str, Hit], *, effective_
     key = (cjk, effective_len, contain_base)
     cached = voc.zcache.get(key)
     if cached is None:
-        cached = voc.zcache[key] = _score_chinese(cjk, voc, effective_len, contain_base)
-        if len(voc.zcache) > 100_000:
-            voc.zcache.clear()
+        cached = voc.zcache.set(key, _score_chinese(cjk, voc, effective_len, contain_base))
     for k, h in cached:
         cur = best.get(k)
         if cur is None or h.score > cur.score:

