@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-#: The shared/ folder beside the repository (CI lays a copy there too).
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: Every file a test reads (labelled sets, development sets, the before/after answers).
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 def _place(adcode, level, zh, en, lat, lon, path):

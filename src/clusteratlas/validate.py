@@ -337,3 +337,35 @@ def tier_problems(atlas: Any) -> list[str]:
 def figure_problems(atlas: Any) -> list[str]:
     """Periods, shares, titles and tiers (see the module docstring)."""
     return period_problems(atlas) + share_problems(atlas) + title_problems(atlas) + tier_problems(atlas)
+
+
+# -- text copied from the seed document --------------------------------------------------------------------
+
+def _runs(text: str, step: int = 1) -> set[str]:
+    """Runs of nine words (over 40 characters) within the sentences of ``text`` (split at ``.`` and ``;``)."""
+    out = set()
+    for sentence in re.split(r"[.;\n]", text):
+        words = sentence.split()
+        for i in range(0, max(0, len(words) - 8), step):
+            run = " ".join(words[i:i + 9])
+            if len(run) > 40:
+                out.add(run)
+    return out
+
+
+def _digest(run: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(run.encode("utf-8")).hexdigest()[:16]
+
+
+def seed_fingerprints(seed_text: str) -> set[str]:
+    """Digests of every run of nine words of the seed document: what :func:`copied_runs` looks for, without
+    keeping the seed's text (the repository holds only the digests, ``tests/data/seed_fingerprints.txt``)."""
+    return {_digest(r) for r in _runs(seed_text)}
+
+
+def copied_runs(text: str, fingerprints: set[str]) -> list[str]:
+    """Runs of nine words of ``text`` whose digest is among ``fingerprints`` (text copied from the seed)."""
+    body = " ".join(text.split())
+    return sorted(r for r in _runs(body) if _digest(r) in fingerprints)

@@ -8,8 +8,8 @@ from importlib import resources
 
 import pytest
 
-from clusteratlas import _gazetteer_data as gd
-from clusteratlas._gazetteer_text import split_suffix
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._names import split_suffix
 
 
 def test_counts_match_the_mca_table():
@@ -93,7 +93,7 @@ def test_aliases_file_names_agree_with_the_table():
 
 
 def test_polygon_code_map_targets_exist():
-    from clusteratlas._gazetteer_geo import polygon_code_map
+    from clusteratlas.gazetteer._polygons import polygon_code_map
 
     units = gd.units()
     for layer, table in polygon_code_map().items():

@@ -117,7 +117,7 @@ def test_new_units_without_polygons_fall_back_to_the_parent():
 
 
 def test_county_points_lie_in_their_polygons():
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     bad = [c for c, u in gd.units().items() if u.level in (2, 3) and u.coord_src in ("cpca", "polygon")
            and not g.polygon_contains(c, lon=u.lon, lat=u.lat)]
@@ -125,7 +125,7 @@ def test_county_points_lie_in_their_polygons():
 
 
 def test_township_points_lie_in_their_county_sample():
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     towns = sorted(c for c, u in gd.units().items() if u.level == 4 and u.coord_src == "geonames")
     assert len(towns) > 10_000

@@ -12,8 +12,8 @@ import pytest
 
 from clusteratlas import find, load_atlas
 
-DATA = Path(__file__).resolve().parent / "data"
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+DATA = Path(__file__).resolve().parents[1] / "data"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from search_labelled import judge, read_labelled
 
 

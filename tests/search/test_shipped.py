@@ -11,9 +11,9 @@ import pytest
 from clusteratlas import find
 
 
-def _dev_rows(shared_dir):
+def _dev_rows(data_dir):
     rows = []
-    for line in (shared_dir / "eval" / "dev_queries.tsv").read_text("utf-8").splitlines():
+    for line in (data_dir / "dev_queries.tsv").read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
@@ -25,9 +25,9 @@ def _dev_rows(shared_dir):
 
 def pytest_generate_tests(metafunc):
     if "dev_row" in metafunc.fixturenames:
-        from atlas_fixtures import SHARED
+        from atlas_fixtures import TEST_DATA
 
-        rows = _dev_rows(SHARED)
+        rows = _dev_rows(TEST_DATA)
         metafunc.parametrize("dev_row", rows, ids=[r[0] for r in rows])
 
 

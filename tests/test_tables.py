@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from clusteratlas.errors import InputFileError
-from clusteratlas.io import (
+from clusteratlas.tables import (
     TableWriter,
     atomic_write,
     check_output_path,

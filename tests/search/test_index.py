@@ -1,4 +1,5 @@
-"""The search index cache: keyed by the data, rebuilt when stale or damaged, never needed for correctness."""
+"""The search index store: kept per atlas and per folder, on disk keyed by the data, rebuilt when stale or
+damaged, never needed for correctness."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import sys
 
 import pytest
 
-from clusteratlas import _search_index as si
+from clusteratlas import _cache
+from clusteratlas._cache import clear_caches
 from clusteratlas.atlas import load_atlas
+from clusteratlas.search import _store as si
+from clusteratlas.search._index import SearchIndex
 from clusteratlas.search import find, get_index
 
 
@@ -33,8 +37,10 @@ def test_built_index_is_cached_and_read_back(mini_dir, cache):
     first = si.index_for_data_dir(mini_dir)
     files = list(cache.glob("search-*.pickle"))
     assert len(files) == 1 and first.atlas is not None
+    assert si.index_for_data_dir(mini_dir) is first  # kept in memory
+    clear_caches()
     second = si.index_for_data_dir(mini_dir)
-    assert second.atlas is None  # came from the cache, without loading YAML
+    assert second.atlas is None  # came from the disk cache, without loading YAML
     assert second.fingerprint == first.fingerprint
     assert [r.cluster_id for r in find("假髮", data_dir=mini_dir)] == ["xuchang-wigs"]
 
@@ -43,13 +49,15 @@ def test_damaged_cache_file_is_ignored_and_rebuilt(mini_dir, cache):
     si.index_for_data_dir(mini_dir)
     path = next(cache.glob("search-*.pickle"))
     path.write_bytes(b"not a pickle")
+    clear_caches()
     index = si.index_for_data_dir(mini_dir)
     assert index.atlas is not None and index.clusters
-    assert si.load_cached(si.data_key(mini_dir)) is not None
+    assert _cache.load("search", si.data_key(mini_dir.resolve()), SearchIndex) is not None
 
 
 def test_no_cache_setting_writes_nothing(mini_dir, cache, monkeypatch):
     monkeypatch.setenv("CLUSTERATLAS_NO_CACHE", "1")
+    clear_caches()
     si.index_for_data_dir(mini_dir)
     assert not cache.exists() or not list(cache.iterdir())
 
@@ -78,3 +86,24 @@ def test_find_with_a_warm_cache_loads_neither_yaml_nor_pydantic(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
                          timeout=120)
     assert json.loads(out.stdout) == ["xuchang-wigs", False, False, False]
+
+
+def test_an_unwritable_cache_folder_builds_in_memory(mini_dir, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CLUSTERATLAS_CACHE_DIR", str(blocker / "cache"))
+    clear_caches()
+    assert [r.cluster_id for r in find("wig", data_dir=mini_dir)] == ["xuchang-wigs"]
+
+
+def test_an_atlas_keeps_its_own_index_and_frees_it_with_itself(mini_dir, cache):
+    import gc
+    import weakref
+
+    atlas = load_atlas(mini_dir)
+    index = get_index(atlas)
+    ref = weakref.ref(index)
+    assert atlas._search_index is index
+    del atlas, index
+    gc.collect()
+    assert ref() is None  # no module-level memo keeps an atlas's index alive

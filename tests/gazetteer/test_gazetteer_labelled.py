@@ -6,7 +6,7 @@ from pathlib import Path
 
 from clusteratlas.gazetteer import resolve_place
 
-LABELLED = Path(__file__).parent / "data" / "places_labelled.tsv"
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "places_labelled.tsv"
 
 
 def _rows():

@@ -12,7 +12,7 @@ import pytest
 
 from clusteratlas.errors import InputFileError
 from clusteratlas.gazetteer import GEOCODE_FIELDS, geocode_many, resolve_address
-from clusteratlas.io import detect_encoding, read_table_stream
+from clusteratlas.tables import detect_encoding, read_table_stream
 
 ADDRESSES = [
     "浙江省诸暨市大唐街道某路1号",

@@ -12,10 +12,9 @@ from clusteratlas.gazetteer import (PlaceCandidate, children_of, division_name, 
                                     resolve_place)
 from clusteratlas.model import Place
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-if not SHARED.exists():  # CI lays shared/ beside the clone
-    SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEV = SHARED / "eval" / "dev_places.tsv"
+from atlas_fixtures import TEST_DATA
+
+DEV = TEST_DATA / "dev_places.tsv"
 
 
 def top(query: str) -> PlaceCandidate:
@@ -25,8 +24,6 @@ def top(query: str) -> PlaceCandidate:
 
 
 def _dev_rows():
-    if not DEV.exists():  # pragma: no cover - the shared folder is part of the project's checkout
-        return []
     rows = []
     for line in DEV.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -35,7 +32,6 @@ def _dev_rows():
     return rows
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="shared/eval/dev_places.tsv not found")
 @pytest.mark.parametrize("query,expected", _dev_rows())
 def test_dev_places_top_candidate(query, expected):
     assert any(top(query).adcode.startswith(e) for e in expected.split("|"))
@@ -197,9 +193,9 @@ def test_import_is_cheap():
 
 
 def test_pure_python_scan_equals_the_automaton(monkeypatch):
-    from clusteratlas import _gazetteer_data as gd
-    from clusteratlas import _gazetteer_scan as sc
-    from clusteratlas._gazetteer_text import normalize_cjk
+    from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer import _scan as sc
+    from clusteratlas.gazetteer._names import normalize_cjk
 
     texts = ["浙江省诸暨市大唐镇工业区", "广东中山古镇", "南安省新镇", "哈尔滨市通河县通河镇中山路98号",
              "深圳市福田区华强北路1002号", "云南德宏芒市芒市镇人民路", "江苏省苏州市吴江区盛泽镇", "香港",
@@ -241,7 +237,7 @@ def test_place_readings_of_polyphones_in_english_names(code, english):
 
 
 def test_no_unit_name_reads_a_polyphone_with_its_rare_reading():
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     for u in gd.units().values():
         stem = [c for c in u.stem if "\u4e00" <= c <= "\u9fff"]

@@ -8,7 +8,8 @@ import pytest
 
 from clusteratlas.atlas import load_atlas
 from clusteratlas.errors import BadQueryError, IndustryNotFound
-from clusteratlas.select import compare_industry, great_circle_km, parse_bbox, select_clusters
+from clusteratlas.filters import compare_industry, select_clusters
+from clusteratlas.geo import great_circle_km, parse_bbox
 
 
 @pytest.fixture
