@@ -303,7 +303,7 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
             continue
         _need(df, col, name)
     if region_level is not None and region_level not in REGION_LEVELS:
-        raise BadQueryError(f"the region level (region_level / --region-level) must be one of {', '.join(REGION_LEVELS)}; got {region_level!r}")
+        raise BadQueryError(f"the region level (region_level) must be one of {', '.join(REGION_LEVELS)}; got {region_level!r}")
     has_ll = lat_col is not None and lon_col is not None and lat_col in df.columns and lon_col in df.columns
     if not (has_ll or adcode_col or address_col):
         raise InputFileError("no location: give latitude/longitude columns, an adcode column or an address "
@@ -317,7 +317,7 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
     if industry_from == "text":
         ind, reason = _match_industries(ind, reason)
     elif industry_from != "code":
-        raise BadQueryError(f"industry_from (--industry-from) must be 'code' or 'text'; got {industry_from!r}")
+        raise BadQueryError(f"industry_from must be 'code' or 'text'; got {industry_from!r}")
     if has_ll:
         lat = df[lat_col].cast(pl.Float64, strict=False)
         lon = df[lon_col].cast(pl.Float64, strict=False)

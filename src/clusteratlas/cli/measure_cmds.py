@@ -6,8 +6,10 @@ Thin wrappers over :mod:`clusteratlas.analytics`: read the table, call the measu
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -326,6 +328,33 @@ def demo_data_cmd(out: Annotated[Path, typer.Argument(help="CSV file to write.",
              "Columns: firm_id, industry, lat, lon, adcode, region, employment, cluster_id.")
 
 
+#: Library parameters -> the flags that set them: library messages name parameters, the CLI's name both.
+FLAGS = {"weight_col": "--weight-col", "region_col": "--region-col", "adcode_col": "--adcode-col",
+         "region_level": "--region-level", "industry_from": "--industry-from", "step_km": "--step-km",
+         "max_distance_km": "--max-distance-km", "bandwidth_km": "--bandwidth-km", "threshold_km": "--threshold-km",
+         "radii_km": "--radii"}
+_FLAG_RE = re.compile(r"\b(" + "|".join(FLAGS) + r")\b")
+
+
+def _name_flags(fn):
+    """Run a command; a BadQueryError's message gains the flag beside each parameter it names."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from clusteratlas.errors import BadQueryError, DataValidationError
+
+        try:
+            return fn(*args, **kwargs)
+        except (BadQueryError, DataValidationError) as exc:
+            text = _FLAG_RE.sub(lambda m: f"{m.group(1)} / {FLAGS[m.group(1)]}", str(exc))
+            raise type(exc)(text) from None
+
+    return run
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` command group."""
+    for info in measure_app.registered_commands:
+        if info.callback is not None and not hasattr(info.callback, "__wrapped__"):
+            info.callback = _name_flags(info.callback)
     app.add_typer(measure_app, name="measure")

@@ -1,5 +1,5 @@
 /* clusteratlas map page: interface strings in English and Chinese (data strings come from the API). */
-window.CLUSTERATLAS_I18N = {
+export const I18N = {
   en: {
     placeholder: "Search products or places: wig, 袜子, Yiwu, HS 6704…",
     group: "Group", industry: "Industry", all_groups: "All groups", all_industries: "All industries",
