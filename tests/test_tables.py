@@ -1,4 +1,5 @@
-"""Readers and writers of clusteratlas.io: permissions, output-path checks, ragged CSV, safe XLSX cells."""
+"""The one reader and the one writer (clusteratlas.tables): permissions, output-path checks, ragged CSV, safe
+XLSX cells, the format registry."""
 
 from __future__ import annotations
 
@@ -109,12 +110,13 @@ def test_one_column_csv_blank_line_is_a_blank_cell(tmp_path):
 
 @pytest.mark.parametrize("name,fmt", [("a.csv", "csv"), ("a.TSV", "tsv"), ("a.xlsx", "xlsx"),
                                       ("a.parquet", "parquet"), ("a.json", "json"), ("a.ndjson", "ndjson"),
-                                      ("a.jsonl", "ndjson"), ("-", "csv"), (None, "csv")])
+                                      ("a.jsonl", "ndjson"), ("a.geojson", "geojson"), ("-", "csv"),
+                                      (None, "csv")])
 def test_output_format_by_extension(name, fmt):
     assert table_format_for(name) == fmt
 
 
-@pytest.mark.parametrize("name", ["a.txt", "a.xls", "matched", "a.geojson"])
+@pytest.mark.parametrize("name", ["a.txt", "a.xls", "matched"])
 def test_unknown_output_extension_is_an_error(name):
     with pytest.raises(InputFileError, match="cannot tell the output format"):
         table_format_for(name)
@@ -145,3 +147,25 @@ def test_xlsx_cells_are_values_never_formulas(tmp_path):
     assert all(c.data_type != "f" for c in cells)
     assert ws["A1"].value == "=title" and ws["A2"].value == evil and ws["A2"].data_type == "s"
     assert ws["A4"].value == "bell" and ws["B2"].value == 0.5
+
+
+def test_one_writer_for_every_format_nested_rows_and_points(tmp_path):
+    import io
+    import json
+
+    from clusteratlas.tables import output_formats, write_rows
+
+    assert {"csv", "tsv", "json", "ndjson", "geojson", "xlsx", "parquet"} <= set(output_formats().values())
+    rows = [{"id": "a", "place": {"lat": 29.7, "lon": 120.2, "path": [{"adcode": "330000"}]}}, {"id": "b"}]
+    buf = io.StringIO()
+    write_rows(rows, buf, "geojson")
+    fc = json.loads(buf.getvalue())
+    assert [f["geometry"]["coordinates"] for f in fc["features"]] == [[120.2, 29.7]]  # b has no point
+    buf = io.StringIO()
+    write_rows(rows, buf, "json")
+    assert json.loads(buf.getvalue()) == rows  # nesting kept
+    buf = io.StringIO()
+    write_rows(rows, buf, "csv")
+    assert buf.getvalue().splitlines()[0] == "id,place.lat,place.lon,place.path"
+    with pytest.raises(InputFileError, match="stdout"):
+        TableWriter(None, ["a"], fmt="parquet")

@@ -24,6 +24,7 @@ built in memory.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -186,11 +187,17 @@ def load(kind: str, key: str | None, expected: type | tuple[type, ...]) -> Any:
     folder = cache_dir()
     if folder is None or not key:
         return None
+    gc_was_on = gc.isenabled()
+    gc.disable()  # unpickling many small tuples with the cyclic collector running takes several times longer
     try:
         with open(folder / f"{kind}-{key}.pickle", "rb") as fh:
             obj = pickle.load(fh)  # our own file, in the user's cache folder
     except Exception:  # noqa: BLE001 - missing, unreadable or damaged: build it instead
         return None
+    finally:
+        if gc_was_on:
+            gc.freeze()  # a loaded index lives as long as the process: keep it out of every later collection
+            gc.enable()
     return obj if isinstance(obj, expected) else None
 
 

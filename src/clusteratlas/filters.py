@@ -36,8 +36,9 @@ def province_prefix(atlas, province: str) -> str:
     from clusteratlas.gazetteer import resolve_place
 
     for cand in resolve_place(text, limit=5):  # the gazetteer is the one place matcher
-        if cand.level == "province":
-            return cand.adcode[:2]
+        d = cand.to_dict()
+        if d.get("level") == "province":
+            return str(d["adcode"])[:2]
     raise PlaceNotFound(f"no province named {text[:60]!r}")
 
 

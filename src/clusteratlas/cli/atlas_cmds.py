@@ -11,10 +11,6 @@ import typer
 
 from clusteratlas.cli._options import DataDirOption, FormatOption, OutputFormat, emit, resolve_format
 
-FIND_COLUMNS = [("cluster_id", "cluster"), ("industry", "industry"), ("place.name", "place"),
-                ("place.name_zh", "地名"), ("place.adcode", "adcode"), ("role", "role"), ("hs_headings", "HS"),
-                ("score", "score")]
-
 
 class ListWhat(str, Enum):
     industries = "industries"
@@ -45,45 +41,9 @@ def find_cmd(
 
     Example: clusteratlas find "lace front wig" --format json
     """
-    from clusteratlas.search import find
+    from clusteratlas.cli._hot import run_find
 
-    if industry is not None:
-        _check_industry(industry, data_dir)
-    results = find(query, limit=limit, industry=industry, data_dir=data_dir,  # cached index: no YAML read
-                   semantic=semantic)
-    rows = [r.to_dict(explain=explain) for r in results]
-    fmt = resolve_format(fmt)
-    if explain and fmt is OutputFormat.table:
-        _print_explanations(rows)
-        return
-    emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
-         empty_message=f"Nothing in the atlas matches {query!r}.")
-
-
-def _check_industry(industry: str, data_dir: Path | None) -> None:
-    """Raise IndustryNotFound (with suggestions) for an industry id the atlas does not have; uses the
-    search index's industry list (cached), not the YAML."""
-    from clusteratlas.atlas import _not_found
-    from clusteratlas.errors import IndustryNotFound
-    from clusteratlas.search import get_index
-
-    known = get_index(data_dir=data_dir).industry_names
-    if industry not in known:
-        raise IndustryNotFound(_not_found("industry", industry, known))
-
-
-def _print_explanations(rows: list[dict]) -> None:
-    from rich.console import Console
-
-    con = Console()
-    if not rows:
-        Console(stderr=True).print("No results.")
-    for i, row in enumerate(rows, 1):
-        con.print(f"[bold]{i}. {row['cluster_id']}[/bold]  score {row['score']}  ({row['place']['name']}, "
-                  f"{row['place']['adcode']})")
-        for part in row["explanation"]:
-            detail = ", ".join(f"{k}={v}" for k, v in part.items() if k != "part")
-            con.print(f"     {part['part']}: {detail}", markup=False, highlight=False)
+    run_find(query, limit=limit, industry=industry, explain=explain, semantic=semantic, fmt=fmt, data_dir=data_dir)
 
 
 def show_cmd(

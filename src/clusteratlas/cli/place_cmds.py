@@ -10,10 +10,6 @@ import typer
 
 from clusteratlas.cli._options import FormatOption, OutputFormat, ProgressBar, echo_err, emit, resolve_format
 
-PLACE_COLUMNS = [("adcode", "adcode"), ("name_zh", "名称"), ("name", "name"), ("level", "level"),
-                 ("where", "in"), ("match", "match"), ("score", "score"), ("note", "note")]
-REVERSE_COLUMNS = [("adcode", "adcode"), ("name_zh", "名称"), ("name", "name"), ("level", "level"),
-                   ("province.name_zh", "省"), ("prefecture.name_zh", "地级"), ("county.name_zh", "县级")]
 
 
 class Crs(str, Enum):
@@ -48,39 +44,9 @@ def place_cmd(
     Examples: clusteratlas place "Lishui Town, Nanhai, Foshan" --format json;
     clusteratlas place 新塘镇; clusteratlas place --reverse 22.93 113.20
     """
-    from clusteratlas.errors import BadQueryError
-    from clusteratlas.gazetteer import resolve_place, reverse_geocode, uncoded_note
+    from clusteratlas.cli._hot import run_place
 
-    if reverse is not None:
-        if query:
-            raise BadQueryError("give either a QUERY or --reverse LAT LON, not both")
-        lat, lon = reverse
-        found = reverse_geocode(lat=lat, lon=lon, crs=crs.value)
-        rows = [found] if found else []
-        emit(rows, fmt, columns=REVERSE_COLUMNS, title=f"Divisions at lat={lat}, lon={lon} ({crs.value})",
-             empty_message="That point is not inside any Chinese division (sea, abroad, or Taiwan).")
-        return
-    if query is None:
-        raise BadQueryError("give a QUERY (a place name, address or code) or --reverse LAT LON")
-    if not query.strip():
-        raise BadQueryError("empty place query")
-    if any(ord(c) < 32 and c not in "\t\n" for c in query):
-        raise BadQueryError("the query contains control characters")
-    found = resolve_place(query, limit=limit or 10)
-    if limit is None and found and found[0].ambiguous:
-        # print every homonym that is as good as the first (城关镇 has 82), then the best of the rest
-        found = resolve_place(query, limit=1000)
-        tied = [c for c in found if c.score >= found[0].score - 0.05]
-        found = tied + found[len(tied):max(10, len(tied))]
-    rows = [c.to_dict() for c in found]
-    fmt = resolve_format(fmt)
-    if fmt is OutputFormat.table:
-        for r in rows:
-            r["where"] = " / ".join(p["name_zh"] for p in r["path"])
-        if rows and rows[0]["ambiguous"]:
-            echo_err(f"{query!r} is ambiguous: {len(rows)} candidates, most prominent first.")
-    emit(rows, fmt, columns=PLACE_COLUMNS, title=f"Places for {query!r}",
-         empty_message=f"No division matches {query!r}." + (f" {note}." if (note := uncoded_note(query)) else ""))
+    run_place(query, reverse=reverse, crs=crs.value, limit=limit, fmt=fmt)
 
 
 def geocode_cmd(

@@ -138,9 +138,21 @@ def build_index(atlas) -> SearchIndex:
         place_zh=place_zh,
         place_zh_maxlen=max((len(k) for k in place_zh), default=0),
         fingerprint=(tuple(atlas.industries), tuple(atlas.clusters)),
-        stems=known_stems(),
+        stems=_stems_for_queries(),
         atlas=atlas,
     )
+
+
+def _stems_for_queries() -> dict[str, str]:
+    """Every stem computed while building, plus those of the word lists queries are read with, so that a
+    search in a process that loaded this index from the disk cache needs no stemmer for known words."""
+    from clusteratlas.search._words import FUNCTION_WORDS, MODIFIERS, NON_PRODUCT, STOPWORDS
+
+    for words in (MODIFIERS, NON_PRODUCT, HS_FILLER, TITLE_WORDS):
+        words.get()
+    for w in (*FUNCTION_WORDS, *STOPWORDS):
+        stem(w)
+    return known_stems()
 
 
 def build_industry_vocabulary(atlas) -> Vocabulary:
