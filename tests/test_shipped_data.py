@@ -167,3 +167,12 @@ def test_the_copy_check_finds_a_copied_run():
 def test_seed_industries_have_at_least_30_terms(atlas):
     for ind in SEED_INDUSTRIES:
         assert len(atlas.industry(ind).terms.all()) >= 30, ind
+
+
+def test_shipped_data_meets_the_reference_rules(atlas):
+    """Sources (no copy site standing for the original, every fact sourced) and figures (periods, shares that
+    fit in 100 %, titles at their level with issuer and year, sourced tiers): see clusteratlas.validate."""
+    from clusteratlas.validate import figure_problems, sourcing_problems
+
+    assert sourcing_problems(atlas) == []
+    assert figure_problems(atlas) == []
