@@ -142,6 +142,7 @@ def clear_caches() -> None:
         cache.clear()
     for reset in resetters:
         reset()
+    gc.unfreeze()  # what loading froze can be collected again
 
 
 # -- on disk ---------------------------------------------------------------------------------------------
@@ -187,16 +188,23 @@ def load(kind: str, key: str | None, expected: type | tuple[type, ...]) -> Any:
     folder = cache_dir()
     if folder is None or not key:
         return None
+    path = folder / f"{kind}-{key}.pickle"
+    if not path.is_file():
+        return None
     gc_was_on = gc.isenabled()
     gc.disable()  # unpickling many small tuples with the cyclic collector running takes several times longer
+    obj = None
     try:
-        with open(folder / f"{kind}-{key}.pickle", "rb") as fh:
+        with open(path, "rb") as fh:
             obj = pickle.load(fh)  # our own file, in the user's cache folder
-    except Exception:  # noqa: BLE001 - missing, unreadable or damaged: build it instead
-        return None
+    except Exception:  # noqa: BLE001 - unreadable or damaged: build it instead
+        obj = None
     finally:
         if gc_was_on:
-            gc.freeze()  # a loaded index lives as long as the process: keep it out of every later collection
+            if obj is not None:
+                # a loaded table lives as long as the process (or until clear_caches, which unfreezes): keep
+                # its objects out of every later collection instead of traversing them again and again
+                gc.freeze()
             gc.enable()
     return obj if isinstance(obj, expected) else None
 

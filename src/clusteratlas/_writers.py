@@ -112,17 +112,25 @@ class TsvWriter(CsvWriter):
 class JsonWriter(Writer):
     """One JSON array of objects, one object a line."""
 
+    head, tail = "[", "]\n"
+
     def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = ()) -> None:
         super().__init__(fh, columns, float_columns)
         self._first = True
-        fh.write("[")
+        fh.write(self.head)
+
+    def _item(self, row: Sequence[Any] | Mapping[str, Any]) -> Any:
+        """The JSON value written for ``row`` (None: nothing)."""
+        return self._record(row)
 
     def write(self, row: Sequence[Any] | Mapping[str, Any]) -> None:
-        self.fh.write(("\n" if self._first else ",\n") + json.dumps(self._record(row), ensure_ascii=False))
-        self._first = False
+        item = self._item(row)
+        if item is not None:
+            self.fh.write(("\n" if self._first else ",\n") + json.dumps(item, ensure_ascii=False))
+            self._first = False
 
     def close(self) -> None:
-        self.fh.write("]\n" if self._first else "\n]\n")
+        self.fh.write(self.tail if self._first else "\n" + self.tail)
 
 
 @register("ndjson", "ndjson", "jsonl")
@@ -134,22 +142,13 @@ class NdjsonWriter(Writer):
 
 
 @register("geojson", "geojson")
-class GeojsonWriter(Writer):
+class GeojsonWriter(JsonWriter):
     """A GeoJSON FeatureCollection (RFC 7946) of the rows that have a point; properties flattened."""
 
-    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = ()) -> None:
-        super().__init__(fh, columns, float_columns)
-        self._first = True
-        fh.write('{"type": "FeatureCollection", "features": [')
+    head, tail = '{"type": "FeatureCollection", "features": [', "]}\n"
 
-    def write(self, row: Sequence[Any] | Mapping[str, Any]) -> None:
-        feature = geojson_feature(self._record(row))
-        if feature is not None:
-            self.fh.write(("\n" if self._first else ",\n") + json.dumps(feature, ensure_ascii=False))
-            self._first = False
-
-    def close(self) -> None:
-        self.fh.write("]}\n" if self._first else "\n]}\n")
+    def _item(self, row: Sequence[Any] | Mapping[str, Any]) -> Any:
+        return geojson_feature(self._record(row))
 
 
 def _xlsx_cell(ws: Any, value: Any) -> Any:

@@ -82,24 +82,30 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
         follow = ""
         street = False
         if end < n:
-            suffixes = _SUFFIX_BY_FIRST.get(text[end])
-            if suffixes is not None:
-                for suffix in suffixes:
-                    if text.startswith(suffix, end):
-                        follow = suffix
-                        break
-                if follow and _name_starts_at(text, end, groups):
-                    follow = ""  # 南安省新镇: 省 starts the next name, it is not 南安's suffix
+            follow = _suffix_at(text, end, groups)
             if not follow and name in stems:
                 street = _followed_by_street(text, end)
-        if follow:
-            parts.append(name + _FIELD + follow)
-            end += len(follow)
-        else:
-            parts.append(name + _FIELD + "s" if street else name)
+        end = _add_hit(parts, name, follow, street, end)
         if end > end_max:
             end_max = end
     return _HIT.join(parts), end_max
+
+
+def _suffix_at(text: str, end: int, groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> str:
+    """The name suffix (镇, 街道 …) at ``end``, unless it starts the next name (南安省新镇: 省 starts 省新镇)."""
+    for suffix in _SUFFIX_BY_FIRST.get(text[end], ()):
+        if text.startswith(suffix, end):
+            return "" if _name_starts_at(text, end, groups) else suffix
+    return ""
+
+
+def _add_hit(parts: list[str], name: str, follow: str, street: bool, end: int) -> int:
+    """Append one name to a mention key (with its suffix, or the street mark); returns where it ends."""
+    if follow:
+        parts.append(name + _FIELD + follow)
+        return end + len(follow)
+    parts.append(name + _FIELD + "s" if street else name)
+    return end
 
 
 @gd._table
@@ -144,21 +150,10 @@ def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], 
             if not follow and is_stem:
                 street = _followed_by_street(text, end)
         elif end < n:
-            suffixes = _SUFFIX_BY_FIRST.get(text[end])
-            if suffixes is not None:
-                for suffix in suffixes:
-                    if text.startswith(suffix, end):
-                        follow = suffix
-                        break
-                if follow and _name_starts_at(text, end, groups):
-                    follow = ""
+            follow = _suffix_at(text, end, groups)
             if not follow and is_stem:
                 street = _followed_by_street(text, end)
-        if follow:
-            parts.append(name + _FIELD + follow)
-            end += len(follow)
-        else:
-            parts.append(name + _FIELD + "s" if street else name)
+        end = _add_hit(parts, name, follow, street, end)
         if end > end_max:
             end_max = end
     return _HIT.join(parts), end_max
