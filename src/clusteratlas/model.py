@@ -351,9 +351,11 @@ class Cluster(_Model):
     quality_tier: Tier | None = None
     price_tier: Tier | None = None
     tier_source: str | None = Field(default=None, description="Source id stating the quality/price tier")
-    tier_statement: str | None = None
+    tier_statement: str | None = Field(default=None, description="What the tier source says, in our words")
+    tier_confidence: Confidence = "reported"
     specialties: list[str] = Field(default_factory=list)
     description: str
+    description_zh: str | None = Field(default=None, description="The description in Chinese, in our own words")
     export_reach: str | None = None
     markets: list[Market] = Field(default_factory=list)
     titles: list[Title] = Field(default_factory=list)
@@ -408,6 +410,7 @@ class Industry(_Model):
     name_zh: str
     parent: Slug | None = None
     description: str
+    description_zh: str | None = Field(default=None, description="The description in Chinese, in our own words")
     aliases: list[str] = Field(default_factory=list)
     terms: Terms = Field(default_factory=Terms)
     negative_terms: list[str] = Field(default_factory=list)
@@ -459,6 +462,7 @@ class RegisterEntry(_Model):
     name_en: str | None = None
     place: Place | None = None
     description: str | None = None
+    description_zh: str | None = None
     specialties: list[str] = Field(default_factory=list)
     read_at: str | None = None
     source: str | None = Field(default=None, description="Source id, when the entry was read in a document "
