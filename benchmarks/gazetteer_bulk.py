@@ -38,7 +38,7 @@ FIRMS = ["华鑫", "永盛", "金达", "恒利", "宏图", "美嘉", "天成", "
 
 def make_addresses(n: int, *, mix: str, seed: int) -> tuple[list[str], list[str]]:
     """``n`` addresses and the township code each was generated from."""
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     rng = random.Random(seed)
     units = gd.units()
@@ -71,10 +71,11 @@ def make_addresses(n: int, *, mix: str, seed: int) -> tuple[list[str], list[str]
 
 
 def _clear_caches() -> None:
-    from clusteratlas import _gazetteer_scan, gazetteer
+    from clusteratlas.gazetteer import _scan, bulk
 
-    _gazetteer_scan.clear_caches()
-    gazetteer._ROWS.clear()
+    _scan._cands_cache.clear()  # the memos only: the tables stay loaded
+    _scan._resolve_cache.clear()
+    bulk._ROWS.clear()
 
 
 def peak_rss_mb() -> float:

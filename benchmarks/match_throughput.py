@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         write_catalogue(src, titles, args.encoding)
         out = Path(tmp) / "matched.csv"
         t1 = time.perf_counter()
-        report = match_file(src, "title", out, index=index, progress=False, workers=args.workers)
+        report = match_file(src, "title", out, index=index, workers=args.workers)
         dt = time.perf_counter() - t1
         with out.open(encoding="utf-8", newline="") as fh:
             n_out = sum(1 for _ in csv.reader(fh)) - 1

@@ -51,7 +51,7 @@ def warm(rounds: int) -> None:
     cold, hot = [], []
     for _ in range(rounds):
         for q in queries:
-            index.caches.pop("product", None)
+            index.caches["product"].clear()
             index.industry_voc.ecache.clear()
             index.industry_voc.zcache.clear()
             index.cluster_voc.ecache.clear()

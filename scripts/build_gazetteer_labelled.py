@@ -266,7 +266,7 @@ HAND: list[tuple[str, str, str]] = [
 
 def lookup(path: str) -> str:
     """The MCA code of a Chinese path such as 广东省/广州市/增城区/新塘镇 (each level must be a child)."""
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     units = gd.units()
     kids = gd.children()
@@ -284,7 +284,7 @@ def lookup(path: str) -> str:
 def expected_prefix(code: str) -> str:
     """What the top candidate must start with: the county code for townships, the code's own prefix
     (2 digits for provinces, 4 for prefectures) above."""
-    from clusteratlas import _gazetteer_data as gd
+    from clusteratlas.gazetteer import _tables as gd
 
     level = gd.units()[code].level
     return {1: code[:2], 2: code[:4]}.get(level, code[:6])
@@ -294,8 +294,8 @@ def generated(seed: int = 20251231) -> list[tuple[str, str, str]]:
     import opencc
     from pypinyin import Style, lazy_pinyin
 
-    from clusteratlas import _gazetteer_data as gd
-    from clusteratlas._gazetteer_text import pinyin_title
+    from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer._names import pinyin_title
 
     rng = random.Random(seed)
     units = gd.units()

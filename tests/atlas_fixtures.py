@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-#: The shared/ folder beside the repository (CI lays a copy there too).
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: Every file a test reads (labelled sets, development sets, the before/after answers).
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 def _place(adcode, level, zh, en, lat, lon, path):
@@ -39,10 +39,11 @@ MINI = {
                 "place": _place("411000", "prefecture", "许昌市", "Xuchang City", 34.03, 113.85, [HN]),
                 "claims": [
                     {"metric": "share_of_world_output", "value": 60, "unit": "percent", "bound": "more_than",
-                     "statement": "More than 60% of the world market.", "source": "test-source"},
+                     "statement": "More than 60% of the world market.", "source": "test-source", "period": "2020"},
                     {"metric": "share_of_world_output", "value": 50, "unit": "percent",
-                     "statement": "Half of the world market.", "source": "test-source"},
+                     "statement": "Half of the world market.", "source": "test-source", "period": "2021"},
                 ],
+                "sources": ["test-source"],
             }],
         },
         "socks": {
@@ -53,6 +54,7 @@ MINI = {
             "clusters": [{
                 "id": "lishui-socks", "industry": "socks", "name_en": "Lishui socks", "name_zh": "里水袜业",
                 "role": "notable", "description": "A sock town.", "quality_tier": "low", "price_tier": "low",
+                "tier_source": "test-source",
                 "place": _place("440605100", "township", "里水镇", "Lishui Town", 23.2, 113.1,
                                 [GD, {"adcode": "440600", "level": "prefecture", "name_zh": "佛山市",
                                       "name_en": "Foshan City"},

@@ -80,8 +80,15 @@ def test_validate_reports_malformed_yaml(mini_dir):
 
 
 def test_validate_ok(mini_dir):
-    res = run("validate", str(mini_dir), "--no-places")
+    # the fixture's vocabularies are deliberately tiny: every other check must pass
+    res = run("validate", str(mini_dir), "--no-places", "--skip", "vocabulary")
     assert res.returncode == 0 and json.loads(res.stdout)["clusters"] == 2
+    assert json.loads(res.stdout)["checks"] == ["model", "sources", "figures"]
+
+
+def test_validate_names_the_thin_vocabularies(mini_dir):
+    res = run("validate", str(mini_dir), "--no-places")
+    assert res.returncode == 1 and "distinct product terms" in res.stderr and "vocabulary 2" in res.stderr
 
 
 def test_help_short_flag():
@@ -96,7 +103,7 @@ def test_validate_lists_every_problem(tmp_path, mini_spec):
     mini_spec["industries"]["wigs"]["clusters"][0]["claims"][1]["value"] = 170
     mini_spec["industries"]["socks"]["clusters"][0]["sources"] = ["missing-too"]
     root = write_atlas_dir(tmp_path / "d", mini_spec)
-    res = run("validate", str(root), "--no-places")
+    res = run("validate", str(root), "--no-places", "--skip", "vocabulary")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     errors = [line for line in res.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 2  # the 170 % claim fails its model, so that file's source check is not reached

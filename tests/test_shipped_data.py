@@ -10,8 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from clusteratlas._place_checks import check_cluster_place
-from clusteratlas.atlas import DATA_DIR, load_atlas
+from clusteratlas.validate import check_cluster_place
+from clusteratlas._paths import DATA_DIR
+from clusteratlas.atlas import load_atlas
 from clusteratlas.schema import SCHEMA_DIR, schema_text, schemas
 
 SEED_INDUSTRIES = ["luggage", "lighting", "small-appliances", "toys", "childrens-clothing", "eyewear", "wigs",
@@ -100,7 +101,7 @@ def test_every_seed_place_is_a_cluster_of_its_industry(atlas):
 
 
 def test_seed_places_are_in_the_geojson_export(atlas):
-    from clusteratlas.cli._output import to_geojson
+    from clusteratlas.shapes import to_geojson
     from clusteratlas.export import export_rows
 
     fc = to_geojson(export_rows(atlas))
@@ -141,26 +142,37 @@ def test_beijiao_is_in_shunde_district(atlas):
     assert beijiao.place.adcode.startswith("440606") and beijiao.place.level == "township"
 
 
-def test_no_sentence_of_the_seed_is_copied(shared_dir):
-    seed = (shared_dir / "seeds" / "china-industrial-clusters.txt").read_text("utf-8")
-    frags = set()
-    for sent in re.split(r"[.;\n]", seed):
-        words = sent.split()
-        for i in range(0, max(0, len(words) - 8)):
-            frag = " ".join(words[i:i + 9])
-            if len(frag) > 40:
-                frags.add(frag)
+def test_no_sentence_of_the_seed_is_copied(test_data):
+    from clusteratlas.validate import copied_runs
+
+    prints = {ln for ln in (test_data / "seed_fingerprints.txt").read_text("utf-8").split() if not ln.startswith("#")}
+    assert len(prints) > 300
     root = Path(__file__).resolve().parents[1]
     offenders = []
     for path in [*root.joinpath("src").rglob("*.yaml"), *root.joinpath("src").rglob("*.py"), root / "README.md"]:
-        if not path.exists():
-            continue
-        body = " ".join(path.read_text("utf-8").split())
-        if any(f in body for f in frags):
+        if path.exists() and copied_runs(path.read_text("utf-8"), prints):
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_the_copy_check_finds_a_copied_run():
+    from clusteratlas.validate import copied_runs, seed_fingerprints
+
+    seed = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda. Short one."
+    prints = seed_fingerprints(seed)
+    assert copied_runs("intro Alpha beta gamma  delta epsilon\nzeta eta theta iota end", prints)
+    assert not copied_runs("Alpha beta gamma delta epsilon zeta eta theta", prints)
 
 
 def test_seed_industries_have_at_least_30_terms(atlas):
     for ind in SEED_INDUSTRIES:
         assert len(atlas.industry(ind).terms.all()) >= 30, ind
+
+
+def test_shipped_data_meets_the_reference_rules(atlas):
+    """Sources (no copy site standing for the original, every fact sourced) and figures (periods, shares that
+    fit in 100 %, titles at their level with issuer and year, sourced tiers): see clusteratlas.validate."""
+    from clusteratlas.validate import figure_problems, sourcing_problems
+
+    assert sourcing_problems(atlas) == []
+    assert figure_problems(atlas) == []

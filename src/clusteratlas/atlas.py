@@ -13,13 +13,13 @@ A register entry either names an existing cluster, which then carries the regist
 A market is attached to every cluster it lists.
 
 Every record is validated by the pydantic models in :mod:`clusteratlas.model`; cross-references (source ids,
-industry ids, parents) and uniqueness are checked here. Any problem raises
+industry ids, parents) and uniqueness are checked while loading. Any problem raises
 :class:`~clusteratlas.errors.DataValidationError` whose message names the file, the record and the field.
+:mod:`clusteratlas.validate` runs every further check (places, vocabulary, sources, figures).
 """
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +29,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from clusteratlas._cache import once
+from clusteratlas._paths import DATA_DIR
 from clusteratlas.errors import ClusterNotFound, DataValidationError, IndustryNotFound
 from clusteratlas.model import (
     Claim,
@@ -46,12 +48,10 @@ from clusteratlas.model import (
     TaxonomyFile,
     Title,
 )
+from clusteratlas.shapes import cluster_summary, place_shape
 
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else the Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-#: The data folder shipped with the package.
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ class Atlas:
     markets: dict[str, Market] = field(default_factory=dict)
     _by_industry: dict[str, list[Cluster]] = field(default_factory=dict, repr=False)
     _files: dict[str, Path] = field(default_factory=dict, repr=False)
+    #: The search index of this atlas, once built (see :mod:`clusteratlas.search._store`).
+    _search_index: Any = field(default=None, repr=False, compare=False)
 
     def file_of(self, cluster_id: str) -> Path:
         """The YAML file a cluster was read from (the data folder when unknown)."""
@@ -141,27 +143,15 @@ class Atlas:
         return dict(grouped)
 
     def cluster_summary(self, cluster: Cluster) -> dict[str, Any]:
-        """The short JSON shape used by listings and exports (``cluster_id``, ``industry``, ``name`` …)."""
-        return {
-            "cluster_id": cluster.id,
-            "industry": cluster.industry,
-            "name": cluster.name_en,
-            "name_zh": cluster.name_zh,
-            "role": cluster.role,
-            "cluster_type": cluster.cluster_type,
-            "quality_tier": cluster.quality_tier,
-            "price_tier": cluster.price_tier,
-            "confidence": cluster.confidence,
-            "adcode": cluster.place.adcode,
-            "place": place_dict(cluster),
-        }
+        """The short JSON shape used by listings and exports (:func:`clusteratlas.shapes.cluster_summary`)."""
+        return cluster_summary(cluster)
 
     def cluster_detail(self, cluster: Cluster) -> dict[str, Any]:
         """Everything known about one cluster, with each claim's source expanded and conflicts grouped."""
         data = cluster.model_dump(mode="json")
         data["cluster_id"] = data.pop("id")
         data["industry_name"] = self.industries[cluster.industry].name_en
-        data["place"] = place_dict(cluster) | {k: data["place"][k] for k in
+        data["place"] = place_shape(cluster.place) | {k: data["place"][k] for k in
                                                ("code_system", "code_vintage", "coord_source",
                                                 "coord_precision", "former_names")}
         for key in ("claims", "titles", "markets"):
@@ -170,20 +160,6 @@ class Atlas:
         data["conflicts"] = conflicting_claims(cluster)
         data["sources"] = [self.sources[s].model_dump(mode="json") for s in cluster.sources]
         return data
-
-
-def place_dict(cluster: Cluster) -> dict[str, Any]:
-    """The DESIGN.md place shape: ``adcode, name, name_zh, level, lat, lon, path`` (WGS-84 degrees)."""
-    p = cluster.place
-    return {
-        "adcode": p.adcode,
-        "name": p.name_en,
-        "name_zh": p.name_zh,
-        "level": p.level,
-        "lat": p.lat,
-        "lon": p.lon,
-        "path": [e.model_dump() for e in p.path],
-    }
 
 
 def conflicting_claims(cluster: Cluster) -> dict[str, list[int]]:
@@ -259,7 +235,7 @@ def load_atlas(data_dir: str | Path | None = None) -> Atlas:
     return _load(Path(data_dir))
 
 
-@functools.cache
+@once
 def _load_default() -> Atlas:
     return _load(DATA_DIR)
 
@@ -489,41 +465,3 @@ def _source_problems(where: str, c: Cluster, sources: dict[str, Source]) -> list
         if src not in sources:
             out.append(f"{where} field sources.{i}: unknown source {src!r}")
     return out
-
-
-def validate_data(data_dir: str | Path | None = None, *, check_places: bool = True) -> dict[str, Any]:
-    """Validate a data folder fully and return counts and every problem found.
-
-    Besides the model and cross-reference checks of :func:`load_atlas`, with ``check_places`` every place
-    code must exist in the MCA table under the name it claims, and every point must fall inside the
-    polygon of its county (or of the prefecture/province for places above county level).
-
-    Returns
-    -------
-    dict
-        ``data_dir, industries, clusters, sources, claims, places_checked, problems`` (a list of one-line
-        messages naming file, record and field; empty when the data is valid).
-
-    Raises
-    ------
-    DataValidationError
-        Only when the folder cannot be read at all (missing, no industry files).
-    """
-    problems = _Problems(collect=True)
-    atlas = _load(Path(data_dir) if data_dir is not None else DATA_DIR, problems)
-    if check_places:
-        from clusteratlas._place_checks import check_cluster_place
-
-        for c in atlas.clusters.values():
-            problem = check_cluster_place(c)
-            if problem:
-                problems(f"{atlas.file_of(c.id)}: record {c.id!r} field place: {problem}")
-    return {
-        "data_dir": str(atlas.data_dir),
-        "industries": len(atlas.industries),
-        "clusters": len(atlas.clusters),
-        "sources": len(atlas.sources),
-        "claims": sum(len(c.claims) for c in atlas.clusters.values()),
-        "places_checked": check_places,
-        "problems": problems.items,
-    }

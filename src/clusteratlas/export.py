@@ -6,11 +6,8 @@ and the ids and addresses of the sources behind it, so that provenance travels w
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
-
-from clusteratlas.io import atomic_write
 
 #: The formats :func:`write_export` writes.
 EXPORT_FORMATS = ("geojson", "json", "ndjson", "csv")
@@ -64,27 +61,11 @@ def write_export(atlas, fmt: str, out: str | Path) -> None:
     InputFileError
         ``out`` is a folder, or its folder is missing or not writable (checked before any work).
     """
-    from clusteratlas.cli._output import flatten, to_geojson
-    from clusteratlas.io import check_output_path
+    from clusteratlas.tables import check_output_path, write_rows
 
     if fmt not in EXPORT_FORMATS:
         from clusteratlas.errors import BadQueryError
 
         raise BadQueryError(f"cannot export as {fmt!r}; formats: {', '.join(EXPORT_FORMATS)}")
     check_output_path(out)
-    rows = export_rows(atlas)
-    with atomic_write(out) as fh:
-        if fmt == "geojson":
-            json.dump(to_geojson(rows), fh, ensure_ascii=False)
-        elif fmt == "json":
-            json.dump(rows, fh, ensure_ascii=False, indent=2)
-        elif fmt == "ndjson":
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        else:
-            import csv
-
-            flat = [flatten(r) for r in rows]
-            w = csv.DictWriter(fh, fieldnames=list(flat[0]) if flat else [], lineterminator="\n")
-            w.writeheader()
-            w.writerows(flat)
+    write_rows(export_rows(atlas), out, fmt)

@@ -22,12 +22,13 @@ titles keeps memory constant), and files are streamed: memory does not grow with
 from __future__ import annotations
 
 import math
-import sys
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from clusteratlas._cache import BoundedCache
+from clusteratlas.tables import Progress, TableReport
 
 #: A runner-up industry whose best cluster scores at least this share of the best makes a title ambiguous.
 AMBIGUITY_RATIO = 0.9
@@ -40,6 +41,8 @@ MATCH_FIELDS = ("industry", "cluster_id", "place_name", "place_name_zh", "adcode
 REASON_EMPTY = "empty title"
 REASON_NO_PRODUCT = "no product named"
 REASON_NO_CLUSTER = "no cluster makes it"
+#: The values of ``status``.
+MATCH_STATUSES = ("matched", "ambiguous", "no_match")
 
 
 @dataclass(frozen=True)
@@ -70,20 +73,12 @@ class ProductMatch:
 
 
 @dataclass
-class MatchReport:
-    """What a file match did: counts, the input's format and encoding, where the output went."""
+class MatchReport(TableReport):
+    """What a file match did: counts by status, the input's format and encoding, where the output went,
+    and how many distinct titles were matched."""
 
-    rows: int = 0
-    counts: dict[str, int] = field(default_factory=lambda: {"matched": 0, "ambiguous": 0, "no_match": 0})
-    input_format: str | None = None
-    encoding: str | None = None
-    encoding_detected: bool = False
-    out: str | None = None
-    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MATCH_STATUSES, 0))
     distinct_titles: int = 0
-    #: Input lines with a problem (blank, ragged, broken quoting): how many, and the first messages.
-    problems: int = 0
-    problem_messages: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the user."""
@@ -92,16 +87,6 @@ class MatchReport:
         return (f"Matched {self.rows} rows ({self.distinct_titles} distinct titles) in {self.seconds:.1f} s "
                 f"({rate:,.0f} rows/s): {c['matched']} matched, {c['ambiguous']} ambiguous, "
                 f"{c['no_match']} no_match -> {self.out or 'stdout'}")
-
-    def problem_summary(self) -> str | None:
-        """One line naming the input lines with problems (None when there were none)."""
-        if not self.problems:
-            return None
-        shown = "; ".join(self.problem_messages)
-        more = f"; and {self.problems - len(self.problem_messages)} more" if self.problems > len(
-            self.problem_messages) else ""
-        return (f"Warning: {self.problems} input line(s) had problems (see the reason column): "
-                f"{shown}{more}")
 
 
 class Matcher:
@@ -122,19 +107,18 @@ class Matcher:
         self.index = index
         self.ratio = ambiguity_ratio
         self.cache_size = cache_size
-        self._cache: dict[Any, ProductMatch] = {}
+        self._cache = BoundedCache(cache_size)
         self.distinct = 0
 
     def match(self, value: Any) -> ProductMatch:
         """The match of one cell (any value: None, numbers and long text are safe)."""
-        hit = self._cache.get(value) if isinstance(value, (str, int, float)) or value is None else None
+        hashable = isinstance(value, (str, int, float)) or value is None
+        hit = self._cache.get(value) if hashable else None
         if hit is not None:
             return hit
         result = self._match(value)
-        if isinstance(value, (str, int, float)) or value is None:
-            if len(self._cache) >= self.cache_size:
-                self._cache.clear()
-            self._cache[value] = result
+        if hashable:
+            self._cache.set(value, result)
         self.distinct += 1
         return result
 
@@ -180,7 +164,7 @@ class Matcher:
 
 def match_products(source, column: str | None = None, out: str | Path | None = None, *, atlas=None,
                    data_dir: str | Path | None = None, encoding: str | None = None, sheet: str | None = None,
-                   progress: bool | None = None):
+                   progress: Progress | None = None):
     """Match product titles to clusters.
 
     Parameters
@@ -197,8 +181,9 @@ def match_products(source, column: str | None = None, out: str | Path | None = N
         Match against this atlas or data folder instead of the shipped one.
     encoding, sheet
         Force the text encoding; pick the XLSX sheet.
-    progress : bool, optional
-        Progress bar on stderr (default: when stderr is a terminal).
+    progress : callable, optional
+        With a file: ``progress(rows done, total rows or None)``, called as the work goes on (the CLI draws
+        its progress bar with it).
 
     Returns
     -------
@@ -225,72 +210,42 @@ def match_products(source, column: str | None = None, out: str | Path | None = N
 
 
 def match_file(path: str | Path, column: str, out: str | Path | None = None, *, index=None,
-               encoding: str | None = None, sheet: str | None = None, progress: bool | None = None,
-               workers: int | None = None, echo=None) -> MatchReport:
+               encoding: str | None = None, sheet: str | None = None, progress: Progress | None = None,
+               workers: int | None = None, on_open: Callable[[str], None] | None = None) -> MatchReport:
     """Match the titles in one column of a table file; see :func:`match_products`.
 
+    Built on :func:`clusteratlas.tables.annotate_table`: the input's columns, then :data:`MATCH_FIELDS`
+    (renamed ``match_<name>`` when the input has the name), one row per input row, in order.
     ``workers``: processes matching in parallel (default: up to two when the file has more than
     :data:`PARALLEL_ROWS` rows and the machine more than one core); rows still come out in input order
-    and memory stays bounded (at most ``2 × workers`` chunks in flight). ``echo`` receives the one-line
-    messages (format and encoding read) meant for stderr.
+    and memory stays bounded (at most ``2 × workers`` chunks in flight). ``on_open`` receives one line
+    describing the input (format, encoding, columns) once it is open.
+
+    Raises
+    ------
+    InputFileError
+        Missing or unreadable file, unknown format, missing column, unwritable output.
     """
     import os
 
-    from clusteratlas.io import (
-        TableWriter,
-        check_output_path,
-        read_table_stream,
-        table_format_for,
-    )
+    from clusteratlas.tables import annotate_table
 
-    started = time.perf_counter()
-    check_output_path(out)  # an unwritable place or an unknown extension fails before the input is read
-    table_format_for(out)
-    stream = read_table_stream(path, column=column, encoding=encoding, sheet=sheet)
-    if echo:
-        echo(f"Reading {stream.describe()}.")
     if index is None:
         from clusteratlas.search import get_index
 
         index = get_index()
-    if workers is None:
-        big = stream.n_rows is None or stream.n_rows > PARALLEL_ROWS
-        workers = min(2, os.cpu_count() or 1) if big else 1
-    taken = set(stream.columns)
-    names = [f"match_{f}" if f in taken else f for f in MATCH_FIELDS]
-    header = [*stream.columns, *names]
-    report = MatchReport(input_format=stream.format, encoding=stream.encoding,
-                         encoding_detected=stream.encoding_detected,
-                         out=None if out is None or str(out) == "-" else str(out))
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = _Progress(stream.n_rows) if show else None
-    status_at = MATCH_FIELDS.index("status")
-    reason_at = MATCH_FIELDS.index("reason")
-    counts = report.counts
-    messages = report.problem_messages
-    n = 0
-    with TableWriter(out, header, float_columns=(names[MATCH_FIELDS.index("score")],)) as writer:
-        write = writer.write
-        cols = stream.columns
-        for rows, results in _chunks_matched(stream, column, index, workers, report):
-            for row, res in zip(rows, results):
-                counts[res[status_at]] += 1
-                res = list(res)
-                problem = getattr(row, "problem", None)
-                if problem:
-                    report.problems += 1
-                    if len(messages) < 5:
-                        messages.append(problem)
-                    res[reason_at] = problem if not res[reason_at] else f"{problem}; {res[reason_at]}"
-                write([row.get(c) for c in cols] + res)
-            n += len(rows)
-            if bar is not None:
-                bar.update(n)
-    if bar is not None:
-        bar.done(n)
-    report.rows = n
-    report.seconds = time.perf_counter() - started
-    return report
+    report = MatchReport()
+
+    def annotate(chunks):
+        n_workers = workers
+        if n_workers is None:
+            big = report.total_rows is None or report.total_rows > PARALLEL_ROWS
+            n_workers = min(2, os.cpu_count() or 1) if big else 1
+        yield from _chunks_matched(chunks, column, index, n_workers, report)
+
+    return annotate_table(path, column, out, MATCH_FIELDS, annotate, prefix="match_", statuses=MATCH_STATUSES,
+                          report=report, float_fields=("score",), reason_field="reason", encoding=encoding,
+                          sheet=sheet, progress=progress, on_open=on_open, chunk_rows=CHUNK_ROWS)
 
 
 #: Files with more rows than this are matched by two processes (when the machine has two cores).
@@ -299,24 +254,13 @@ PARALLEL_ROWS = 20_000
 CHUNK_ROWS = 4096
 
 
-def _read_chunks(stream, size: int):
-    rows: list[dict] = []
-    for row in stream:
-        rows.append(row)
-        if len(rows) >= size:
-            yield rows
-            rows = []
-    if rows:
-        yield rows
-
-
-def _chunks_matched(stream, column: str, index, workers: int, report: MatchReport):
+def _chunks_matched(chunks, column: str, index, workers: int, report: MatchReport):
     """``(rows, result tuples)`` per chunk, in input order; in worker processes when ``workers > 1``."""
     if workers <= 1:
         matcher = Matcher(index)
-        for rows in _read_chunks(stream, CHUNK_ROWS):
+        for rows in chunks:
             yield rows, [matcher.match(r.get(column)).values() for r in rows]
-        report.distinct_titles = matcher.distinct
+            report.distinct_titles = matcher.distinct
         return
     import multiprocessing as mp
     from collections import deque
@@ -337,7 +281,7 @@ def _chunks_matched(stream, column: str, index, workers: int, report: MatchRepor
         return rows, [known[v] for v in values]
 
     with ctx.Pool(workers, initializer=_init_worker, initargs=(index,)) as pool:
-        for rows in _read_chunks(stream, CHUNK_ROWS):
+        for rows in chunks:
             values = [_key(r.get(column)) for r in rows]
             todo = list(dict.fromkeys(v for v in values if v not in known))
             pending.append((rows, values, todo, pool.apply_async(_match_chunk, (todo,))))
@@ -365,34 +309,3 @@ def _init_worker(index) -> None:
 def _match_chunk(values: list) -> tuple[list[tuple], int]:
     before = _WORKER.distinct
     return [_WORKER.match(v).values() for v in values], _WORKER.distinct - before
-
-
-class _Progress:
-    """A one-line progress bar on stderr, redrawn at most five times a second."""
-
-    def __init__(self, total: int | None) -> None:
-        self.total = total or None
-        self.start = self.last = time.perf_counter()
-
-    def update(self, n: int) -> None:
-        now = time.perf_counter()
-        if now - self.last < 0.2:
-            return
-        self.last = now
-        self._draw(n, now)
-
-    def _draw(self, n: int, now: float) -> None:
-        rate = n / max(now - self.start, 1e-9)
-        if self.total:
-            frac = min(n / self.total, 1.0)
-            filled = int(frac * 30)
-            line = f"\r[{'#' * filled}{'.' * (30 - filled)}] {frac:6.1%} {n:,} rows {rate:,.0f} rows/s"
-        else:
-            line = f"\r{n:,} rows {rate:,.0f} rows/s"
-        sys.stderr.write(line)
-        sys.stderr.flush()
-
-    def done(self, n: int) -> None:
-        self._draw(n, time.perf_counter())
-        sys.stderr.write("\n")
-        sys.stderr.flush()

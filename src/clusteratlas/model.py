@@ -26,6 +26,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from clusteratlas.geo import CHINA_BBOX
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ADCODE_RE = re.compile(r"^(\d{6}|\d{9})$")
 
@@ -225,8 +227,8 @@ class Market(_Model):
     address_zh: str | None = None
     address_en: str | None = None
     adcode: str | None = None
-    lat: float | None = Field(default=None, ge=3.0, le=54.0)
-    lon: float | None = Field(default=None, ge=73.0, le=136.0)
+    lat: float | None = Field(default=None, ge=CHINA_BBOX[1], le=CHINA_BBOX[3])
+    lon: float | None = Field(default=None, ge=CHINA_BBOX[0], le=CHINA_BBOX[2])
     coord_source: str | None = None
     sells: list[str] = Field(default_factory=list)
     opening_hours: str | None = None
@@ -282,8 +284,8 @@ class Place(_Model):
     name_zh: str
     name_en: str
     path: list[PathEntry] = Field(default_factory=list)
-    lat: float = Field(ge=3.0, le=54.0)
-    lon: float = Field(ge=73.0, le=136.0)
+    lat: float = Field(ge=CHINA_BBOX[1], le=CHINA_BBOX[3])
+    lon: float = Field(ge=CHINA_BBOX[0], le=CHINA_BBOX[2])
     coord_source: str
     coord_precision: CoordPrecision
     former_names: list[FormerName] = Field(default_factory=list)

@@ -11,9 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from clusteratlas._paths import SCHEMA_DIR
 from clusteratlas.model import IndustryFile, MarketsFile, RegisterFile, SourcesFile, TaxonomyFile
-
-SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "schema"
 MODELS = {"industry-file": IndustryFile, "sources-file": SourcesFile, "taxonomy-file": TaxonomyFile,
           "register-file": RegisterFile, "markets-file": MarketsFile}
 
@@ -36,7 +35,7 @@ def schema_text(schema: dict[str, Any]) -> str:
 
 def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
     """(Re)write the shipped schema files; returns their paths."""
-    from clusteratlas.io import atomic_write
+    from clusteratlas.tables import atomic_write
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -28,7 +28,9 @@ VENDORED = {
     "leaflet.markercluster-1.5.3/leaflet.markercluster.js":
         "1e4e1d22972a3926f48598e0caf14e3fe7049835d428a344fed4f9e3665b3508",
 }
-OWN_FILES = ["index.html", "i18n.js", "app.js", "app.css"]
+#: The page's own files: the map is native ES modules under js/ (no bundler).
+JS_MODULES = ["main", "api", "dom", "map", "panel", "search", "i18n"]
+OWN_FILES = ["index.html", "app.css", *(f"js/{m}.js" for m in JS_MODULES)]
 
 
 @pytest.mark.parametrize("name, sha", sorted(VENDORED.items()))
@@ -74,8 +76,16 @@ def test_own_files_name_no_outside_address(name):
     assert set(urls) <= {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}, urls
 
 
+def test_page_loads_one_module_and_every_import_is_local():
+    html = (STATIC_DIR / "index.html").read_text("utf-8")
+    assert '<script type="module" src="/static/js/main.js"></script>' in html
+    for m in JS_MODULES:
+        for target in re.findall(r'from "([^"]+)"', (STATIC_DIR / "js" / f"{m}.js").read_text("utf-8")):
+            assert re.fullmatch(r"\./[a-z0-9]+\.js", target) and (STATIC_DIR / "js" / target).exists(), target
+
+
 def test_app_js_never_writes_data_as_html():
-    js = (STATIC_DIR / "app.js").read_text("utf-8")
+    js = "\n".join((STATIC_DIR / "js" / f"{m}.js").read_text("utf-8") for m in JS_MODULES)
     assert "innerHTML" not in js and "outerHTML" not in js and "insertAdjacentHTML" not in js
     assert "document.write" not in js and "eval(" not in js
     # Leaflet would parse string tooltip/popup content as HTML: only DOM nodes or functions returning them
@@ -138,11 +148,11 @@ def test_static_does_not_follow_symlinks_out(tmp_path, monkeypatch, web_atlas):
     with TestClient(webapp.create_app(web_atlas), raise_server_exceptions=False) as c:
         r = c.get("/static/link.txt")
         assert r.status_code == 404 and "top secret" not in r.text
-        assert c.get("/static/app.js").status_code == 200
+        assert c.get("/static/js/main.js").status_code == 200
 
 
 def test_every_interface_string_has_chinese_and_english():
-    text = (STATIC_DIR / "i18n.js").read_text("utf-8")
+    text = (STATIC_DIR / "js" / "i18n.js").read_text("utf-8")
     en_part, zh_part = text.split("\n  zh: {")
     key = re.compile(r'(?:^|[{,\s])("[^"]+"|[a-z_]+):\s*"')
     en = set(key.findall(en_part.split("\n  en: {")[1]))

@@ -244,15 +244,15 @@ def _place_label(adcode: str) -> str:
 
 def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, industry: str = "socks",
              quiet: bool = False) -> dict[str, Any]:
-    """The end-to-end demo: demo firms -> location quotients (printed) -> K-density PNG with envelopes.
+    """The end-to-end demo: demo firms -> location quotients -> K-density PNG with envelopes.
 
     Writes ``demo_firms.csv``, ``kdensity_<industry>.png`` and ``m_<industry>.png`` into ``out_dir`` and
-    returns their paths with the headline results. Plots are drawn on matplotlib's Agg canvas directly
-    (no pyplot, no change to the global backend).
+    returns their paths with the headline results; nothing is printed: ``summary`` holds the lines to show
+    (``lines[0]`` the firms, then the strong-cluster table's title, the K-density and M results) and
+    ``strong_clusters`` the table's rows. Plots are drawn on matplotlib's Agg canvas directly (no pyplot,
+    no change to the global backend). ``quiet`` is accepted for compatibility and has no effect.
     """
     import polars as pl
-    from rich.console import Console
-    from rich.table import Table
 
     from clusteratlas.analytics.firms import load_firms
     from clusteratlas.analytics.kdensity import k_density
@@ -261,15 +261,15 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    console = Console(quiet=quiet)
+    lines: list[str] = []
     df = demo_firms(seed=seed)
     csv_path = out / "demo_firms.csv"
     df.to_csv(csv_path, index=False)
     firms = load_firms(df, region_col="region", weight_col="employment")
     n_ind = firms.table["industry"].n_unique()
     n_other = int(firms.table.filter(pl.col("industry").str.starts_with("other-"))["industry"].n_unique())
-    console.print(f"[bold]Demo firms[/bold]: {firms.n:,} establishments, {n_ind} industries -> {csv_path}")
-    console.print(f"  {n_ind - n_other} atlas industries with planted clusters (around each atlas cluster, plus "
+    lines.append(f"Demo firms: {firms.n:,} establishments, {n_ind} industries -> {csv_path}")
+    lines.append(f"  {n_ind - n_other} atlas industries with planted clusters (around each atlas cluster, plus "
                   f"a scattered share of the same industry elsewhere) and {n_other} synthetic background "
                   f"industries other-01 … other-{n_other:02d} (no clusters; they stand for the rest of the "
                   "economy so that location quotients have a denominator). Regions are counties by point in "
@@ -279,29 +279,22 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
     strong = (strong[~strong["industry"].str.startswith("other-")]
               .sort_values("employment", ascending=False).head(15))
     strong = strong.assign(place=[_place_label(c) for c in strong["region"]])
-    table = Table(title="Strong clusters (U.S. Cluster Mapping rule; county level, largest employment first)")
-    for col, head in (("region", "adcode"), ("place", "place"), ("industry", "industry"),
-                      ("employment", "employment"), ("establishments", "firms"), ("lq", "LQ")):
-        table.add_column(head, justify="right" if col in ("employment", "establishments", "lq") else "left",
-                         no_wrap=col in ("region", "industry"))
-    for r in strong.itertuples():
-        table.add_row(r.region, r.place, r.industry, f"{r.employment:,.0f}", f"{r.establishments:,}",
-                      f"{r.lq:.1f}")
-    console.print(table)
+    lines.append("Strong clusters (U.S. Cluster Mapping rule; county level, largest employment first)")
     if industry not in set(df["industry"]):
         industry = str(df.loc[df["cluster_id"] != "", "industry"].iloc[0])
     kd = k_density(firms, industry, max_distance_km=100, simulations=simulations, seed=seed, weighted=False)
     kd_png = out / f"kdensity_{industry}.png"
     kd.plot(path=kd_png)
     verdict = "localised" if kd.localised else "not localised"
-    console.print(f"K-density of {industry}: {verdict} (Gamma = {kd.localisation_index:.3f}, "
+    lines.append(f"K-density of {industry}: {verdict} (Gamma = {kd.localisation_index:.3f}, "
                   f"p = {kd.p_value_localised:.3f}, bandwidth {kd.parameters['bandwidth_km']:.2f} km, "
                   f"{simulations} simulations) -> {kd_png}")
     m = m_function(firms, industry, radii_km=[1, 2, 3, 5, 7, 10, 15, 20, 30, 50], simulations=min(simulations, 39),
                    seed=seed, weighted=False)
     m_png = out / f"m_{industry}.png"
     m.plot(path=m_png)
-    console.print(f"M function of {industry}: M(5 km) = {m.m[3]:.1f} -> {m_png}")
+    lines.append(f"M function of {industry}: M(5 km) = {m.m[3]:.1f} -> {m_png}")
     return {"firms_csv": str(csv_path), "kdensity_png": str(kd_png), "m_png": str(m_png),
-            "strong_clusters": strong[["region", "place", "industry", "lq"]].to_dict(orient="records"),
-            "localised": kd.localised, "industry": industry}
+            "strong_clusters": strong[["region", "place", "industry", "employment", "establishments", "lq"]]
+            .to_dict(orient="records"),
+            "localised": kd.localised, "industry": industry, "summary": lines}

@@ -95,7 +95,7 @@ def ellison_glaeser(firms: Firms | Any, *, industries: list[str] | None = None) 
     firms = as_firms(firms)
     if not firms.weighted:
         raise BadQueryError("Ellison-Glaeser needs plant sizes: give a weight (employment) column "
-                            "(weight_col / --weight-col)")
+                            "(weight_col)")
     t = _need_regions(firms).lazy().filter(pl.col("weight") > 0)
     total = t.select(pl.col("weight").sum()).collect().item()
     if not total or total <= 0:

@@ -19,10 +19,11 @@ import numpy as np
 import polars as pl
 
 from clusteratlas.errors import BadQueryError, DataValidationError, InputFileError
+from clusteratlas.geo import CHINA_BBOX
 
 #: China's extent in WGS-84 degrees, used only to recognise swapped latitude / longitude columns.
-CHINA_LAT = (3.0, 54.0)
-CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (CHINA_BBOX[1], CHINA_BBOX[3])
+CHINA_LON = (CHINA_BBOX[0], CHINA_BBOX[2])
 REGION_LEVELS = {"province": 2, "prefecture": 4, "county": 6, "township": 9}
 
 
@@ -303,7 +304,7 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
             continue
         _need(df, col, name)
     if region_level is not None and region_level not in REGION_LEVELS:
-        raise BadQueryError(f"the region level (region_level / --region-level) must be one of {', '.join(REGION_LEVELS)}; got {region_level!r}")
+        raise BadQueryError(f"the region level (region_level) must be one of {', '.join(REGION_LEVELS)}; got {region_level!r}")
     has_ll = lat_col is not None and lon_col is not None and lat_col in df.columns and lon_col in df.columns
     if not (has_ll or adcode_col or address_col):
         raise InputFileError("no location: give latitude/longitude columns, an adcode column or an address "
@@ -317,7 +318,7 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
     if industry_from == "text":
         ind, reason = _match_industries(ind, reason)
     elif industry_from != "code":
-        raise BadQueryError(f"industry_from (--industry-from) must be 'code' or 'text'; got {industry_from!r}")
+        raise BadQueryError(f"industry_from must be 'code' or 'text'; got {industry_from!r}")
     if has_ll:
         lat = df[lat_col].cast(pl.Float64, strict=False)
         lon = df[lon_col].cast(pl.Float64, strict=False)

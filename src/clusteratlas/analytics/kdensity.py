@@ -329,8 +329,7 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     """
     firms = as_firms(firms)
     if not (max_distance_km > 0 and step_km > 0 and step_km <= max_distance_km):
-        raise BadQueryError("need 0 < step <= maximum distance (step_km / --step-km, max_distance_km / "
-                            "--max-distance-km)")
+        raise BadQueryError("need 0 < step <= maximum distance (step_km, max_distance_km)")
     if not 0 < alpha < 0.5:
         raise BadQueryError(f"alpha must be in (0, 0.5); got {alpha}")
     if method not in ("auto", "exact", "binned"):
@@ -341,7 +340,7 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
         raise DataValidationError(f"K-density needs at least two establishments of {industry!r}; found {n}")
     use_w = firms.weighted if weighted is None else bool(weighted)
     if use_w and not firms.weighted:
-        raise BadQueryError("weighted=True needs a weight column (weight_col / --weight-col)")
+        raise BadQueryError("weighted=True needs a weight column (weight_col)")
     w_ind = firms.weights[mask] if use_w else None
     norm = S.pair_weight_total(n, w_ind)
     if not norm > 0:
@@ -359,11 +358,11 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
         if not bandwidth_km > 0:
             raise DataValidationError(f"the {n} establishments of {industry!r} have no spread of pair distances "
                                       f"within {2 * max_distance_km:g} km (all at one location, or no pairs): "
-                                      "give a bandwidth (bandwidth_km / --bandwidth-km)")
+                                      "give a bandwidth (bandwidth_km)")
     timings["bandwidth"] = time.perf_counter() - clock
     h = float(bandwidth_km)
     if not (h > 0 and math.isfinite(h)):
-        raise BadQueryError(f"the bandwidth (bandwidth_km / --bandwidth-km) must be positive; got {bandwidth_km}")
+        raise BadQueryError(f"the bandwidth (bandwidth_km) must be positive; got {bandwidth_km}")
     t = np.arange(0.0, max_distance_km + step_km / 2, step_km)
     cutoff = S.histogram_cutoff(t, h)
     binw = S.moment_bin_width(h)

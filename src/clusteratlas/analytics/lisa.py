@@ -114,7 +114,7 @@ def hotspots(firms: Firms | Any, industry: str, *, value: str = "lq", neighbours
     if neighbours not in ("knn", "distance"):
         raise BadQueryError("neighbours must be 'knn' or 'distance'")
     if neighbours == "distance" and not (threshold_km and threshold_km > 0):
-        raise BadQueryError("distance-band neighbours need a threshold > 0 (threshold_km / --threshold-km)")
+        raise BadQueryError("distance-band neighbours need a threshold > 0 (threshold_km)")
     firms.mask(industry)
     t = _need_regions(firms)
     emp = _emp(firms, weighted)

@@ -208,7 +208,7 @@ def m_function(firms: Firms | Any, industry: str, *, radii_km: Sequence[float] =
     firms = as_firms(firms)
     radii = np.asarray(radii_km, dtype=float)
     if radii.ndim != 1 or radii.size == 0 or not np.all(radii > 0) or np.any(np.diff(radii) <= 0):
-        raise BadQueryError("the radii (radii_km / --radii) must be positive and strictly increasing")
+        raise BadQueryError("the radii (radii_km) must be positive and strictly increasing")
     if method not in ("auto", "exact", "binned"):
         raise BadQueryError(f"method must be auto, exact or binned; got {method!r}")
     is_case = firms.mask(industry)
@@ -217,7 +217,7 @@ def m_function(firms: Firms | Any, industry: str, *, radii_km: Sequence[float] =
         raise DataValidationError(f"the M function needs at least two establishments of {industry!r}; found {n}")
     use_w = firms.weighted if weighted is None else bool(weighted)
     if use_w and not firms.weighted:
-        raise BadQueryError("weighted=True needs a weight column (weight_col / --weight-col)")
+        raise BadQueryError("weighted=True needs a weight column (weight_col)")
     w = firms.weights if use_w else np.ones(firms.n)
     if not float(w.sum()) > float(w[is_case].max(initial=0.0)):
         raise DataValidationError("the M function needs positive weight outside any single establishment")

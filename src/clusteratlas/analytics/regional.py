@@ -36,9 +36,8 @@ def _frame(df: pl.DataFrame):
 def _need_regions(firms: Firms) -> pl.DataFrame:
     t = firms.table
     if t["region"].null_count() == t.height:
-        raise BadQueryError("regional measures need a region: give a region column (region_col / --region-col), "
-                            "or an adcode column with a region level (adcode_col and region_level / "
-                            "--adcode-col and --region-level)")
+        raise BadQueryError("regional measures need a region: give a region column (region_col), "
+                            "or an adcode column with a region level (adcode_col and region_level)")
     missing = t["region"].null_count()
     if missing:
         t = t.filter(pl.col("region").is_not_null())
@@ -48,7 +47,7 @@ def _need_regions(firms: Firms) -> pl.DataFrame:
 def _emp(firms: Firms, weighted: bool | None) -> pl.Expr:
     use_w = firms.weighted if weighted is None else bool(weighted)
     if use_w and not firms.weighted:
-        raise BadQueryError("weighted=True needs a weight column (weight_col / --weight-col)")
+        raise BadQueryError("weighted=True needs a weight column (weight_col)")
     return pl.col("weight") if use_w else pl.col("row").is_not_null().cast(pl.Float64)
 
 

@@ -12,9 +12,6 @@ import errno
 import importlib
 import os
 import sys
-from typing import Annotated, Optional
-
-import typer
 
 #: Modules under ``clusteratlas.cli`` that each add commands with ``register(app)``.
 COMMAND_MODULES = ["atlas_cmds", "coverage_cmds", "serve_cmds", "place_cmds", "measure_cmds", "match_cmds"]
@@ -22,8 +19,12 @@ COMMAND_MODULES = ["atlas_cmds", "coverage_cmds", "serve_cmds", "place_cmds", "m
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-def build_app() -> typer.Typer:
+def build_app():
     """Assemble the typer app from :data:`COMMAND_MODULES`."""
+    import typer
+
+    from clusteratlas.cli._root import root
+
     app = typer.Typer(
         name="clusteratlas",
         help="The open atlas of China's industrial clusters: where is it made, and what is each place like?",
@@ -32,25 +33,10 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    app.callback()(_root)
+    app.callback()(root)
     for name in COMMAND_MODULES:
         importlib.import_module(f"clusteratlas.cli.{name}").register(app)
     return app
-
-
-def _version(value: bool) -> None:
-    if value:
-        from clusteratlas import __version__
-
-        typer.echo(f"clusteratlas {__version__}")
-        raise typer.Exit()
-
-
-def _root(
-    version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
-) -> None:
-    """The open atlas of China's industrial clusters: where is it made, and what is each place like?"""
 
 
 def _broken_pipe(exc: BaseException | None) -> bool:
@@ -83,8 +69,13 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if not args:
         args = ["--help"]  # help asked for implicitly: on stdout, exit 0
-    app = build_app()
     try:
+        from clusteratlas.cli._hot import fast
+
+        if fast(args):  # find / place in their plain form: no typer to import
+            sys.stdout.flush()
+            return
+        app = build_app()
         app(args=args, prog_name="clusteratlas")  # standalone: click handles usage errors (exit 2)
     except SystemExit as exc:
         if exc.code not in (0, None) and _broken_pipe(exc.__context__):  # click's exit 1 after EPIPE
@@ -97,10 +88,18 @@ def main(argv: list[str] | None = None) -> None:
             raise
         raise
     except AtlasError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        _error(exc)
     except (OSError, UnicodeError) as exc:
         if _broken_pipe(exc):
             _quiet_exit_on_broken_pipe()
-        typer.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        _error(exc)
+
+
+def _error(exc: BaseException) -> None:
+    """One line on stderr and exit code 1."""
+    try:
+        sys.stderr.write(f"Error: {exc}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(1)

@@ -9,17 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from clusteratlas.cli._output import FormatOption, OutputFormat, emit, resolve_format
-
-DataDirOption = Annotated[
-    Optional[Path],
-    typer.Option("--data-dir", help="Read this atlas data folder instead of the shipped data.",
-                 exists=False, file_okay=False),
-]
-
-FIND_COLUMNS = [("cluster_id", "cluster"), ("industry", "industry"), ("place.name", "place"),
-                ("place.name_zh", "地名"), ("place.adcode", "adcode"), ("role", "role"), ("hs_headings", "HS"),
-                ("score", "score")]
+from clusteratlas.cli._options import DataDirOption, FormatOption, OutputFormat, emit, resolve_format
 
 
 class ListWhat(str, Enum):
@@ -51,45 +41,9 @@ def find_cmd(
 
     Example: clusteratlas find "lace front wig" --format json
     """
-    from clusteratlas.search import find
+    from clusteratlas.cli._hot import run_find
 
-    if industry is not None:
-        _check_industry(industry, data_dir)
-    results = find(query, limit=limit, industry=industry, data_dir=data_dir,  # cached index: no YAML read
-                   semantic=semantic)
-    rows = [r.to_dict(explain=explain) for r in results]
-    fmt = resolve_format(fmt)
-    if explain and fmt is OutputFormat.table:
-        _print_explanations(rows)
-        return
-    emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
-         empty_message=f"Nothing in the atlas matches {query!r}.")
-
-
-def _check_industry(industry: str, data_dir: Path | None) -> None:
-    """Raise IndustryNotFound (with suggestions) for an industry id the atlas does not have; uses the
-    search index's industry list (cached), not the YAML."""
-    from clusteratlas.atlas import _not_found
-    from clusteratlas.errors import IndustryNotFound
-    from clusteratlas.search import get_index
-
-    known = get_index(data_dir=data_dir).industry_names
-    if industry not in known:
-        raise IndustryNotFound(_not_found("industry", industry, known))
-
-
-def _print_explanations(rows: list[dict]) -> None:
-    from rich.console import Console
-
-    con = Console()
-    if not rows:
-        Console(stderr=True).print("No results.")
-    for i, row in enumerate(rows, 1):
-        con.print(f"[bold]{i}. {row['cluster_id']}[/bold]  score {row['score']}  ({row['place']['name']}, "
-                  f"{row['place']['adcode']})")
-        for part in row["explanation"]:
-            detail = ", ".join(f"{k}={v}" for k, v in part.items() if k != "part")
-            con.print(f"     {part['part']}: {detail}", markup=False, highlight=False)
+    run_find(query, limit=limit, industry=industry, explain=explain, semantic=semantic, fmt=fmt, data_dir=data_dir)
 
 
 def show_cmd(
@@ -126,8 +80,8 @@ def list_cmd(
 
     Example: clusteratlas list clusters --industry socks --province Zhejiang
     """
-    from clusteratlas.cli._output import require_points
-    from clusteratlas.select import industry_ids
+    from clusteratlas.cli._options import require_points
+    from clusteratlas.filters import industry_ids
 
     if what is not ListWhat.clusters:
         require_points(fmt, f"{what.value.capitalize()}")
@@ -145,7 +99,7 @@ def list_cmd(
                 if groups is None or g.id in groups]
         emit(rows, fmt, title="Industry groups")
     else:
-        from clusteratlas.select import select_clusters
+        from clusteratlas.filters import select_clusters
 
         clusters = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
                                    bbox=bbox).clusters
@@ -166,7 +120,7 @@ def export_cmd(
     Example: clusteratlas export --format geojson > clusters.geojson
     """
     from clusteratlas.export import export_rows, write_export
-    from clusteratlas.io import check_output_path
+    from clusteratlas.tables import check_output_path
 
     if out is not None and fmt is OutputFormat.table:
         raise typer.BadParameter("a file cannot hold a table; use geojson, json, ndjson or csv",
@@ -183,22 +137,28 @@ def export_cmd(
 def validate_cmd(
     data_dir: Annotated[Optional[Path], typer.Argument(help="A data folder (default: the shipped data).")] = None,
     no_places: Annotated[bool, typer.Option("--no-places", help="Skip the MCA code and polygon checks.")] = False,
+    skip: Annotated[Optional[list[str]], typer.Option(
+        "--skip", help="Skip a check: places, vocabulary, sources or figures (repeatable).")] = None,
 ) -> None:
-    """Validate atlas data: schema, ids, sources, MCA codes and coordinates.
+    """Validate atlas data: schema and references, places (MCA codes and points), vocabulary, sources and
+    figures (periods, shares, titles, tiers). Prints a JSON report on stdout and each problem on stderr.
 
     Example: clusteratlas validate ./my-data
     """
-    from clusteratlas.atlas import validate_data
+    from clusteratlas.validate import validate_data
 
-    report = validate_data(data_dir, check_places=not no_places)
-    typer.echo(json.dumps(report, ensure_ascii=False))
+    report = validate_data(data_dir, check_places=not no_places, skip=skip or ())
+    typer.echo(json.dumps({k: v for k, v in report.items() if k != "problems"} | {"problems": report["problems"]},
+                          ensure_ascii=False))
     if report["problems"]:
         for problem in report["problems"]:
             typer.echo(f"Error: {problem}", err=True)
-        typer.echo(f"{len(report['problems'])} problem(s) found.", err=True)
+        by = ", ".join(f"{k} {v}" for k, v in report["problems_by_check"].items() if v)
+        typer.echo(f"{len(report['problems'])} problem(s) found ({by}).", err=True)
         raise typer.Exit(1)
     typer.echo(f"OK: {report['clusters']} clusters in {report['industries']} industries, "
-               f"{report['claims']} claims, {report['sources']} sources.", err=True)
+               f"{report['claims']} claims, {report['sources']} sources; checks: {', '.join(report['checks'])}.",
+               err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from clusteratlas.cli._output import FormatOption, emit, require_points
-from clusteratlas.cli.atlas_cmds import DataDirOption, _atlas
+from clusteratlas.cli._options import DataDirOption, FormatOption, emit, require_points
+from clusteratlas.cli.atlas_cmds import _atlas
 
 
 def sources_cmd(
@@ -39,7 +39,7 @@ def stats_cmd(fmt: FormatOption = None, data_dir: DataDirOption = None) -> None:
 
     require_points(fmt, "Coverage figures")
     stats = coverage_stats(_atlas(data_dir))
-    from clusteratlas.cli._output import OutputFormat, resolve_format
+    from clusteratlas.cli._options import OutputFormat, resolve_format
 
     if resolve_format(fmt) is OutputFormat.table:
         emit([{"measure": k, "value": v} for k, v in stats.items()], fmt, title="Atlas coverage")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from clusteratlas.cli.atlas_cmds import DataDirOption
+from clusteratlas.cli._options import DataDirOption, ProgressBar, echo_err
 
 
 def match_cmd(
@@ -32,21 +32,24 @@ def match_cmd(
     Example: clusteratlas match catalogue.csv --column title --out matched.csv
     """
     from clusteratlas.errors import InputFileError
-    from clusteratlas.io import check_output_path, table_format_for
     from clusteratlas.match import match_file
     from clusteratlas.search import get_index
+    from clusteratlas.tables import check_output_path, table_format_for
 
     check_output_path(out)
     try:
         table_format_for(out)
     except InputFileError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--out'") from None
+    bar = ProgressBar("rows", enabled=progress)
     report = match_file(file, column, out, index=get_index(data_dir=data_dir), encoding=encoding, sheet=sheet,
-                        progress=progress, echo=lambda msg: typer.echo(msg, err=True))
+                        progress=bar, on_open=lambda line: echo_err(f"Reading {line}."))
+    if bar.drawn:
+        bar.done()
     warning = report.problem_summary()
     if warning:
-        typer.echo(warning, err=True)
-    typer.echo(report.summary(), err=True)
+        echo_err(warning)
+    echo_err(report.summary())
 
 
 def register(app: typer.Typer) -> None:

@@ -6,15 +6,17 @@ Thin wrappers over :mod:`clusteratlas.analytics`: read the table, call the measu
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from clusteratlas.cli._output import FormatOption, OutputFormat, echo_err, emit, resolve_format
+from clusteratlas.cli._options import FormatOption, OutputFormat, ProgressBar, echo_err, emit, resolve_format
 
 FirmsArg = Annotated[Path, typer.Argument(help="Establishment table: CSV (UTF-8/GB18030), TSV or Parquet.",
                                           show_default=False)]
@@ -69,7 +71,7 @@ def _check_output_path(path: Path | None, what: str = "--plot") -> None:
     if path is None:
         return
     try:
-        from clusteratlas.io import check_output_path
+        from clusteratlas.tables import check_output_path
     except ImportError:
         check_output_path = None
     if check_output_path is not None:
@@ -94,28 +96,23 @@ def _need_industry(industry: str | None, what: str) -> str:
 
 
 class _Progress:
-    """A rich progress bar on stderr for simulations (silent when stderr is not a terminal)."""
+    """Simulations counted on the CLI's one progress bar (:class:`clusteratlas.cli._options.ProgressBar`);
+    the library calls it with the number of simulations just done."""
 
     def __init__(self, total: int, label: str):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        self.total = total
-        console = Console(stderr=True)
-        self.progress = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                 TimeRemainingColumn(), console=console, transient=True,
-                                 disable=total == 0 or not console.is_terminal)
-        self.task = self.progress.add_task(label, total=total)
+        self.bar = ProgressBar(label, enabled=None if total else False)
+        self.total, self.n = total, 0
 
     def __enter__(self):
-        self.progress.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(*exc)
+        if self.bar.drawn:
+            self.bar.done()
 
     def __call__(self, k: int) -> None:
-        self.progress.advance(self.task, k)
+        self.n += k
+        self.bar(self.n, self.total)
 
 
 def _nan_none(v: Any) -> Any:
@@ -331,6 +328,33 @@ def demo_data_cmd(out: Annotated[Path, typer.Argument(help="CSV file to write.",
              "Columns: firm_id, industry, lat, lon, adcode, region, employment, cluster_id.")
 
 
+#: Library parameters -> the flags that set them: library messages name parameters, the CLI's name both.
+FLAGS = {"weight_col": "--weight-col", "region_col": "--region-col", "adcode_col": "--adcode-col",
+         "region_level": "--region-level", "industry_from": "--industry-from", "step_km": "--step-km",
+         "max_distance_km": "--max-distance-km", "bandwidth_km": "--bandwidth-km", "threshold_km": "--threshold-km",
+         "radii_km": "--radii"}
+_FLAG_RE = re.compile(r"\b(" + "|".join(FLAGS) + r")\b")
+
+
+def _name_flags(fn):
+    """Run a command; a BadQueryError's message gains the flag beside each parameter it names."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from clusteratlas.errors import BadQueryError, DataValidationError
+
+        try:
+            return fn(*args, **kwargs)
+        except (BadQueryError, DataValidationError) as exc:
+            text = _FLAG_RE.sub(lambda m: f"{m.group(1)} / {FLAGS[m.group(1)]}", str(exc))
+            raise type(exc)(text) from None
+
+    return run
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` command group."""
+    for info in measure_app.registered_commands:
+        if info.callback is not None and not hasattr(info.callback, "__wrapped__"):
+            info.callback = _name_flags(info.callback)
     app.add_typer(measure_app, name="measure")

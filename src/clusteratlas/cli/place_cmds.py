@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from collections import deque
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from clusteratlas.cli._output import FormatOption, OutputFormat, echo_err, emit, resolve_format
+from clusteratlas.cli._options import FormatOption, OutputFormat, ProgressBar, echo_err, emit, resolve_format
 
-PLACE_COLUMNS = [("adcode", "adcode"), ("name_zh", "名称"), ("name", "name"), ("level", "level"),
-                 ("where", "in"), ("match", "match"), ("score", "score"), ("note", "note")]
-REVERSE_COLUMNS = [("adcode", "adcode"), ("name_zh", "名称"), ("name", "name"), ("level", "level"),
-                   ("province.name_zh", "省"), ("prefecture.name_zh", "地级"), ("county.name_zh", "县级")]
 
 
 class Crs(str, Enum):
@@ -52,39 +44,9 @@ def place_cmd(
     Examples: clusteratlas place "Lishui Town, Nanhai, Foshan" --format json;
     clusteratlas place 新塘镇; clusteratlas place --reverse 22.93 113.20
     """
-    from clusteratlas.errors import BadQueryError
-    from clusteratlas.gazetteer import resolve_place, reverse_geocode, uncoded_note
+    from clusteratlas.cli._hot import run_place
 
-    if reverse is not None:
-        if query:
-            raise BadQueryError("give either a QUERY or --reverse LAT LON, not both")
-        lat, lon = reverse
-        found = reverse_geocode(lat=lat, lon=lon, crs=crs.value)
-        rows = [found] if found else []
-        emit(rows, fmt, columns=REVERSE_COLUMNS, title=f"Divisions at lat={lat}, lon={lon} ({crs.value})",
-             empty_message="That point is not inside any Chinese division (sea, abroad, or Taiwan).")
-        return
-    if query is None:
-        raise BadQueryError("give a QUERY (a place name, address or code) or --reverse LAT LON")
-    if not query.strip():
-        raise BadQueryError("empty place query")
-    if any(ord(c) < 32 and c not in "\t\n" for c in query):
-        raise BadQueryError("the query contains control characters")
-    found = resolve_place(query, limit=limit or 10)
-    if limit is None and found and found[0].ambiguous:
-        # print every homonym that is as good as the first (城关镇 has 82), then the best of the rest
-        found = resolve_place(query, limit=1000)
-        tied = [c for c in found if c.score >= found[0].score - 0.05]
-        found = tied + found[len(tied):max(10, len(tied))]
-    rows = [c.to_dict() for c in found]
-    fmt = resolve_format(fmt)
-    if fmt is OutputFormat.table:
-        for r in rows:
-            r["where"] = " / ".join(p["name_zh"] for p in r["path"])
-        if rows and rows[0]["ambiguous"]:
-            echo_err(f"{query!r} is ambiguous: {len(rows)} candidates, most prominent first.")
-    emit(rows, fmt, columns=PLACE_COLUMNS, title=f"Places for {query!r}",
-         empty_message=f"No division matches {query!r}." + (f" {note}." if (note := uncoded_note(query)) else ""))
+    run_place(query, reverse=reverse, crs=crs.value, limit=limit, fmt=fmt)
 
 
 def geocode_cmd(
@@ -109,8 +71,8 @@ def geocode_cmd(
     Example: clusteratlas geocode firms.csv --column address --out firms.geocoded.csv
     """
     from clusteratlas.errors import InputFileError
-    from clusteratlas.gazetteer import GEOCODE_FIELDS, geocode_many
-    from clusteratlas.io import TableWriter, check_output_path, read_table_stream, table_format_for
+    from clusteratlas.gazetteer.bulk import geocode_file
+    from clusteratlas.tables import table_format_for
 
     if out is not None and output is not None and out != output:
         raise typer.BadParameter("give --out once (--output is its old name)", param_hint="'--out'")
@@ -126,77 +88,16 @@ def geocode_cmd(
         if out_format is not None and out_format.value != fmt_name:
             raise typer.BadParameter(f"--format {out_format.value} does not agree with the output name {out.name} "
                                      f"({fmt_name}); the extension decides for a file", param_hint="'--format'")
-        check_output_path(out)
-    fmt = out_format or GeocodeFormat.csv
-    stream = read_table_stream(file, column=column, encoding=encoding, sheet=sheet)
-    echo_err(f"Reading {stream.describe()}.")
-    taken = set(stream.columns)
-    geo_names = [f"geo_{f}" if f in taken else f for f in GEOCODE_FIELDS]
-    header = [*stream.columns, *geo_names]
-    counts: dict[str, int] = {"matched": 0, "ambiguous": 0, "not_found": 0}
-
-    def rows_out():
-        rows_in = iter(stream)
-        buffered: deque[dict[str, Any]] = deque()
-
-        def values():
-            for row in rows_in:
-                buffered.append(row)
-                yield row.get(column)
-
-        for geo in geocode_many(values()):
-            row = buffered.popleft()
-            counts[geo["status"]] += 1
-            out_row = dict(row)
-            for name, field in zip(geo_names, GEOCODE_FIELDS):
-                out_row[name] = geo[field]
-            yield out_row
-
-    if to_stdout:
-        _write_rows(sys.stdout, fmt, header, _with_progress(rows_out(), stream.n_rows, progress))
-    else:
-        numeric = tuple(n for n, f in zip(geo_names, GEOCODE_FIELDS) if f in ("lat", "lon", "score"))
-        with TableWriter(out, header, float_columns=numeric) as writer:
-            for row in _with_progress(rows_out(), stream.n_rows, progress):
-                writer.write(["" if (v := row.get(k)) is None else v for k in header])
-    total = sum(counts.values())
-    where = "stdout" if to_stdout else str(out)
-    echo_err(f"Geocoded {total} rows: {counts['matched']} matched, {counts['ambiguous']} ambiguous, "
-             f"{counts['not_found']} not found -> {where}")
-
-
-def _write_rows(fh, fmt: GeocodeFormat, header: list[str], rows) -> None:
-    if fmt is GeocodeFormat.ndjson:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        return
-    writer = csv.writer(fh, delimiter="\t" if fmt is GeocodeFormat.tsv else ",", lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if (v := row.get(k)) is None else v for k in header])
-
-
-def _with_progress(rows, total: int | None, enabled: bool):
-    """Yield ``rows`` while a rich progress bar on stderr counts them."""
-    if not enabled:
-        yield from rows
-        return
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
-
-    console = Console(stderr=True)
-    with Progress(TextColumn("geocoding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=console, disable=not console.is_terminal) as bar:
-        task = bar.add_task("geocoding", total=total)
-        step = 0
-        for row in rows:
-            yield row
-            step += 1
-            if step == 500:
-                bar.advance(task, step)
-                step = 0
-        bar.advance(task, step)
+    bar = ProgressBar("rows", enabled=None if progress else False)
+    report = geocode_file(file, column, None if to_stdout else out,
+                          out_format=(out_format or GeocodeFormat.csv).value if to_stdout else None,
+                          encoding=encoding, sheet=sheet, progress=bar,
+                          on_open=lambda line: echo_err(f"Reading {line}."))
+    if bar.drawn:
+        bar.done()
+    c = report.counts
+    echo_err(f"Geocoded {report.rows} rows: {c['matched']} matched, {c['ambiguous']} ambiguous, "
+             f"{c['not_found']} not found -> {report.out or 'stdout'}")
 
 
 def register(app: typer.Typer) -> None:

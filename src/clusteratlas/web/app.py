@@ -17,11 +17,10 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from clusteratlas import __version__
+from clusteratlas._paths import STATIC_DIR
 from clusteratlas.web._errors import CODES, install_error_handlers
 from clusteratlas.web._http import GuardMiddleware, data_response
 from clusteratlas.web._params import MAX_PAGE, MAX_QUERY_CHARS
-
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
 #: Environment variable read by :func:`app_from_env` (used by ``serve --workers N``).
 DATA_DIR_ENV = "CLUSTERATLAS_DATA_DIR"
@@ -56,9 +55,11 @@ def create_app(atlas=None, *, data_dir: str | Path | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None,  # their UIs load from CDNs
     )
     app.state.atlas = atlas
-    from clusteratlas.search import get_index
+    from clusteratlas import gazetteer, search
 
-    get_index(atlas)  # build the search index now, not during the first request
+    # build or load every index now, so that the first request of each kind is as fast as any other
+    search.warm(atlas)
+    gazetteer.warm(polygons=True)
     app.state.export_cache = {}
     install_error_handlers(app)
 

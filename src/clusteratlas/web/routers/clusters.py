@@ -11,7 +11,7 @@ from clusteratlas.web import _schemas as S
 from clusteratlas.web._errors import ERROR_RESPONSES
 from clusteratlas.web._http import data_response
 from clusteratlas.web._params import DEFAULT_PAGE, MAX_QUERY_CHARS, Limit, Offset, get_atlas
-from clusteratlas.select import select_clusters
+from clusteratlas.filters import select_clusters
 
 router = APIRouter(prefix="/clusters", tags=["clusters"], responses=ERROR_RESPONSES)
 

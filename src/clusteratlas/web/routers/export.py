@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from fastapi import APIRouter, Depends, Request
@@ -17,16 +16,14 @@ def _export_bodies(request: Request, atlas) -> dict[str, bytes]:
     """Both exports, built once per app (the atlas is read-only)."""
     cache = request.app.state.export_cache
     if "geojson" not in cache:
-        from clusteratlas.cli._output import flatten, to_geojson
         from clusteratlas.export import export_rows
+        from clusteratlas.shapes import to_geojson
+        from clusteratlas.tables import write_rows
 
         rows = export_rows(atlas)
         cache["geojson"] = json_bytes(to_geojson(rows))
-        flat = [flatten(r) for r in rows]
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(flat[0]) if flat else [], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(flat)
+        write_rows(rows, buf, "csv")
         cache["csv"] = buf.getvalue().encode("utf-8")
     return cache
 

@@ -10,7 +10,7 @@ from clusteratlas.web import _schemas as S
 from clusteratlas.web._errors import ERROR_RESPONSES
 from clusteratlas.web._http import data_response
 from clusteratlas.web._params import get_atlas
-from clusteratlas.select import compare_industry
+from clusteratlas.filters import compare_industry
 
 router = APIRouter(prefix="/industries", tags=["industries"], responses=ERROR_RESPONSES)
 
@@ -38,7 +38,7 @@ async def list_industries(
     """Every industry (``items``) and every industry group (``groups``), in atlas order."""
     inds = list(atlas.industries.values())
     if group is not None:
-        from clusteratlas.select import industry_ids
+        from clusteratlas.filters import industry_ids
 
         ids = industry_ids(atlas, None, group) or set()
         inds = [i for i in inds if i.id in ids]

@@ -1,0 +1,155 @@
+"""Mentions in Latin text and codes: pinyin, English names with type words, typos, MCA codes.
+
+Private module: the public API is :mod:`clusteratlas.gazetteer`. A Latin part of a query is split into
+tokens; token spans are looked up as pinyin keys (stems, full names with the type syllable, other readings
+of polyphonic characters, former names), English exonyms, aliases and known misspellings, and type words
+("Town", "City", "qu") weigh the candidates. Words nothing matched get their closest names (rapidfuzz).
+A part that is only a six- or nine-digit number is looked up as a current or former MCA code.
+"""
+
+from __future__ import annotations
+
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._names import ETHNIC_WORDS, NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, latin_key, latin_tokens
+from clusteratlas.gazetteer._rank import Cand, Mention, add_cand
+
+
+def _type_weight(unit_suffix: str, entry_suffix: str, types: frozenset[str] | None) -> float:
+    if not types:
+        return 1.0
+    if entry_suffix and entry_suffix in types:
+        return 1.0
+    if unit_suffix in types and not entry_suffix:
+        return 1.0
+    return 0.7
+
+
+def _ethnic_before_autonomous(keys: list[str], k: int) -> bool:
+    """An ethnic word followed, within three words, by "autonomous" (Yanbian *Korean* Autonomous …)."""
+    return keys[k] in ETHNIC_WORDS and "autonomous" in keys[k + 1:k + 4]
+
+
+def latin_mentions(part: str) -> list[Mention]:
+    """Mentions in one Latin part of a query (no commas inside)."""
+    tokens = [t for t in latin_tokens(part)]
+    keys = [k for k, _ in tokens]
+    index = gd.latin_index()
+    n = len(tokens)
+    if n == 0:
+        return []
+    # dynamic programme over tokens: best[i] = (covered tokens, -spans, list of (i, j, type_end))
+    best: list[tuple[int, int, list[tuple[int, int, int]]]] = [(0, 0, [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        cand = (best[i + 1][0], best[i + 1][1], best[i + 1][2])  # skip token i
+        for j in range(i + 1, min(n, i + 6) + 1):
+            key = "".join(keys[i:j])
+            if key not in index or keys[i] in NOISE_WORDS and j == i + 1:
+                continue
+            if j < n and keys[j] in ROAD_WORDS:
+                continue  # "Jianshe Road" is a road, not 建设镇
+            t_end = j
+            while t_end < n and (keys[t_end] in TYPE_WORDS or (t_end + 1 < n and (
+                    keys[t_end], keys[t_end + 1]) in TYPE_BIGRAMS) or _ethnic_before_autonomous(keys, t_end)):
+                t_end += 2 if (t_end + 1 < n and (keys[t_end], keys[t_end + 1]) in TYPE_BIGRAMS) else 1
+            covered = best[t_end][0] + (t_end - i)
+            spans = best[t_end][1] - 1
+            if (covered, spans) > (cand[0], cand[1]):
+                cand = (covered, spans, [(i, j, t_end)] + best[t_end][2])
+        best[i] = cand
+    out: list[Mention] = []
+    units = gd.units()
+    for i, j, t_end in best[0][2]:
+        key = "".join(keys[i:j])
+        # syllable boundaries the query states: inside tokens, and between tokens of the span
+        mask, pos = 0, 0
+        for k in range(i, j):
+            mask |= tokens[k][1] << pos
+            pos += len(keys[k])
+            if k < j - 1:
+                mask |= 1 << pos
+        types: frozenset[str] | None = None
+        english = False
+        k = j
+        while k < t_end:
+            if _ethnic_before_autonomous(keys, k):
+                k += 1
+                continue
+            if k + 1 < t_end and (keys[k], keys[k + 1]) in TYPE_BIGRAMS:
+                word = keys[k] + keys[k + 1]
+                k += 2
+            else:
+                word = keys[k]
+                k += 1
+            types = (types or frozenset()) | TYPE_WORDS.get(word, frozenset())
+            english = english or word in _ENGLISH_TYPE_WORDS
+        cands: dict[str, Cand] = {}
+        for (codes, q, match, suffix, note), bmask in index[key]:
+            if mask & ~bmask and match in ("pinyin", "former_name"):
+                q *= 0.6  # the query separates syllables where this name has no boundary (Gu'an vs Guan)
+            for code in codes:
+                unit = units[code]
+                w = _type_weight(unit.suffix, suffix, types)
+                qq = q * w
+                if types and w == 1.0 and q <= 0.5:  # one-syllable stem confirmed by its type: Pei County
+                    qq = 0.95
+                m = "english" if (english and match == "pinyin") else match
+                add_cand(cands, code, (qq, m, note))
+        out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
+    if out:  # words no span covered (typos such as "Zhuij"): closest names
+        covered = set()
+        for i, _j, t_end in best[0][2]:
+            covered.update(range(i, t_end))
+        for k, key in enumerate(keys):
+            if k not in covered and len(key) >= 4 and key not in NOISE_WORDS and key not in TYPE_WORDS \
+                    and key not in ROAD_WORDS and not (k + 1 < n and keys[k + 1] in ROAD_WORDS):
+                out.extend(fuzzy_mentions(key, cjk=False))
+    return out
+
+
+_ENGLISH_TYPE_WORDS = frozenset(
+    "province municipality autonomousregion region sar city prefecture autonomousprefecture league county "
+    "autonomouscounty banner autonomousbanner district newarea newdistrict town towns township subdistrict "
+    "street streets specialdistrict urbandistrict countylevel ethnictownship".split())
+
+
+def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
+    """Closest Latin keys (rapidfuzz ratio >= 80) for a word nothing else matched; Chinese via its pinyin."""
+    from rapidfuzz import fuzz, process
+
+    from clusteratlas._text import pinyin_syllables
+
+    key = "".join(pinyin_syllables(text)) if cjk else latin_key(text)
+    if len(key) < 4:
+        return []
+    pool: list[str] = []
+    by_len = gd.latin_keys_by_length()
+    for length in range(len(key) - 2, len(key) + 3):
+        pool.extend(by_len.get(length, ()))
+    index = gd.latin_index()
+    cands: dict[str, Cand] = {}
+    for found, score, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=80, limit=8):
+        for (codes, q, match, _suffix, _note), _mask in index[found]:
+            for code in codes:
+                add_cand(cands, code, (0.6 * q * score / 100.0, "fuzzy", f"closest name to {text!r}: {found}"))
+    return [Mention(text, cands, "fuzzy")] if cands else []
+
+
+def code_mentions(text: str) -> list[Mention]:
+    """A part that is only a six- or nine-digit MCA code (current or former), or a 12-digit statistics code
+    (its county part); numbers inside addresses (postcodes, house numbers) are not codes."""
+    out = []
+    units = gd.units()
+    text = text.strip()
+    if not (text.isdigit() and len(text) in (6, 9, 12)):
+        return out
+    # a 12-digit statistics-bureau (NBS) code: only its county part is an MCA code (NBS and MCA township
+    # codes are different systems: 440606101 is 北滘镇 for the MCA and 陈村镇 for the NBS)
+    for code in ((text[:6],) if len(text) == 12 else (text,)):
+        cands: dict[str, Cand] = {}
+        if code in units:
+            cands[code] = (1.0, "exact", "MCA code")
+        for current in gd.former_codes().get(code, ()):
+            add_cand(cands, current, (0.9, "former_name", f"{code} is a former code of {units[current].name}"))
+        if cands:
+            out.append(Mention(code, cands, "code"))
+    return out

@@ -1,0 +1,70 @@
+"""Query -> mentions -> ranked divisions: the gazetteer's resolver.
+
+Private module: the public API is :mod:`clusteratlas.gazetteer`.
+
+A query is cut into *mentions*, each a set of candidate divisions with a match quality in (0, 1]: Chinese
+text is scanned for indexed names (:mod:`clusteratlas.gazetteer._scan`), Latin text and codes are read by
+:mod:`clusteratlas.gazetteer._latin`. Every candidate division is then scored by the mentions it explains
+(:mod:`clusteratlas.gazetteer._rank`): the deepest unit consistent with every part of the query wins
+("Lishui Town, Nanhai, Foshan" -> 里水镇), and a small prior (level, then prominence) orders candidates that
+explain the same mentions (丽水市 before a township named Lishui; 新塘镇 of 增城区 before the other three).
+"""
+
+from __future__ import annotations
+
+import re
+
+from clusteratlas._text import CJK_RUN_RE, has_cjk
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._latin import code_mentions, fuzzy_mentions, latin_mentions
+from clusteratlas.gazetteer._names import NOISE_WORDS, ROAD_WORDS, TYPE_WORDS, latin_tokens, normalize_cjk, split_parts
+from clusteratlas.gazetteer._rank import Mention, Ranked, check_named_regions, drop_ancestors, is_ambiguous, rank
+from clusteratlas.gazetteer._scan import zh_mentions
+
+
+def query_mentions(query: str) -> list[Mention]:
+    """All mentions of a free-text query (any mix of Chinese, pinyin, English and codes)."""
+    mentions: list[Mention] = []
+    protected = gd.protected_chars()
+    for part in split_parts(query):
+        mentions.extend(code_mentions(part))
+        if has_cjk(part):
+            norm = normalize_cjk(part, protected)
+            found = zh_mentions(norm)
+            if not found:
+                for run in CJK_RUN_RE.findall(norm):
+                    found.extend(fuzzy_mentions(run, cjk=True))
+            mentions.extend(found)
+            latin = CJK_RUN_RE.sub(" ", part)
+        else:
+            latin = part
+        if re.search(r"[A-Za-z]", latin):
+            found = latin_mentions(latin)
+            if not found:
+                toks = [k for k, _ in latin_tokens(latin)]
+                words = [k for k in toks if k not in NOISE_WORDS and k not in TYPE_WORDS]
+                if words and not any(k in ROAD_WORDS for k in toks):  # a road name is no place
+                    found = fuzzy_mentions("".join(words), cjk=False)
+            # English puts the specific place first ("Shenzhen City of Guangzhou"): a tiny decay by position
+            # breaks ties between rival readings without outweighing a better explanation
+            for k, m in enumerate(found):
+                if k:
+                    factor = 1.0 - 0.01 * k
+                    for code, (q, match, note) in list(m.cands.items()):
+                        m.cands[code] = (q * factor, match, note)
+            mentions.extend(found)
+    return mentions
+
+
+def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:
+    """Ranked candidates for a query, the ambiguity flag, and the number of mentions found."""
+    mentions = query_mentions(query)
+    if not mentions:
+        return [], False, 0
+    address = has_cjk(query) and len(mentions) >= 2
+    ranked = drop_ancestors(rank(mentions, address=address))
+    ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
+    return ranked[:limit], ambiguous, len(mentions)
+
+
+__all__ = ["Mention", "Ranked", "query_mentions", "resolve"]

@@ -1,0 +1,295 @@
+"""Scanning Chinese text (names, addresses) for division names; the fast path for bulk geocoding.
+
+Private module: the public API is :mod:`clusteratlas.gazetteer`.
+
+Normalised text (NFKC, traditional -> simplified, no punctuation) is scanned left to right for indexed
+names: full names, stems of two characters or more, former names, aliases. At each position where names
+start, *every* indexed name starting there contributes to one mention, so that 诸暨大唐镇 offers both a
+大唐镇 elsewhere and the stem 大唐 of 诸暨's 大唐街道 (a town that became a subdistrict). What follows a name
+matters and is recorded with it:
+
+* a type suffix (镇, 街道, 县 …) is consumed; when it differs from the unit's own, the match is weaker;
+* a road or building word (路, 大道, 号, 村 …) right after a stem means the text names a road (中山路98号 is
+  a road, not 中山路街道; 龙江路 is not 龙江镇), and the stem is dropped.
+
+A mention's candidates depend only on the names and what follows them, so both steps are cached by a
+string key: :func:`mention_cands` per mention and :func:`resolve_cjk` per sequence of mentions. Firm
+registers repeat their administrative prefixes, which makes bulk geocoding mostly cache hits.
+
+The scan uses an Aho-Corasick automaton (``pyahocorasick``, installed with ``cnloc``) when it is available,
+and an equivalent pure-Python scan otherwise.
+"""
+
+from __future__ import annotations
+
+from clusteratlas._cache import BoundedCache
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
+from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, drop_ancestors,
+                                          is_ambiguous, rank)
+
+#: Words that, right after a stem, show the text names a road, a building or a company instead.
+STREET_WORDS = ("路", "大道", "大街", "街", "巷", "弄", "号", "村", "社区", "大厦", "广场", "小区", "花园", "胡同",
+                "中路", "东路", "西路", "南路", "北路", "一路", "二路", "三路", "桥", "公园", "酒店", "宾馆", "医院",
+                "学校", "中学", "小学", "大学", "公司", "站", "机场", "港")
+_STREET_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _w in STREET_WORDS:
+    _STREET_BY_FIRST[_w[0]] = _STREET_BY_FIRST.get(_w[0], ()) + (_w,)
+#: A township stem ending in one of these is a road or village unless a suffix (街道, 镇 …) follows it.
+_STREET_END = frozenset("路街道巷村弄")
+_SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _s in sorted(TEXT_SUFFIXES, key=len, reverse=True):
+    _SUFFIX_BY_FIRST[_s[0]] = _SUFFIX_BY_FIRST.get(_s[0], ()) + (_s,)
+
+# Separators inside cache keys (control characters never survive normalisation).
+_HIT, _FIELD, _MENTION = "\x1f", "\x1e", "\x1c"
+_CACHE_LIMIT = 200_000
+_cands_cache = BoundedCache(_CACHE_LIMIT)
+_resolve_cache = BoundedCache(_CACHE_LIMIT)
+
+
+def _followed_by_street(text: str, end: int) -> bool:
+    words = _STREET_BY_FIRST.get(text[end:end + 1])
+    if words is None or text.startswith("街道", end):
+        return False
+    for w in words:
+        if text.startswith(w, end):
+            return True
+    return False
+
+
+def _name_starts_at(text: str, pos: int, groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> bool:
+    for length, names in groups.get(text[pos:pos + 2], ()):
+        if text[pos:pos + length] in names:
+            return True
+    return False
+
+
+def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...], max_len: int,
+             groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> tuple[str, int]:
+    """Names starting at ``pos`` (no longer than ``max_len``) as a mention key, and where the mention ends."""
+    n = len(text)
+    stems = gd.zh_stem_names()
+    parts: list[str] = []
+    end_max = 0
+    for length, names in by_len:
+        if length > max_len:
+            continue
+        end = pos + length
+        name = text[pos:end]
+        if name not in names:
+            continue
+        follow = ""
+        street = False
+        if end < n:
+            follow = _suffix_at(text, end, groups)
+            if not follow and name in stems:
+                street = _followed_by_street(text, end)
+        end = _add_hit(parts, name, follow, street, end)
+        if end > end_max:
+            end_max = end
+    return _HIT.join(parts), end_max
+
+
+def _suffix_at(text: str, end: int, groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> str:
+    """The name suffix (镇, 街道 …) at ``end``, unless it starts the next name (南安省新镇: 省 starts 省新镇)."""
+    for suffix in _SUFFIX_BY_FIRST.get(text[end], ()):
+        if text.startswith(suffix, end):
+            return "" if _name_starts_at(text, end, groups) else suffix
+    return ""
+
+
+def _add_hit(parts: list[str], name: str, follow: str, street: bool, end: int) -> int:
+    """Append one name to a mention key (with its suffix, or the street mark); returns where it ends."""
+    if follow:
+        parts.append(name + _FIELD + follow)
+        return end + len(follow)
+    parts.append(name + _FIELD + "s" if street else name)
+    return end
+
+
+@gd._table
+def automaton():
+    """An Aho-Corasick automaton over every indexed Chinese name, or None without pyahocorasick.
+
+    Each name's value lists the indexed names that are prefixes of it (itself included), longest first,
+    with a flag for stems: when the automaton finds 城关镇 at a position, 城关 is there too.
+    """
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - cnloc depends on pyahocorasick
+        return None
+    names = {n for n in gd.zh_index() if len(n) >= 2}
+    stems = gd.zh_stem_names()
+    auto = ahocorasick.Automaton()
+    for name in names:
+        chain = []
+        for k in range(len(name), 1, -1):
+            if name[:k] in names:
+                # the suffix that follows a shorter name inside this one (浙江 + 省 in 浙江省), known in advance
+                inner = next((sfx for sfx in _SUFFIX_BY_FIRST.get(name[k:k + 1], ()) if name.startswith(sfx, k)),
+                             "") if k < len(name) else ""
+                chain.append((name[:k], k, name[:k] in stems, inner))
+        auto.add_word(name, tuple(chain))
+    auto.make_automaton()
+    return auto
+
+
+def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], ...],
+                groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> tuple[str, int]:
+    """:func:`_hits_at` for a position where the automaton matched (all names in ``chain`` are there)."""
+    n = len(text)
+    parts: list[str] = []
+    end_max = 0
+    for name, length, is_stem, inner in chain:
+        end = start + length
+        follow = ""
+        street = False
+        if inner:  # the suffix is part of the longer name matched here
+            follow = inner if text[end:end + 2] not in groups or not _name_starts_at(text, end, groups) else ""
+            if not follow and is_stem:
+                street = _followed_by_street(text, end)
+        elif end < n:
+            follow = _suffix_at(text, end, groups)
+            if not follow and is_stem:
+                street = _followed_by_street(text, end)
+        end = _add_hit(parts, name, follow, street, end)
+        if end > end_max:
+            end_max = end
+    return _HIT.join(parts), end_max
+
+
+def zh_scan(text: str) -> list[tuple[str, int, int]]:
+    """Mentions in normalised Chinese text as ``(key, start, end)``; ``key`` feeds :func:`mention_cands`."""
+    groups = gd.zh_prefix_groups()
+    out: list[tuple[str, int, int]] = []
+    auto = automaton()
+    if auto is not None:
+        pos = 0
+        for last, chain in auto.iter_long(text):
+            start = last - chain[0][1] + 1
+            if start < pos:
+                continue  # inside a suffix consumed by the previous mention
+            key, end = _chain_hits(text, start, chain, groups)
+            out.append((key, start, end))
+            pos = end
+        return out
+    get = groups.get
+    pos, n = 0, len(text)
+    while pos < n - 1:
+        by_len = get(text[pos:pos + 2])
+        if by_len is None:
+            pos += 1
+            continue
+        key, end = _hits_at(text, pos, by_len, n, groups)
+        if key:
+            out.append((key, pos, end))
+            pos = end
+        else:
+            pos += 1
+    return out
+
+
+def _scan_keys(text: str) -> list[str]:
+    """The mention keys of :func:`zh_scan`, without positions (the bulk path's inner loop)."""
+    auto = automaton()
+    if auto is None:
+        return [k for k, _, _ in zh_scan(text)]
+    groups = gd.zh_prefix_groups()
+    suffix_first = _SUFFIX_BY_FIRST
+    street_first = _STREET_BY_FIRST
+    out: list[str] = []
+    pos = 0
+    n = len(text)
+    for last, chain in auto.iter_long(text):
+        name, length, is_stem, _ = chain[0]
+        start = last - length + 1
+        if start < pos:
+            continue
+        if len(chain) == 1:  # the common case: one name, nothing special after it
+            end = last + 1
+            if end >= n:
+                out.append(name)
+                pos = end
+                continue
+            nxt = text[end]
+            if nxt not in suffix_first and (not is_stem or nxt not in street_first):
+                out.append(name)
+                pos = end
+                continue
+        key, pos = _chain_hits(text, start, chain, groups)
+        out.append(key)
+    return out
+
+
+def mention_cands(key: str) -> dict[str, Cand]:
+    """Candidate divisions of one mention key from :func:`zh_scan` (cached: do not mutate the result)."""
+    cands = _cands_cache.get(key)
+    if cands is not None:
+        return cands
+    index = gd.zh_index()
+    units = gd.units()
+    cands = {}
+    for hit in key.split(_HIT):
+        name, _, follow = hit.partition(_FIELD)
+        street = follow == "s"
+        if street:
+            follow = ""
+        for codes, q, match, suffix, note in index[name]:
+            if match in ("alias", "misspelling") and street:
+                continue  # 华强北路 is a road named after the place
+            if match in ("exact", "former_name"):
+                if suffix == "":  # a stem: what follows decides
+                    if follow:
+                        if follow != units[codes[0]].suffix:
+                            q *= 0.9  # the type changed (镇 -> 街道, 县 -> 区) or was written loosely
+                    elif street or (name[-1] in _STREET_END and len(codes[0]) == 9):
+                        continue  # 中山路98号 is a road, not 中山路街道; 龙江路 is a road, not 龙江镇
+                elif follow:
+                    q *= 0.9  # 芒市 inside 芒市镇: the text names something else
+            for code in codes:
+                old = cands.get(code)
+                if old is None or q > old[0]:
+                    cands[code] = (q, match, note)
+    return _cands_cache.set(key, cands)
+
+
+def zh_mentions(text: str) -> list[Mention]:
+    """Mentions (with candidates) in normalised Chinese text."""
+    out = []
+    for key, start, end in zh_scan(text):
+        cands = mention_cands(key)
+        if cands:
+            out.append(Mention(text[start:end], cands, "zh"))
+    return out
+
+
+def resolve_cjk(text: str) -> tuple[list[Ranked], bool, int]:
+    """Ranked candidates, ambiguity flag and mention count for Chinese text (the bulk path, cached)."""
+    return resolve_cjk_keyed(text)[1]
+
+
+def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
+    """:func:`resolve_cjk` and the cache key of its answer (equal keys, equal answers)."""
+    norm = normalize_cjk(text, gd.protected_chars())
+    # mentions that name nothing (roads such as 长江路) are left out of the key: same places, same answer
+    cache = _cands_cache
+    keys = []
+    for k in _scan_keys(norm):
+        cands = cache.get(k)
+        if cands is None:
+            cands = mention_cands(k)
+        if cands:
+            keys.append(k)
+    key = _MENTION.join(keys)
+    hit = _resolve_cache.get(key)
+    if hit is not None:
+        return key, hit
+    mentions = [Mention("", mention_cands(k), "zh") for k in keys]
+    if not mentions:
+        result: tuple[list[Ranked], bool, int] = ([], False, 0)
+    else:
+        ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
+        ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
+        result = (ranked[:10], ambiguous, len(mentions))
+    return key, _resolve_cache.set(key, result)

@@ -1,0 +1,343 @@
+"""Ranking: the relevant industries for a query's product text, then every cluster of them, scored.
+
+Private module: the public API is :mod:`clusteratlas.search` (whose docstring describes the whole ranking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
+from clusteratlas.search._index import SearchIndex
+from clusteratlas.search._query import QueryAnalysis
+from clusteratlas.search._vocab import (
+    CONTAIN_BASE,
+    NON_PRODUCT,
+    NON_PRODUCT_FACTOR,
+    ZH_MODIFIERS,
+    ZH_NON_PRODUCT,
+    ZH_STOPWORDS,
+    Hit,
+    resolve_words,
+    score_chinese,
+    score_english,
+    score_pinyin,
+)
+
+#: Below this industry score nothing is returned for a product query.
+RELEVANCE_FLOOR = 0.5
+#: A hit on a cluster's own vocabulary counts this much for its industry ...
+CLUSTER_LIFT = 0.85
+#: ... but at most this share of the best score any industry's own vocabulary reaches (when that one is
+#: relevant): "Christmas ceramics" on one ceramics cluster must not put ceramics above Christmas decorations.
+LIFT_CAP = 0.9
+#: Clusters of an industry relevant only through another cluster's vocabulary count this share of its score.
+SIBLING_FACTOR = 0.9
+#: When the best industry scores at least FULL_MATCH (a term matching the whole query), industries below
+#: RELATIVE_FLOOR × its score are dropped: they share only a minor word ("lace" of "lace front wig").
+FULL_MATCH, RELATIVE_FLOOR = 0.9, 0.7
+#: Multipliers by cluster role: they order a product's clusters, while the industry score (how well the
+#: query names the product) decides between industries.
+ROLE_WEIGHTS = {"leading": 1.0, "major": 0.96, "notable": 0.92}
+#: Each claim or title adds this much to a cluster's score (at most five count).
+PROMINENCE_STEP = 0.005
+#: Factor for a cluster without any match on its own vocabulary when the query names a kind of its
+#: industry's product (a word of the industry's vocabulary that is not central to it).
+UNMATCHED_KIND_FACTOR = 0.95
+#: Bonus for a cluster at a place the query names; factor for the other clusters.
+PLACE_BONUS, PLACE_FACTOR = 0.5, 0.6
+#: Bonus for a cluster whose tier is the one asked for; penalty for a different recorded tier.
+INTENT_BONUS, INTENT_PENALTY = 0.15, 0.1
+
+
+def match_text(text: str, voc, *, english_voc=None, contain: bool = True) -> dict[str, Hit]:
+    """Best hit per owner of ``voc`` for normalised product ``text`` (negative hits keyed ``owner\\0neg``).
+
+    ``english_voc`` resolves words and typos against another vocabulary (cluster matching uses the industry
+    vocabulary's words). ``contain=False`` scores by coverage of the query alone (cluster vocabularies).
+    """
+    return score_prepared(prepare_text(text, english_voc or voc), voc, contain=contain)
+
+
+@dataclass
+class PreparedText:
+    """A product text read once for every vocabulary: resolved words, Chinese part, Latin words."""
+
+    words: list
+    cjk: str
+    cjk_len: int
+    latin: list[str]
+    pinyin: bool
+    substrings: bool
+    english: bool
+
+
+def prepare_text(text: str, voc) -> PreparedText:
+    """Resolve ``text``'s words against ``voc`` and extract what the scorers need."""
+    cjk_in = has_cjk(text)
+    if not cjk_in and not text.isascii():
+        text = strip_tones(text)  # "jiǎ fà", "café"
+    words = resolve_words(text, voc)
+    cjk, eff, latin = "", 0, []
+    pinyin = substrings = english = False
+    if cjk_in:
+        cjk = "".join(CJK_RUN_RE.findall(text))
+        for stop in ZH_STOPWORDS:
+            if stop in cjk:
+                cjk = cjk.replace(stop, "")
+        eff = len(cjk)
+        for mod in ZH_MODIFIERS:
+            if mod in cjk:
+                eff -= len(mod) * cjk.count(mod)
+    else:
+        latin = text.split()
+        # pinyin only when some word is no English vocabulary word (unknown, or read as a typo)
+        odd = any((w.stem is None and w.weight >= voc.max_idf) or (w.stem and w.credit < 1.0) for w in words)
+        pinyin = bool(latin) and (odd or not words)
+        if pinyin:
+            substrings = (any(w.stem is None for w in words) or not words) and len(latin) <= 3
+            english = any(w.stem is not None and w.weight > 0 and w.credit == 1.0 for w in words)
+    return PreparedText(words, cjk, max(eff, 1), latin, pinyin, substrings, english)
+
+
+def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str, Hit]:
+    """Best hit per owner of ``voc`` for a :class:`PreparedText`."""
+    cb = CONTAIN_BASE if contain else 0.0
+    best: dict[str, Hit] = {}
+    if prep.words:
+        score_english(prep.words, voc, best, contain_base=cb)
+    if prep.cjk:
+        score_chinese(prep.cjk, voc, best, effective_len=prep.cjk_len, contain_base=cb)
+    elif prep.pinyin:
+        # beside English words the pinyin part explains only its share of the query
+        score_pinyin(prep.latin, voc, best, substrings=prep.substrings,
+                     contain_base=0.0 if prep.english or not contain else 0.5)
+    return best
+
+
+def industry_scores(qa: QueryAnalysis, index: SearchIndex) -> dict[str, Hit]:
+    """Relevant industries for an analysed query, with their best hit (negative terms applied)."""
+    if qa.hs_code:
+        return _hs_scores(qa.hs_code, index)
+    if not qa.product_text:
+        return {}
+    return product_hits(qa.product_text, index)[0]
+
+
+def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[str, Hit], dict[str, Hit]]:
+    """``(relevant industries, cluster hits, industries relevant by their own vocabulary alone)`` for
+    normalised product text, cached per text.
+
+    A cluster's own vocabulary (specialties, titles, extra terms such as a market's name) also speaks for
+    its industry, at :data:`CLUSTER_LIFT` of its score, capped at :data:`LIFT_CAP` of the best score of an
+    industry's own vocabulary. An industry whose negative term matches at least as well as its best positive
+    hit is dropped; what remains must reach :data:`RELEVANCE_FLOOR`, and, when the best industry matches the
+    whole query (:data:`FULL_MATCH`), :data:`RELATIVE_FLOOR` of the best score.
+    """
+    cache = index.caches["product"]
+    got = cache.get(text)
+    if got is not None:
+        return got
+    prep = prepare_text(text, index.industry_voc)
+    raw = score_prepared(prep, index.industry_voc)
+    service = _non_product_words(text)
+    own = _relevant(raw, service)
+    cluster_hits = score_prepared(prep, index.cluster_voc, contain=False) if index.cluster_voc.terms else {}
+    # a cluster's vocabulary speaks for its industry, but never above LIFT_CAP of the industry whose own
+    # vocabulary matches best: the industry match decides, specialties re-rank within and near it
+    best_own = max((h.score for h in own.values()), default=0.0)
+    cap = LIFT_CAP * best_own if best_own >= RELEVANCE_FLOOR else None
+    lifted: dict[str, Hit] = {}
+    for key, h in cluster_hits.items():
+        if key.endswith("\x00neg"):
+            continue
+        c = index.clusters[h.owner]
+        score = h.score * CLUSTER_LIFT
+        if cap is not None and score > cap:
+            score = max(cap, own[c.industry].score if c.industry in own else 0.0)
+        cur = lifted.get(c.industry)
+        if cur is None or score > cur.score:
+            lifted[c.industry] = Hit(c.industry, score, h.term, f"cluster {h.field}", h.kind)
+    for ind, h in lifted.items():
+        cur = raw.get(ind)
+        if cur is None or h.score > cur.score:
+            raw[ind] = h
+    inds = _relevant(raw, service)
+    top = max((h.score for h in inds.values()), default=0.0)
+    if top >= FULL_MATCH:  # a full match: industries that only share a minor word of the query go
+        inds = {k: h for k, h in inds.items() if h.score >= RELATIVE_FLOOR * top}
+    return cache.set(text, (inds, cluster_hits, own))
+
+
+def _relevant(raw: dict[str, Hit], service: list[str]) -> dict[str, Hit]:
+    """Industries of ``raw`` whose best hit beats their negative terms and, after the service-word factor,
+    reaches :data:`RELEVANCE_FLOOR`."""
+    inds = {}
+    for key, h in raw.items():
+        if key.endswith("\x00neg"):
+            continue
+        neg = raw.get(key + "\x00neg")
+        if neg and neg.score >= h.score:
+            continue
+        if service and not all(w in normalize(h.term) or stem(w) in _term_stems(h.term) for w in service):
+            h = Hit(h.owner, h.score * NON_PRODUCT_FACTOR, h.term, h.field, h.kind)
+        if h.score >= RELEVANCE_FLOOR:
+            inds[h.owner] = h
+    return inds
+
+
+def _specific_industries(text: str, inds: dict[str, Hit], index: SearchIndex) -> frozenset[str]:
+    """Relevant industries for which ``text`` names a kind of their product: an English query word of the
+    industry's matched term (not a bag of words) that is not central to the industry (not in its name or aliases, nor in three of its
+    terms), such as "nitrile" for gloves or "sneakers" for footwear."""
+    if not any(ch.isascii() and ch.isalpha() for ch in text):
+        return frozenset()
+    voc = index.industry_voc
+    words = [w for w in prepare_text(text, voc).words if w.stem is not None and w.weight > 0]
+    out = set()
+    for ind, h in inds.items():
+        if h.kind != "en" or h.field.startswith("cluster"):
+            continue
+        named = _term_stems(h.term)  # the word must be part of the industry's matched term
+        central = voc.central.get(ind, frozenset())
+        if any(w.stem in named and w.stem not in central for w in words):
+            out.add(ind)
+    return frozenset(out)
+
+
+def _non_product_words(text: str) -> list[str]:
+    words = [w for w in WORD_RE.findall(text) if stem(w) in NON_PRODUCT]
+    if has_cjk(text):
+        words += [w for w in ZH_NON_PRODUCT if w in text]
+    return words
+
+
+def _term_stems(term: str) -> set[str]:
+    return {stem(w) for w in WORD_RE.findall(normalize(term))}
+
+
+def _hs_scores(code: str, index: SearchIndex) -> dict[str, Hit]:
+    """Industries whose HS codes cover ``code``: exact 1.0, industry code more specific 0.8, less specific
+    0.9; score 0.6 + 0.3 × that + 0.1 × how much of the code's description the industry's words cover."""
+    out = {}
+    for ind, codes in index.hs.items():
+        best, hits = -1.0, []
+        for c in codes:
+            if c == code:
+                exact = 1.0
+            elif c.startswith(code):
+                exact = 0.8
+            elif code.startswith(c):
+                exact = 0.9
+            else:
+                continue
+            hits.append(c)
+            best = max(best, 0.6 + 0.3 * exact + 0.1 * index.hs_centrality.get((ind, c), 0.0))
+        if hits:
+            out[ind] = Hit(ind, best, ",".join(hits), "hs", "hs")
+    return out
+
+
+def best_hs_code(industry: str, text: str, index: SearchIndex) -> str | None:
+    """The HS code of ``industry`` whose description shares most words with ``text`` (a subheading only
+    when it shares more than its heading), else the industry's first code."""
+    codes = index.hs.get(industry) or []
+    if not codes:
+        return None
+    descs = index.caches["hs_words"]
+    words = {stem(w) for w in WORD_RE.findall(text)}
+    best, best_key = codes[0], (0, 0)
+    for c in codes:
+        toks = descs.get((industry, c))
+        if toks is None:
+            toks = descs.set((industry, c), _hs_tokens(industry, c, index))
+        key = (len(words & toks), -len(c))
+        if key > best_key:
+            best, best_key = c, key
+    return best
+
+
+def _hs_tokens(industry: str, code: str, index: SearchIndex) -> frozenset[str]:
+    desc = index.hs_desc.get((industry, code), "")
+    return frozenset(stem(w) for w in WORD_RE.findall(normalize(desc))) if desc else frozenset()
+
+
+def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = False,
+                  explain: bool = True) -> list[tuple[float, Any, list[dict[str, Any]], Hit | None]]:
+    """``(score, ClusterInfo, explanation parts, industry hit)`` for every cluster of the relevant
+    industries (or at the named places), best first."""
+    inds = industry_scores(qa, index)
+    if semantic and inds and qa.product_text:
+        from clusteratlas.search._semantic import rerank
+
+        inds = rerank(qa.product_text, inds, index)
+    if inds:
+        pool = [c for ind in inds for c in index.by_industry.get(ind, ())]
+    elif qa.places and not qa.product_text:
+        pool = [c for c in index.clusters.values() if c.codes & qa.places.keys()]
+    else:
+        return []
+    cluster_hits, own = product_hits(qa.product_text, index)[1:] if qa.product_text else ({}, {})
+    specific = _specific_industries(qa.product_text, inds, index) if qa.product_text and inds else frozenset()
+    scored = []
+    for c in pool:
+        m = inds.get(c.industry)
+        parts: list[dict[str, Any]] = []
+        ch = cluster_hits.get(c.id)
+        if m:
+            base = m.score
+            if m.field.startswith("cluster") and (ch is None or ch.term != m.term):
+                # the industry is relevant through a sibling's specialty: this cluster has no part in it
+                o = own.get(c.industry)
+                base = max(o.score if o else 0.0, m.score * SIBLING_FACTOR)
+            if explain:
+                parts.append({"part": "industry", "term": m.term, "field": m.field, "kind": m.kind,
+                              "score": round(m.score, 4)})
+        else:
+            base = 0.8
+            if explain:
+                parts.append({"part": "place only", "score": base})
+        role_w = ROLE_WEIGHTS[c.role]
+        score = base * role_w
+        if explain:
+            parts.append({"part": "role", "role": c.role, "factor": role_w})
+        if c.evidence:
+            score += PROMINENCE_STEP * c.evidence
+            if explain:
+                parts.append({"part": "prominence", "claims_and_titles": c.evidence,
+                              "bonus": round(PROMINENCE_STEP * c.evidence, 4)})
+        if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")):  # not counted twice
+            bonus = 0.3 * ch.score * min(base, 1.0)
+            score += bonus
+            if explain:
+                parts.append({"part": "cluster match", "term": ch.term, "field": ch.field,
+                              "bonus": round(bonus, 4)})
+        elif c.industry in specific and not (ch and ch.score >= 0.3):  # the query names a kind of the product that this cluster's
+            score *= UNMATCHED_KIND_FACTOR  # specialties do not mention ("nitrile" of "nitrile gloves")
+            if explain:
+                parts.append({"part": "kind not among specialties", "factor": UNMATCHED_KIND_FACTOR})
+        if qa.places:
+            if c.codes & qa.places.keys():
+                score += PLACE_BONUS
+                if explain:
+                    parts.append({"part": "place", "words": qa.place_words, "bonus": PLACE_BONUS})
+            else:
+                score *= PLACE_FACTOR
+                if explain:
+                    parts.append({"part": "place", "words": qa.place_words, "factor": PLACE_FACTOR})
+        for attr, wanted in qa.intents.items():
+            have = getattr(c, attr)
+            if have == wanted or (attr == "cluster_type" and have == "mixed"):
+                score += INTENT_BONUS
+                if explain:
+                    parts.append({"part": "intent", attr: wanted, "bonus": INTENT_BONUS})
+            elif have is not None and attr != "cluster_type":
+                score -= INTENT_PENALTY
+                if explain:
+                    parts.append({"part": "intent", attr: wanted, "has": have, "bonus": -INTENT_PENALTY})
+        scored.append((score, c, parts, m))
+    scored.sort(key=lambda t: (-t[0], t[1].id))
+    return scored
+
+

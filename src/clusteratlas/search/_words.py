@@ -1,0 +1,51 @@
+"""Word lists of search: function words, stop words, generic title words, service words (data, not code).
+
+Stemmed forms where the list is a :class:`~clusteratlas._text.StemSet` or says so.
+"""
+
+from __future__ import annotations
+
+from clusteratlas._text import StemSet
+
+#: Function words: dropped from terms and queries alike (stemmed forms).
+FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "for", "of", "and", "or", "in", "on", "to", "from", "with", "by", "at", "as", "near",
+    "me", "my", "we", "i", "is", "are", "can", "get", "which", "who", "what", "where",
+))
+#: Words that say nothing about the product in a query ("where to buy X", "X supplier"): they weigh
+#: nothing in a query but still complete a term that contains them ("coffee maker", "leather goods"), and
+#: terms keep them (stemmed forms; :data:`FUNCTION_WORDS` included).
+STOPWORDS = frozenset((
+    "a", "an", "the", "for", "of", "and", "or", "in", "on", "to", "from", "with", "by", "at", "as", "near",
+    "made", "make", "maker", "china", "chinese", "supplier", "manufactur", "factori", "produc", "vendor",
+    "where", "buy", "sourc", "product", "industri", "cluster", "base", "item", "good", "me", "my", "we",
+    "best", "top", "i", "need", "want", "find", "who", "what", "is", "are", "can", "get", "which", "town",
+    "exporter", "export", "import", "importer", "oem", "odm", "compani", "brand", "distributor", "trader",
+))
+#: Generic words of product titles (colours, sizes, packaging, marketing): they count for little when they
+#: are not vocabulary words themselves.
+MODIFIERS = StemSet((
+    "new", "hot", "sale", "style", "styles", "fashion", "trendy", "cute", "vintage", "classic", "modern",
+    "colour", "color", "black", "white", "red", "blue", "green", "yellow", "pink", "purple", "grey", "gray",
+    "brown", "beige", "navy", "orange", "natural", "size", "small", "medium", "large", "big", "mini", "xl",
+    "xxl", "inch", "inches", "cm", "mm", "pcs", "pc", "piece", "pieces", "pack", "lot", "bulk", "custom",
+    "customized", "customised", "logo", "printed", "print", "free", "shipping", "unisex", "adult", "summer",
+    "winter", "spring", "autumn", "season", "gift", "quality", "cheap", "price", "order", "moq", "sample",
+    "stock", "long", "short", "thick", "thin", "soft", "light", "heavy", "premium", "durable", "portable",
+    "multi", "high", "low", "pair", "pairs", "dozen", "box", "model", "type", "series", "version", "wholesal",
+))
+#: Words that ask for a service or information, not a product ("car rental", "phone repair tutorial"):
+#: a hit whose term lacks them counts :data:`NON_PRODUCT_FACTOR` of its score.
+NON_PRODUCT = StemSet((
+    "repair", "repairs", "rental", "rent", "hire", "tutorial", "course", "lesson", "lessons", "job", "jobs",
+    "career", "salary", "insurance", "recipe", "recipes", "booking", "ticket", "tickets", "news", "weather",
+    "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "restaurant",
+    "hotel", "travel", "visa", "delivery", "cleaning"))
+ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款")
+NON_PRODUCT_FACTOR = 0.5
+#: Chinese words that say nothing about the product (removed from the CJK part of a query).
+ZH_STOPWORDS = ("哪里", "哪儿", "在哪", "产地", "产业带", "产业集群", "厂家", "工厂", "供应商", "生产", "批发",
+                "采购", "中国", "我要", "买", "的", "货源", "源头", "直销", "代发", "一件")
+#: Chinese title words that count for little (they shorten the query length that coverage is measured on).
+ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工厂店", "跨境", "外贸", "韩版", "时尚", "高档",
+                "品牌", "正品", "热卖", "厂", "款", "式", "大码", "小号", "男女", "通用", "套装")

@@ -1,0 +1,46 @@
+/* clusteratlas map page: interface strings in English and Chinese (data strings come from the API). */
+export const I18N = {
+  en: {
+    placeholder: "Search products or places: wig, 袜子, Yiwu, HS 6704…",
+    group: "Group", industry: "Industry", all_groups: "All groups", all_industries: "All industries",
+    compare: "Compare", tiles: "Online map tiles", api: "API", clusters: "Clusters", places: "Places",
+    no_results: "Nothing in the atlas matches.", loading: "Loading…", role: "Role", type: "Type",
+    quality: "Quality", price: "Price", place: "Place", claims: "Figures and claims", titles: "Titles",
+    markets: "Markets and fairs", corrections: "Corrections (seed and other published lists)", sources: "Sources",
+    specialties: "Specialties", conflict: "Sources disagree", unverified: "unverified",
+    reported: "reported", verified: "verified", source: "source", period: "period", scope: "scope",
+    distances: "Distances (km, great-circle)", compare_title: "Compare clusters", export_reach: "Export reach",
+    tier_low: "low", tier_mid: "mid", tier_high: "high", none: "—", issued_by: "issued by",
+    role_leading: "leading", role_major: "major", role_notable: "notable", seed_said: "Seed said",
+    corrected: "Corrected", results_for: "Results for", clusters_here: "Clusters here", level_province: "province",
+    level_prefecture: "prefecture", level_county: "county", level_township: "town", level_area: "area",
+    coord: "point precision", error: "Could not load", show_all: "Show all", legend: "Industries",
+    tiles_note: "Online tiles need internet; off by default.",
+    loaded: "clusters", legend_groups: "Industry groups", other: "Other",
+    type_production: "production", "type_trading market": "trading market", type_mixed: "production and trade"
+  },
+  zh: {
+    placeholder: "搜索产品或地名：假发、socks、义乌、HS 6704…",
+    group: "门类", industry: "行业", all_groups: "全部门类", all_industries: "全部行业",
+    compare: "对比", tiles: "在线底图", api: "API", clusters: "产业带", places: "地名",
+    no_results: "图集中没有匹配结果。", loading: "加载中…", role: "地位", type: "类型",
+    quality: "品质", price: "价位", place: "地点", claims: "数据与说法", titles: "称号",
+    markets: "市场与展会", corrections: "更正（原始资料及其他清单）", sources: "来源",
+    specialties: "特色产品", conflict: "来源之间不一致", unverified: "未核实",
+    reported: "据报道", verified: "已核实", source: "来源", period: "时期", scope: "范围",
+    distances: "距离（公里，大圆距离）", compare_title: "产业带对比", export_reach: "出口范围",
+    tier_low: "低", tier_mid: "中", tier_high: "高", none: "—", issued_by: "授予单位",
+    role_leading: "龙头", role_major: "重要", role_notable: "值得关注", seed_said: "原文",
+    corrected: "更正", results_for: "搜索结果", clusters_here: "此地的产业带", level_province: "省级",
+    level_prefecture: "地级", level_county: "县级", level_township: "乡镇", level_area: "区域",
+    coord: "坐标精度", error: "无法加载", show_all: "显示全部", legend: "行业",
+    tiles_note: "在线底图需要联网；默认关闭。",
+    loaded: "个产业带", legend_groups: "行业门类", other: "其他",
+    type_production: "生产基地", "type_trading market": "批发市场", type_mixed: "产销结合",
+    metric_share_of_national_output: "全国产量占比", metric_share_of_world_output: "全球产量占比",
+    metric_share_of_national_exports: "全国出口占比", metric_share_of_world_exports: "全球出口占比",
+    metric_output_value_cny: "产值", metric_export_value_cny: "出口额", metric_firm_count: "企业数量",
+    metric_annual_output_units: "年产量", metric_export_countries: "出口国家和地区",
+    metric_national_rank: "全国排名", metric_employment: "从业人数", metric_market_share: "市场占有率"
+  }
+};

@@ -1,0 +1,190 @@
+"""Every data check of :mod:`clusteratlas.validate`: each can fail (a small broken record), and the shipped
+data passes the checks that it already meets.
+
+The reference rules (sources, figures) are tested on small records here; the shipped data is held to them by
+``test_shipped_data.py`` once it meets them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from clusteratlas import validate as v
+from clusteratlas._paths import DATA_DIR
+from clusteratlas.atlas import load_atlas
+from clusteratlas.model import Cluster, Industry, IndustryFile
+
+# -------------------------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def _cluster(**changes) -> Cluster:
+    base = {
+        "id": "hangji-toothbrushes", "industry": "toothbrushes", "name_en": "Hangji toothbrushes", "name_zh": "杭集牙刷",
+        "place": {"adcode": "321002101", "level": "township", "name_zh": "杭集镇", "name_en": "Hangji Town",
+                  "path": [{"adcode": "320000", "level": "province", "name_zh": "江苏省", "name_en": "Jiangsu Province"},
+                           {"adcode": "321000", "level": "prefecture", "name_zh": "扬州市", "name_en": "Yangzhou City"},
+                           {"adcode": "321002", "level": "county", "name_zh": "广陵区", "name_en": "Guangling District"}],
+                  "lat": 32.36815, "lon": 119.533, "coord_source": "test", "coord_precision": "township"},
+        "role": "leading", "description": "test record",
+        "claims": [{"metric": "firm_count", "value": 1, "unit": "count", "statement": "s", "source": "src-a"}],
+        "sources": ["src-a"],
+    }
+    for key, value in changes.items():
+        if key == "place":
+            base["place"] = {**base["place"], **value}
+        else:
+            base[key] = value
+    return Cluster.model_validate(base)
+
+
+def _industry(iid: str, en: list[str], zh: list[str] | None = None) -> Industry:
+    return Industry.model_validate({"id": iid, "name_en": iid, "name_zh": iid, "description": "test",
+                                    "terms": {"en": en, "zh": zh or []}})
+
+
+# ---------------------------------------------------------------------------------- checks on the data
+def test_data_has_the_issue_6_coverage(atlas):
+    assert len(atlas.clusters) >= 150, f"{len(atlas.clusters)} clusters"
+    assert len(atlas.industries) >= 60
+
+
+def test_every_seed_industry_has_at_least_15_terms(atlas):
+    # new industries may still be filling their vocabularies: `clusteratlas validate` lists them
+    seeds = [atlas.industries[i] for i in ("luggage", "lighting", "small-appliances", "toys", "childrens-clothing",
+                                           "eyewear", "wigs", "socks", "fishing-gear", "electronics")]
+    assert v.thin_industries(seeds) == []
+
+
+def test_every_claim_title_and_market_has_a_source(atlas):
+    assert v.unsourced_facts(atlas.clusters.values()) == []
+
+
+def test_every_place_is_in_the_mca_table_with_a_point_inside_its_county(atlas):
+    assert v.place_problems(atlas) == []
+
+
+def test_industry_parents_are_taxonomy_groups(atlas):
+    assert {"textiles-apparel", "leather-luggage-footwear", "light-industry", "electrical-appliances",
+            "electronics-ict"} <= set(atlas.groups)
+    assert [i.id for i in atlas.industries.values() if i.parent not in atlas.groups] == []
+
+
+def test_validate_runs_every_check_and_counts_problems_by_check(mini_dir):
+    report = v.validate_data(mini_dir, check_places=False)
+    assert report["checks"] == ["model", "vocabulary", "sources", "figures"]
+    assert set(report["problems_by_check"]) == set(report["checks"])
+    assert sum(report["problems_by_check"].values()) == len(report["problems"])
+    with pytest.raises(Exception, match="no check named"):
+        v.validate_data(mini_dir, skip=["nonsense"])
+
+
+# ------------------------------------------------------------------------ each check can fail (negative)
+def test_loader_catches_same_industry_and_place(tmp_path, mini_spec):
+    from atlas_fixtures import write_atlas_dir
+
+    clusters = mini_spec["industries"]["wigs"]["clusters"]
+    clusters.append({**clusters[0], "id": "xuchang2-wigs"})
+    report = v.validate_data(write_atlas_dir(tmp_path / "d", mini_spec), check_places=False)
+    assert any("same industry and place" in p for p in report["problems"])
+
+
+def test_thin_vocabulary_check_catches_fourteen_terms():
+    fourteen = _industry("thin", [f"term {i}" for i in range(14)])
+    fifteen = _industry("ok", [f"term {i}" for i in range(15)])
+    repeated = _industry("rep", ["Toothbrush", "toothbrush", "tooth-brush", "tooth brush"] + [f"t{i}" for i in range(12)])
+    assert v.thin_industries([fifteen]) == []
+    assert v.thin_industries([fourteen]) == ["industry 'thin' field terms: only 14 distinct product terms (need 15)"]
+    assert len(v.thin_industries([repeated])) == 1  # 14 distinct once case and spacing are ignored
+
+
+def test_unsourced_check_catches_missing_sources():
+    assert v.unsourced_facts([_cluster()]) == []
+    blank = _cluster(claims=[{"metric": "m", "unit": "count", "statement": "s", "source": " "}])
+    assert any("has no source" in p for p in v.unsourced_facts([blank]))
+    no_existence = _cluster(sources=[])
+    assert any("no source for the cluster" in p for p in v.unsourced_facts([no_existence]))
+
+
+def test_place_check_catches_a_code_a_name_and_a_point():
+    assert v.check_cluster_place(_cluster()) is None
+    assert "not in the MCA table" in v.check_cluster_place(_cluster(place={"adcode": "321002999"}))
+    assert "杭集镇" in v.check_cluster_place(_cluster(place={"name_zh": "杭集街道"}))
+    moved = _cluster(place={"lat": 31.23, "lon": 121.47})  # a point in Shanghai for a town of Yangzhou
+    assert "outside the polygon of 321002" in v.check_cluster_place(moved)
+
+
+def test_ambiguity_check_catches_a_shared_term_and_accepts_a_note():
+    a = _industry("neckties", ["Tie", "silk tie"])
+    b = _industry("cable-ties", ["tie", "zip tie"])
+    assert v.ambiguous_terms([a, b], {}) == ["term 'tie' maps to ['cable-ties', 'neckties'] without a disambiguation note"]
+    assert v.ambiguous_terms([a, b], {"tie": "necktie unless the query says cable or zip"}) == []
+    assert v.ambiguous_terms([a], {}) == []
+
+
+# ------------------------------------------------------------------ the reference rules on small atlases
+def _atlas_with(tmp_path, mini_spec, edit):
+    from atlas_fixtures import write_atlas_dir
+
+    edit(mini_spec)
+    return load_atlas(write_atlas_dir(tmp_path / "d", mini_spec))
+
+
+def test_copy_site_as_source_url_is_a_problem(tmp_path, mini_spec):
+    def edit(spec):
+        spec["sources"]["sources"][0]["url"] = "https://www.copysite.example/news/1.html"
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    (atlas.data_dir / "copy_sites.yaml").write_text(yaml.safe_dump({"domains": [{"domain": "copysite.example"}]}))
+    assert any("copy site" in p for p in v.source_problems(atlas))
+
+
+def test_figure_without_period_is_a_problem(tmp_path, mini_spec):
+    def edit(spec):
+        for c in spec["industries"]["wigs"]["clusters"]:
+            for claim in c.get("claims", []):
+                claim.pop("period", None)
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    assert any("needs a period" in p for p in v.period_problems(atlas))
+
+
+def test_shares_over_100_percent_are_a_problem_unless_one_figure_id(tmp_path, mini_spec):
+    def edit(spec):
+        base = spec["industries"]["wigs"]["clusters"][0]
+        twin = {**base, "id": "juancheng-wigs", "place": {**base["place"], "adcode": "411002"}}
+        twin["place"]["name_zh"] = "魏都区"
+        spec["industries"]["wigs"]["clusters"].append(twin)
+        for c in spec["industries"]["wigs"]["clusters"]:
+            c["claims"] = [{"metric": "share_of_world_output", "value": 60, "unit": "percent", "period": "2020",
+                            "denominator": "world wigs", "statement": "s", "source": "test-source"}]
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    assert any("adds up to 120" in p for p in v.share_problems(atlas))
+
+
+def test_title_without_level_issuer_or_year_is_a_problem():
+    class A:
+        clusters = {"c": _cluster(titles=[{"en": "Capital of toothbrushes", "source": "src-a"}])}
+
+        def file_of(self, cid):
+            return Path("x.yaml")
+
+    found = v.title_problems(A())
+    assert any(".level" in p for p in found) and any(".issuer" in p for p in found) and any(".year" in p for p in found)
+
+
+def test_tier_without_its_source_is_a_problem():
+    class A:
+        clusters = {"c": _cluster(quality_tier="high")}
+        sources = {"src-a": None}
+
+        def file_of(self, cid):
+            return Path("x.yaml")
+
+    assert any("tier needs the source" in p for p in v.tier_problems(A()))
