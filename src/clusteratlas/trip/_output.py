@@ -71,7 +71,7 @@ class TripPlan:
         Point, each leg as a LineString (a flight through its two airports); ``[lon, lat]``, WGS-84.
 
         Every feature has ``kind`` (start | stop | end | market | leg) and ``order`` (0 for the start, the
-        stop or leg number, the number of legs + 1 for the end) so that a map can draw and label the trip.
+        stop or leg number, the number of stops + 1 for the end) so that a map can draw and label the trip.
         """
         feats = [_point(self.start, {"kind": "start", "order": 0, "name": self.start["name"],
                                      "name_zh": self.start["name_zh"], "adcode": self.start["adcode"]})]
@@ -87,7 +87,7 @@ class TripPlan:
                                             "name_zh": m.get("name_zh"), "market_kind": m.get("kind"),
                                             "opening_hours": m.get("opening_hours")}))
         if self.end is not None:
-            feats.append(_point(self.end, {"kind": "end", "order": len(self.legs) + 1, "name": self.end["name"],
+            feats.append(_point(self.end, {"kind": "end", "order": len(self.stops) + 1, "name": self.end["name"],
                                            "name_zh": self.end["name_zh"], "adcode": self.end["adcode"]}))
         for leg in self.legs:
             est = leg["estimate"]
