@@ -176,6 +176,9 @@ def print_plan(plan: dict[str, Any], *, title: str, leads: bool = True) -> None:
             for m in stop["markets"]:
                 bits = [m.get("kind") or "", m.get("opening_hours") or "", m.get("recurrence") or "",
                         m.get("address") or m.get("address_zh") or ""]
+                dated = sorted(m.get("fair_dates") or [], key=lambda f: f["start"])
+                if dated and not any(f["market_id"] == m["id"] for f in stop["fairs"]):
+                    bits.append(f"last dated edition {dated[-1]['start']} to {dated[-1]['end']}")
                 dist = f", {m['distance_km']:.0f} km away" if m.get("distance_km") is not None else ""
                 con.print(f"   Market: {m['name']}" + (f" {m['name_zh']}" if m.get("name_zh") else "")
                           + "".join(f"; {b}" for b in bits if b) + dist, highlight=False)

@@ -200,6 +200,11 @@ def _market(m: Any, lon: float, lat: float) -> dict[str, Any]:
     return out
 
 
+def _richness(row: dict[str, Any]) -> int:
+    """How much a market record says (an id counts double): the fuller of two records of one market wins."""
+    return 2 * (row["id"] is not None) + sum(v not in (None, [], "") for v in row.values())
+
+
 def _fairs(markets: list[dict[str, Any]], start: dt.date | None, end: dt.date | None,
            visit: tuple[dt.date, dt.date] | None) -> list[dict[str, Any]]:
     """Fair editions overlapping the trip's dates; ``during_visit`` when they overlap the stop's visit."""
@@ -255,8 +260,11 @@ def build_plan(cls, *, atlas, names, origin, dest, end_kind, costs, seq, visits,
                                   "detour_hours_est": round(a.get("detour_hours", 0.0), 2),
                                   "value": round(a.get("value", a["relevance"]), 4)}
                                  for a in prod["candidates"] if a is not cand]})
-            for m in c.markets:
-                markets.setdefault(m.id or m.name_en, _market(m, p.lon, p.lat))
+            for m in c.markets:  # one record per market: the same market may be nested and in markets/
+                row = _market(m, p.lon, p.lat)
+                key = m.name_zh or m.name_en
+                if key not in markets or _richness(row) > _richness(markets[key]):
+                    markets[key] = row
             en, zh = product_names(atlas.industry(c.industry), None if cand["kind"] == "cluster id" else prod["item"])
             place_en, place_zh = lead_place_names(c.place)
             leads.append({"cluster_id": c.id, "item": prod["item"], "links": [
