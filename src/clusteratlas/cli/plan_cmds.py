@@ -7,11 +7,12 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, get_args
 
 import typer
 
 from clusteratlas.cli.atlas_cmds import DataDirOption
+from clusteratlas.model import ClusterRole
 
 
 class PlanFormat(str, Enum):
@@ -22,10 +23,8 @@ class PlanFormat(str, Enum):
     geojson = "geojson"
 
 
-class Role(str, Enum):
-    leading = "leading"
-    major = "major"
-    notable = "notable"
+#: Cluster roles, as the data model defines them.
+Role = Enum("Role", {r: r for r in get_args(ClusterRole)}, type=str)
 
 
 def plan_cmd(

@@ -24,9 +24,10 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from clusteratlas.errors import BadQueryError, PlaceNotFound
+from clusteratlas.model import ClusterRole
 from clusteratlas.trip._route import EndKind, best_order
 from clusteratlas.trip._schedule import build_timeline
 from clusteratlas.trip._travel import MODES, LegEstimate, estimate_leg, great_circle_km, nearest_airports
@@ -62,7 +63,7 @@ TIER_WISHES = {
 }
 #: The tier each wish stands for (attribute of the cluster, wanted value).
 TIER_ATTRS = {"cheap": ("price_tier", "low"), "high quality": ("quality_tier", "high")}
-ROLES = ("leading", "major", "notable")
+ROLES = get_args(ClusterRole)
 
 _SPLIT = re.compile(r"[,，、;；\n]+")
 
