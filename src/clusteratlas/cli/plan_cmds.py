@@ -38,7 +38,8 @@ def plan_cmd(
     end_date: Annotated[Optional[dt.datetime], typer.Option(
         "--end", formats=["%Y-%m-%d"], help="Last day of the trip, YYYY-MM-DD (with --start).")] = None,
     days: Annotated[Optional[int], typer.Option(
-        "--days", "-d", min=1, max=60, help="Number of days (default: from the dates, else what the stops need).")] = None,
+        "--days", "-d", min=1, max=60,
+        help="Number of days (default: from the dates, else what the stops need).")] = None,
     tier: Annotated[Optional[str], typer.Option(
         "--tier", help="'cheap' or 'high quality': favours clusters with that recorded tier.")] = None,
     role: Annotated[Optional[Role], typer.Option("--role", help="Prefer clusters of this role.")] = None,
@@ -46,7 +47,8 @@ def plan_cmd(
         "--modes", help="Allowed modes of travel, comma-separated, from drive, rail, flight.")] = "drive,rail,flight",
     fmt: Annotated[Optional[PlanFormat], typer.Option(
         "--format", "-f", case_sensitive=False,
-        help="table (default on a terminal), json or geojson (stops and markets as Points, legs as LineStrings).")] = None,
+        help="table (default on a terminal), json or geojson (stops and markets as Points, legs as "
+             "LineStrings).")] = None,
     ics: Annotated[Optional[Path], typer.Option(
         "--ics", help="Also write an iCalendar file of the trip here (needs --start; written atomically).")] = None,
     leads: Annotated[bool, typer.Option(

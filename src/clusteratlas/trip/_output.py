@@ -160,7 +160,7 @@ class TripPlan:
                   end, f"Estimated {est['hours']:.1f} h, about {est['distance_km']:.0f} km by {leg['mode']} "
                        f"({leg['great_circle_km']:.0f} km great-circle). {ESTIMATES_NOTE}")
         for s in self.stops:
-            lines = [f"Clusters: " + "; ".join(f"{c['name']} ({c['cluster_id']}): {', '.join(c['items'])}"
+            lines = ["Clusters: " + "; ".join(f"{c['name']} ({c['cluster_id']}): {', '.join(c['items'])}"
                                                for c in s["clusters"])]
             lines += [f"Market: {m['name']}" + (f" ({m['name_zh']})" if m.get("name_zh") else "")
                       + (f", {m['opening_hours']}" if m.get("opening_hours") else "") for m in s["markets"]]

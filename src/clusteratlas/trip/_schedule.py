@@ -16,8 +16,8 @@ So every half-day of the trip is travel, visit or free, and they add up to twice
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 #: Start of the morning and afternoon half-day slots, hours after midnight.
 SLOT_STARTS = (8.0, 13.0)
