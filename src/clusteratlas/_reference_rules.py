@@ -37,7 +37,8 @@ def _on_copy_site(url: str, copies: dict[str, str]) -> bool:
 
 
 def source_problems(atlas: Any) -> list[str]:
-    """Sources cited through a copy without the original publisher's address."""
+    """Sources cited through a copy without their original: the publisher's address, or for an official
+    document whose page could not be found, its issuing number (``document_no``)."""
     copies = copy_site_domains(atlas.data_dir)
     out = []
     for s in atlas.sources.values():
@@ -45,8 +46,9 @@ def source_problems(atlas: Any) -> list[str]:
         if s.url and _on_copy_site(s.url, copies):
             out.append(f"{where} field url: {_domain(s.url)} is a copy site; give the original publisher's "
                        "address as url and the copy as read_at")
-        if s.read_at and not s.url:
-            out.append(f"{where} field url: read on a copy ({_domain(s.read_at)}) with no original address")
+        if s.read_at and not s.url and not s.document_no:
+            out.append(f"{where} field url: read on a copy ({_domain(s.read_at)}) with neither the original "
+                       "address nor the document number of an official original")
     return out
 
 

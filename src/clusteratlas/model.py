@@ -79,6 +79,10 @@ class Source(_Model):
         default=None,
         description="Address of a copy (repost, mirror, archive) on which the text was actually read, when it "
                     "was not read on the original publisher's page given in `url`. Never the source itself.")
+    document_no: str | None = Field(
+        default=None,
+        description="The issuing number of an official document (工信部企业函〔2023〕3号): it identifies the "
+                    "original when the publisher's own page could not be found.")
 
     @field_validator("url", "read_at")
     @classmethod
