@@ -77,7 +77,7 @@ def test_plan_order_is_the_brute_force_optimum(trip_atlas, kw):
 # -- every leg's numbers ----------------------------------------------------------------------------------
 
 def _check_leg(leg, a, b):
-    from clusteratlas.select import great_circle_km
+    from clusteratlas.geo import great_circle_km
 
     est = leg["estimate"]
     gc = great_circle_km(lon1=a["lon"], lat1=a["lat"], lon2=b["lon"], lat2=b["lat"])

@@ -41,7 +41,6 @@ SITES: dict[str, tuple[str, str, str, dict[str, str], str]] = {
 
 _EN_SUFFIX = re.compile(r"\s+(subdistrict|township|town|city|county|district|province|autonomous county|"
                         r"autonomous prefecture|prefecture|banner|new area)$", re.IGNORECASE)
-_ZH_SUFFIXES = ("街道", "自治县", "自治州", "镇", "乡", "市", "县", "区", "省")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -83,10 +82,9 @@ def _short_en(name: str) -> str:
 
 
 def _short_zh(name: str) -> str:
-    for suffix in _ZH_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
+    from clusteratlas.search._index import strip_zh_suffix
+
+    return strip_zh_suffix(name)
 
 
 def lead_place_names(place: Any) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional, get_args
 
 import typer
 
-from clusteratlas.cli.atlas_cmds import DataDirOption
+from clusteratlas.cli._options import DataDirOption
 from clusteratlas.model import ClusterRole
 
 
@@ -65,7 +65,7 @@ def plan_cmd(
 
     Example: clusteratlas plan "socks, wigs, eyeglasses" --from Shanghai --days 4
     """
-    from clusteratlas.io import atomic_write, check_output_path
+    from clusteratlas.tables import atomic_write, check_output_path
     from clusteratlas.trip import plan_trip
 
     check_output_path(ics)

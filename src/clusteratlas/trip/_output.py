@@ -343,7 +343,7 @@ def build_plan(cls, *, atlas, names, origin, dest, end_kind, costs, seq, visits,
                   "visit_half_days": _plan.VISIT_HALF_DAYS, "min_visit_half_days": _plan.MIN_VISIT_HALF_DAYS,
                   "detour_weight_per_hour": _plan.DETOUR_WEIGHT_PER_HOUR, "role_bonus": _plan.ROLE_BONUS,
                   "candidate_floor": _plan.CANDIDATE_FLOOR, "merge_km": _plan.MERGE_KM,
-                  "order": "exact (Held-Karp, python-tsp) on estimated hours", "doc": "docs/trip.md"})
+                  "order": "exact (Held-Karp) on estimated hours", "doc": "docs/trip.md"})
     return cls(request=request, start=origin, end=dest if end_kind == "fixed" else None, stops=tuple(stops),
                legs=tuple(legs), left_out=tuple(left_out), schedule=schedule, totals=totals, notes=tuple(notes),
                model=model)

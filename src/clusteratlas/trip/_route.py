@@ -1,17 +1,15 @@
-"""Ordering the stops of a trip: an exact travelling-salesman solve with python-tsp.
+"""Ordering the stops of a trip: an exact travelling-salesman solve (Held–Karp dynamic programme).
 
 The cost of going from one place to another is the estimated door-to-door time of the leg (hours). The
 route starts at the start city and visits every stop once; it then ends at the last stop (``open``), at a
-given end city (``fixed``) or back at the start (``return``). python-tsp's Held–Karp dynamic programme
-(:func:`python_tsp.exact.solve_tsp_dynamic_programming`) solves closed tours from node 0; the open and
-fixed-end routes are closed tours on a changed matrix (the standard reduction):
+given end city (``fixed``) or back at the start (``return``).
 
-* open: every return to the start costs 0, so the best tour is the best path from the start;
-* fixed end: the end city is one more node; only the end returns to the start, at cost 0, any other
-  node's return costs more than every route together, so the best tour ends at the end city.
-
-Held–Karp takes O(2ⁿ n²) time: about 0.1 s for 12 nodes, which is why trips keep at most
-:data:`clusteratlas.trip.MAX_STOPS` stops.
+The solver is the Held–Karp dynamic programme (Held & Karp 1962, "A dynamic programming approach to
+sequencing problems", J. SIAM 10(1):196–210), vectorised over subsets with NumPy: ``best[S, j]`` is the cheapest
+path from the start through the stop set ``S`` ending at stop ``j``. It takes O(2ⁿ n²) time and O(2ⁿ n)
+memory: a few milliseconds for 12 stops, which is why trips keep at most :data:`clusteratlas.trip.MAX_STOPS`
+stops. (python-tsp implements the same programme, but its dependency tsplib95 pins networkx < 3 and
+tabulate < 0.9, which a base install should not impose.) The tests check it against brute force.
 """
 
 from __future__ import annotations
@@ -52,21 +50,45 @@ def best_order(cost: Sequence[Sequence[float]], end: EndKind = "open") -> tuple[
         The route's cost, as :func:`route_cost` computes it.
     """
     import numpy as np
-    from python_tsp.exact import solve_tsp_dynamic_programming
 
-    m = np.array(cost, dtype=float)
+    m = np.asarray(cost, dtype=float)
     n = m.shape[0]
     stops = list(range(1, n - 1 if end == "fixed" else n))
-    if len(stops) <= 1:
+    k = len(stops)
+    if k <= 1:
         return stops, route_cost(cost, stops, end)
+    idx = np.array(stops)
+    # Cost of finishing after stop j: nothing (open), to the end city (fixed) or back to the start (return).
     if end == "open":
-        m[:, 0] = 0.0
+        finish = np.zeros(k)
     elif end == "fixed":
-        last = n - 1
-        big = float(m.sum()) + 1.0
-        m[:, 0] = big
-        m[last, 0] = 0.0
-        m[0, last] = big  # the end city cannot come first
-    perm, _ = solve_tsp_dynamic_programming(m)
-    order = [int(i) for i in perm[1:] if int(i) in stops]
+        finish = m[idx, n - 1]
+    else:
+        finish = m[idx, 0]
+    step = m[np.ix_(idx, idx)]                       # step[i, j]: stop i -> stop j
+    full = 1 << k
+    best = np.full((full, k), np.inf)
+    parent = np.full((full, k), -1, dtype=np.int64)
+    best[1 << np.arange(k), np.arange(k)] = m[0, idx]
+    for subset in range(1, full):
+        row = best[subset]
+        if not np.isfinite(row).any():
+            continue
+        members = [j for j in range(k) if subset >> j & 1]
+        for j in range(k):
+            if subset >> j & 1:
+                continue
+            cand = row[members] + step[members, j]
+            i = int(np.argmin(cand))
+            nxt = subset | 1 << j
+            if cand[i] < best[nxt, j]:
+                best[nxt, j] = cand[i]
+                parent[nxt, j] = members[i]
+    totals = best[full - 1] + finish
+    j = int(np.argmin(totals))
+    order_idx, subset = [], full - 1
+    while j >= 0:
+        order_idx.append(j)
+        j, subset = int(parent[subset, j]), subset & ~(1 << j)
+    order = [stops[i] for i in reversed(order_idx)]
     return order, route_cost(cost, order, end)

@@ -14,10 +14,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-try:  # the one great-circle function of the project (moving to clusteratlas.geo)
-    from clusteratlas.geo import great_circle_km
-except ImportError:  # pragma: no cover - before the move
-    from clusteratlas.select import great_circle_km
+from clusteratlas.geo import great_circle_km
 
 #: Modes of travel, in order of preference when two take the same time.
 MODES = ("drive", "rail", "flight")
