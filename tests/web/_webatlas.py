@@ -84,11 +84,31 @@ def web_spec(source_url: str = "https://example.org/test") -> dict:
     return spec
 
 
+#: Markets and fairs of ``markets/web.yaml``: points, hours, fair dates, a hostile name.
+MARKETS = {"markets": [
+    {"id": "xuchang-hair-city", "name_en": "Xuchang International Hair City", "name_zh": "许昌国际发制品城",
+     "kind": "wholesale market", "clusters": ["xuchang-wigs"], "address_zh": "河南省许昌市魏都区",
+     "address_en": "Weidu District, Xuchang, Henan", "adcode": "411002", "lat": 34.04, "lon": 113.83,
+     "coord_source": "test fixture", "sells": ["wigs", "hair extensions"], "opening_hours": "daily 08:00-18:00",
+     "source": "test-source", "confidence": "verified"},
+    {"id": "wig-fair", "name_en": "China Hair Products Fair", "name_zh": "中国发制品博览会", "kind": "trade fair",
+     "clusters": ["xuchang-wigs", "juancheng-wigs"], "address_en": "Xuchang Expo Centre", "adcode": "411000",
+     "lat": 34.0, "lon": 113.9, "coord_source": "test fixture", "sells": ["wigs"],
+     "fair_dates": [{"start": "2031-09-20", "end": "2031-09-22", "edition": "10th", "source": "test-source"}],
+     "recurrence": "every September", "source": "test-source"},
+    {"id": "chenghai-toy-market", "name_en": "Chenghai " + XSS + " toy market", "name_zh": "澄海玩具市场",
+     "kind": "wholesale market", "clusters": ["chenghai-toys"], "adcode": "440515", "lat": 23.46, "lon": 116.75,
+     "coord_source": "test fixture", "sells": ["toys", XSS], "opening_hours": XSS, "source": "hostile-source"},
+]}
+
+
 def write_web_atlas(root: Path, source_url: str = "https://example.org/test") -> Path:
     """Write the web test atlas folder under ``root``; returns the folder."""
     spec = web_spec(source_url)
     taxonomy = spec.pop("taxonomy")
     folder = write_atlas_dir(root, spec)
     (folder / "taxonomy.yaml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), "utf-8")
+    (folder / "markets").mkdir(exist_ok=True)
+    (folder / "markets" / "web.yaml").write_text(yaml.safe_dump(MARKETS, allow_unicode=True), "utf-8")
     # toys has no group: the loader checks parents only against known groups
     return folder
