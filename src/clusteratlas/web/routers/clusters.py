@@ -68,8 +68,20 @@ async def get_cluster(
     atlas=Depends(get_atlas),
 ):
     """Place, claims with their sources expanded, conflicting figures grouped (``conflicts``: metric →
-    indexes into ``claims``), titles, markets, corrections of the seed, and the sources themselves."""
-    return data_response(request, atlas.cluster_detail(atlas.cluster(cluster_id)))
+    indexes into ``claims``), titles, markets, corrections of the seed, and the sources themselves;
+    ``data_file`` is the file of the data folder the cluster is read from (for corrections)."""
+    cluster = atlas.cluster(cluster_id)
+    body = atlas.cluster_detail(cluster)
+    body["data_file"] = _data_file(atlas, cluster.id)
+    return data_response(request, body)
+
+
+def _data_file(atlas, cluster_id: str) -> str | None:
+    """The cluster's file relative to the data folder (``industries/wigs.yaml``), or null when unknown."""
+    try:
+        return atlas.file_of(cluster_id).resolve().relative_to(atlas.data_dir.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 @router.get("/{cluster_id}/leads", summary="Supplier leads: outside search links for a cluster's product",
