@@ -24,6 +24,12 @@ XSS = '<img src=x onerror="window.__xss=1">'
 N_EXTRA_SOCKS = 30
 
 
+def _has_description_zh() -> bool:
+    from clusteratlas.model import Cluster, Industry
+
+    return "description_zh" in Cluster.model_fields and "description_zh" in Industry.model_fields
+
+
 def web_spec(source_url: str = "https://example.org/test") -> dict:
     """The web test atlas as a spec for ``write_atlas_dir`` (plus ``taxonomy``, written separately)."""
     spec = copy.deepcopy(MINI)
@@ -77,6 +83,9 @@ def web_spec(source_url: str = "https://example.org/test") -> dict:
             "place": _place(f"440605{i + 200:03d}", "township", f"测试镇{i:02d}", f"Test Town {i:02d}",
                             22.5 + 0.01 * i, 112.0 + 0.01 * i, [GD, FOSHAN, NANHAI]),
         })
+    if _has_description_zh():  # Chinese texts, once the data model carries them
+        wigs["clusters"][0]["description_zh"] = "许昌是假发之都。"
+        wigs["industry"]["description_zh"] = "假发与发制品。"
     spec["taxonomy"] = {"groups": [
         {"id": "light-industry", "name_en": "Light industry", "name_zh": "轻工"},
         {"id": "textiles", "name_en": "Textiles and apparel", "name_zh": "纺织服装"},

@@ -160,6 +160,7 @@ def test_labels_by_zoom(client):
     mid = ok(client, "/api/v1/places/labels?bbox=112,33,115,35&zoom=6").json()
     assert mid["levels"] == ["prefecture"] and {i["level"] for i in mid["items"]} == {"prefecture"}
     assert any(i["name_zh"] == "许昌市" and i["adcode"] == "411000" for i in mid["items"])
+    assert ok(client, "/api/v1/places/labels?bbox=112,33,115,35&zoom=5.5").json()["items"] == []
     near = ok(client, "/api/v1/places/labels?bbox=113.6,33.9,114.1,34.3&zoom=9.5").json()
     levels = [i["level"] for i in near["items"]]
     assert {"county", "township"} <= set(levels)

@@ -4,10 +4,10 @@ The points and names are the gazetteer's own (the MCA table with its WGS-84 poin
 with every place the atlas shows and need nothing from outside. Which levels a zoom shows:
 
 ====================  ==========================================================
-zoom < 5              none (the base map carries the province names)
-5 ≤ zoom < 7          prefectures
-7 ≤ zoom < 9          prefectures and counties
-zoom ≥ 9              prefectures, counties and towns that have a point of their own
+zoom < 6              none (the base map carries the province names)
+6 ≤ zoom < 7.5        prefectures
+7.5 ≤ zoom < 9.5      prefectures and counties
+zoom ≥ 9.5            prefectures, counties and towns that have a point of their own
 ====================  ==========================================================
 
 Towns without a point of their own (the gazetteer gives them their county's point) are never labelled:
@@ -24,7 +24,7 @@ from typing import Any
 #: Most labels one answer carries.
 MAX_LABELS = 600
 #: Lowest zoom of each level's labels.
-MIN_ZOOM = {2: 5.0, 3: 7.0, 4: 9.0}
+MIN_ZOOM = {2: 6.0, 3: 7.5, 4: 9.5}
 LEVEL_NAMES = {2: "prefecture", 3: "county", 4: "township"}
 
 _lock = threading.Lock()

@@ -56,7 +56,7 @@ async def labels(
     bbox: Annotated[str, Query(max_length=100, description="`west,south,east,north`, WGS-84 degrees.")],
     zoom: Annotated[float, Query(ge=0, le=22, allow_inf_nan=False, description="Map zoom level (Leaflet).")],
 ):
-    """Prefecture names from zoom 5, county names from zoom 7, and towns with a point of their own from zoom 9,
+    """Prefecture names from zoom 6, county names from zoom 7.5, and towns with a point of their own from zoom 9.5,
     inside ``bbox``: ``adcode``, ``level``, ``name_zh``, ``name_en``, ``lat``, ``lon`` (WGS-84), coarsest level
     and most prominent first, at most 600 (``truncated`` says when more were inside). The gazetteer's own
     points and names; nothing comes from outside."""

@@ -3,9 +3,13 @@
  * never as HTML.
  */
 
-import { I18N as T } from "./i18n.js";
+import { I18N as T, METRICS } from "./i18n.js";
 
 var CHINA = [[17.5, 73.5], [53.6, 135.1]];
+var CHINA_EAST = [[20.0, 100.0], [42.0, 123.0]];  // where most clusters are: the first view on a phone
+
+// A phone-sized screen (the layout of app.css below 800 px: bottom-sheet panel, folded controls).
+function isPhone() { return !!(window.matchMedia && window.matchMedia("(max-width: 800px)").matches); }
 var PALETTE = 16;  // colour classes ind-0 … ind-15 in app.css
 
 
@@ -17,7 +21,7 @@ var state = {
   compare: [],          // the compare set: cluster ids, in the order added
   markets: [], marketMarkers: {}, showMarkets: true,
   about: null,          // /api/v1/about (features, licences, data version)
-  restoring: false,     // true while the view is rebuilt from the URL (the URL is not rewritten meanwhile)
+  restoring: true,      // true until the view is rebuilt from the URL, and while it is (the URL is not rewritten)
   lockMap: false,       // true while a URL with a map position is restored: nothing may move the map
   trip: null,           // the trip request shown, or null
   tiles: false          // the online tile layer: off unless the user turns it on
@@ -112,9 +116,9 @@ function nameNode(obj, en, zh, tag) {
 function tier(v) { return v ? t("tier_" + v) : t("none"); }
 
 function metricLabel(m) {
-  var key = "metric_" + m;
-  var zh = T.zh[key];
-  return state.lang === "zh" && zh ? zh : m.replace(/_/g, " ");
+  var pair = METRICS[m];
+  if (pair) return state.lang === "zh" ? pair[1] : pair[0];
+  return m.replace(/_/g, " ");
 }
 
 function typeLabel(v) { var k = "type_" + v; return T[state.lang][k] || T.en[k] || v; }
@@ -122,5 +126,5 @@ function setStatus(text) { document.getElementById("status").textContent = text 
 
 function kindLabel(kind) { return t("kind_" + String(kind || "").replace(/ /g, "_")); }
 
-export { CHINA, PALETTE, badge, h, kindLabel, localText, metricLabel, nameNode, names, outsideLink, setStatus, sourceLink,
+export { CHINA, CHINA_EAST, PALETTE, isPhone, badge, h, kindLabel, localText, metricLabel, nameNode, names, outsideLink, setStatus, sourceLink,
          state, t, tier, typeLabel };

@@ -1,7 +1,7 @@
 /* clusteratlas map page: interface strings in English and Chinese (data strings come from the API). */
 export const I18N = {
   en: {
-    placeholder: "Search products, places, markets: wig, 袜子, Yiwu, Huaqiangbei…",
+    placeholder: "Search products, places, markets: wig, 袜子, Yiwu, Huaqiangbei…", placeholder_short: "wig, 袜子, Yiwu, Huaqiangbei…",
     group: "Group", industry: "Industry", all_groups: "All groups", all_industries: "All industries",
     compare: "Compare", tiles: "Online map tiles", api: "API", clusters: "Clusters", places: "Places",
     no_results: "Nothing in the atlas matches.", loading: "Loading…", role: "Role", type: "Type",
@@ -39,10 +39,11 @@ export const I18N = {
     download_yaml: "Download .yaml", need_value: "Give the new value.", need_source: "Give the address (http or https) of a source that states it.",
     field_other: "something else (say what in the note)", description_label: "Description", legend_toggle: "Legend",
     selection_size: "clusters in this selection", header_toggle: "Show or hide the controls", sheet_toggle: "Make the panel smaller or larger",
-    clusters_of_market: "Clusters it serves", no_point: "no point"
+    clusters_of_market: "Clusters it serves", no_point: "no point",
+    n_clusters: "clusters", n_industries: "industries", n_markets: "markets and fairs", n_sources: "sources"
   },
   zh: {
-    placeholder: "搜索产品、地名、市场：假发、socks、义乌、华强北…",
+    placeholder: "搜索产品、地名、市场：假发、socks、义乌、华强北…", placeholder_short: "假发、袜子、义乌、华强北…",
     group: "门类", industry: "行业", all_groups: "全部门类", all_industries: "全部行业",
     compare: "对比", tiles: "在线底图", api: "API", clusters: "产业带", places: "地名",
     no_results: "图集中没有匹配结果。", loading: "加载中…", role: "地位", type: "类型",
@@ -59,11 +60,6 @@ export const I18N = {
     tiles_note: "在线底图需要联网；默认关闭。",
     loaded: "个产业带", loaded_one: "个产业带", legend_groups: "行业门类", other: "其他",
     type_production: "生产基地", "type_trading market": "批发市场", type_mixed: "产销结合",
-    metric_share_of_national_output: "全国产量占比", metric_share_of_world_output: "全球产量占比",
-    metric_share_of_national_exports: "全国出口占比", metric_share_of_world_exports: "全球出口占比",
-    metric_output_value_cny: "产值", metric_export_value_cny: "出口额", metric_firm_count: "企业数量",
-    metric_annual_output_units: "年产量", metric_export_countries: "出口国家和地区",
-    metric_national_rank: "全国排名", metric_employment: "从业人数", metric_market_share: "市场占有率",
     menu: "菜单", about: "关于", share: "分享", close: "关闭", markets_layer: "市场与展会",
     kind_wholesale_market: "批发市场", kind_trade_fair: "展会", kind_distribution_centre: "集散中心",
     kind_materials_market: "原辅料市场", address: "地址", sells: "经营", opening_hours: "营业时间",
@@ -85,6 +81,38 @@ export const I18N = {
     download_yaml: "下载 .yaml", need_value: "请填写新值。", need_source: "请填写说明该信息的来源网址（http 或 https）。",
     field_other: "其他（请在备注中说明）", description_label: "简介", legend_toggle: "图例",
     selection_size: "个产业带（当前选择）", header_toggle: "显示或隐藏控件", sheet_toggle: "缩小或放大面板",
-    clusters_of_market: "服务的产业带", no_point: "无坐标"
+    clusters_of_market: "服务的产业带", no_point: "无坐标",
+    n_clusters: "个产业带", n_industries: "个行业", n_markets: "个市场与展会", n_sources: "个来源"
   }
+};
+
+// Names of the figures' metrics (data/schema): [English, Chinese]. A metric not listed shows its id in words.
+export const METRICS = {
+  firm_count: ["Firms", "企业数量"], known_for: ["Known for", "知名产品"],
+  share_of_national_output: ["Share of national output", "全国产量占比"],
+  annual_output_units: ["Annual output", "年产量"], output_value_cny: ["Output value", "产值"],
+  share_of_national_market: ["Share of the national market", "全国市场占比"],
+  share_of_world_output: ["Share of world output", "全球产量占比"], sales_revenue_cny: ["Sales revenue", "销售收入"],
+  title_held: ["Title held", "所获称号"], share_of_national_exports: ["Share of national exports", "全国出口占比"],
+  national_rank: ["National rank", "全国排名"], transaction_value_cny: ["Transaction value", "交易额"],
+  share_of_world_market: ["Share of the world market", "全球市场占比"], employment: ["Employment", "从业人数"],
+  export_value_cny: ["Export value", "出口额"], export_value_usd: ["Export value (USD)", "出口额（美元）"],
+  export_countries: ["Export countries and regions", "出口国家和地区"],
+  production_capacity_gw: ["Production capacity", "产能"], world_rank: ["World rank", "全球排名"],
+  share_of_national_sales: ["Share of national sales", "全国销量占比"],
+  share_of_national_output_value: ["Share of national output value", "全国产值占比"],
+  product_varieties: ["Product varieties", "产品品种"], output_value_usd: ["Output value (USD)", "产值（美元）"],
+  annual_volume_tonnes: ["Annual volume", "年交易量"], trade_value_cny: ["Trade value", "贸易额"],
+  share_of_platform_sales: ["Share of platform sales", "平台销量占比"],
+  share_of_national_workforce: ["Share of the national workforce", "全国从业人员占比"],
+  share_of_national_trade: ["Share of national trade", "全国交易量占比"],
+  share_of_national_firms: ["Share of the country's firms", "全国企业数占比"],
+  share_of_local_industry: ["Share of local industry", "占本地工业比重"],
+  share_of_exports_in_province: ["Share of the province's exports", "全省出口占比"], relocation: ["Relocation", "迁移"],
+  rank: ["Rank", "排名"], production_capacity_units: ["Production capacity", "产能"],
+  product_category_count: ["Product categories", "产品类别数"], merchant_count: ["Merchants", "商户数量"],
+  local_sourcing_share: ["Local sourcing share", "本地配套率"], industry_history_years: ["History", "产业历史"],
+  export_share_of_output: ["Exported share of output", "出口占产量比重"], distribution_rank: ["Distribution rank", "集散排名"],
+  design_count: ["Designs", "设计款数"], annual_sales_units: ["Annual sales", "年销量"],
+  share_of_world_exports: ["Share of world exports", "全球出口占比"], market_share: ["Market share", "市场占有率"]
 };

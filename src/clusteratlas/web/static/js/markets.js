@@ -4,7 +4,7 @@
 
 import { badge, h, kindLabel, nameNode, names, sourceLink, state, t } from "./dom.js";
 import { API, getJSON } from "./api.js";
-import { canMove, map } from "./map.js";
+import { canMove, keepVisible, map } from "./map.js";
 import { openPanel, showCluster } from "./panel.js";
 
 var layer = null;
@@ -110,6 +110,7 @@ function showMarket(id, opts) {
     refreshMarkets();
     if (opts.move !== false && canMove() && m.lat !== null && m.lat !== undefined) {
       map.setView([m.lat, m.lon], Math.max(map.getZoom(), 9), { animate: false });
+      keepVisible([m.lat, m.lon]);
     }
   }).catch(function (e) { openPanel("error", h("p", { "class": "error" }, t("error") + ": " + e.message)); });
 }

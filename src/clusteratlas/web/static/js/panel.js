@@ -2,10 +2,10 @@
  * results.
  */
 
-import { CHINA, badge, h, kindLabel, localText, metricLabel, nameNode, names, outsideLink, sourceLink, state, t, tier,
+import { CHINA, CHINA_EAST, badge, isPhone, h, kindLabel, localText, metricLabel, nameNode, names, outsideLink, sourceLink, state, t, tier,
          typeLabel } from "./dom.js";
 import { API, getJSON, qs } from "./api.js";
-import { applyFilter, canMove, clusterGroup, industryById, map } from "./map.js";
+import { applyFilter, canMove, clusterGroup, fitTo, industryById, keepVisible, map } from "./map.js";
 import { marketItem, refreshMarkets, showMarket } from "./markets.js";
 import { correctionForm } from "./share.js";
 import { writeUrl } from "./url.js";
@@ -54,7 +54,7 @@ function focusMarker(id, move) {
     applyFilter();
   }
   if (move === false || !canMove()) { markSelected(id); return; }
-  clusterGroup.zoomToShowLayer(m, function () { markSelected(id); });
+  clusterGroup.zoomToShowLayer(m, function () { markSelected(id); keepVisible(m.getLatLng()); });
 }
 
 // -- one cluster ------------------------------------------------------------------------------------
@@ -89,10 +89,12 @@ function num(x) {
 var UNITS = {
   en: { percent: "%", count: "", cny: " CNY", usd: " USD", years: " years", km: " km", m2: " m²", units: " units",
         pairs: " pairs", pieces: " pieces", tonnes: " t", hectares: " ha", firms: " firms", people: " people",
-        persons: " people", metres: " m", sets: " sets", lenses: " lenses", frames: " frames", GW: " GW" },
+        persons: " people", metres: " m", sets: " sets", lenses: " lenses", frames: " frames", GW: " GW",
+        "pieces (glasses and lenses)": " pieces (glasses and lenses)", "designs and colourways": " designs and colourways" },
   zh: { percent: "%", count: "", cny: " 元", usd: " 美元", years: " 年", km: " 公里", m2: " 平方米", units: " 件",
         pairs: " 双", pieces: " 件", tonnes: " 吨", hectares: " 公顷", firms: " 家", people: " 人",
-        persons: " 人", metres: " 米", sets: " 套", lenses: " 片镜片", frames: " 副镜架", GW: " 吉瓦" }
+        persons: " 人", metres: " 米", sets: " 套", lenses: " 片镜片", frames: " 副镜架", GW: " 吉瓦",
+        "pieces (glasses and lenses)": " 件（眼镜和镜片）", "designs and colourways": " 款（设计和配色）" }
 };
 
 function claimValue(c) {
@@ -105,13 +107,20 @@ function claimValue(c) {
   return prefix + v + unit;
 }
 
+// A figure's period in the page's language ("undated", "c. 2022" are the data's words).
+function periodLabel(p) {
+  if (state.lang !== "zh") return p;
+  if (p === "undated") return "未注明日期";
+  return String(p).replace(/^c\. /, "约 ");
+}
+
 function claimNode(c) {
   return h("div", { "class": "claim" + (c.confidence === "unverified" ? " is-unverified" : "") },
     h("div", { "class": "claim-head" }, h("strong", { "class": "claim-value" }, claimValue(c)), " ",
       badge(c.confidence)),
     localText(c, "statement", "div", "claim-statement"),
     h("div", { "class": "claim-meta" },
-      c.period ? [t("period"), ": ", c.period, " · "] : null,
+      c.period ? [t("period"), ": ", periodLabel(c.period), " · "] : null,
       c.scope ? [t("scope"), ": ", c.scope, " · "] : null,
       c.denominator ? [c.denominator, " · "] : null,
       sourceLink(c.source_detail)),
@@ -225,7 +234,7 @@ function showCompare(industryId, opts) {
     if (!state.panel || state.panel.id !== industryId) return;
     openPanel("compare", renderCompare(d, false));
     var pts = d.clusters.map(function (c) { return [c.place.lat, c.place.lon]; });
-    if (pts.length && opts.move !== false && canMove()) map.fitBounds(pts, { padding: [40, 40], maxZoom: 6 });
+    if (opts.move !== false && canMove()) fitTo(pts, 6);
   }).catch(errorPanel);
 }
 
@@ -241,7 +250,7 @@ function showSet(opts) {
     if (!state.panel || state.panel.kind !== "set") return;
     openPanel("set", renderCompare(d, true));
     var pts = d.clusters.map(function (c) { return [c.place.lat, c.place.lon]; });
-    if (pts.length && opts.move !== false && canMove()) map.fitBounds(pts, { padding: [40, 40], maxZoom: 7 });
+    if (opts.move !== false && canMove()) fitTo(pts, 7);
   }).catch(errorPanel);
 }
 
@@ -262,7 +271,7 @@ function renderCompare(d, isSet) {
         var cl = c.figures[m] || [];
         return h("td", null, cl.map(function (x) {
           return h("div", { "class": x.confidence === "unverified" ? "is-unverified" : null, title: x.statement },
-            claimValue(x) || "·", x.period ? " (" + x.period + ")" : "");
+            claimValue(x) || "·", x.period ? " (" + periodLabel(x.period) + ")" : "");
         }));
       }));
   });
@@ -293,7 +302,7 @@ function showResults(query, items, markets, opts) {
   applyFilter();
   var pts = items.map(function (r) { return [r.place.lat, r.place.lon]; });
   (markets || []).forEach(function (m) { if (m.lat !== null && m.lat !== undefined) pts.push([m.lat, m.lon]); });
-  if (pts.length && opts.move !== false && canMove()) map.fitBounds(pts, { padding: [40, 40], maxZoom: 7 });
+  if (opts.move !== false && canMove()) fitTo(pts, 7);
   if (opts.open === false) return;
   state.panel = { kind: "results", id: query };
   openPanel("results", renderResults(query, items, markets || []));
@@ -313,14 +322,13 @@ function renderResults(query, items, markets) {
     markets.length ? h("section", { "class": "market-results" }, h("h3", null, t("markets_found")), h("ul", { "class": "items" },
       markets.map(function (m) {
         return h("li", { "data-market-id": m.market_id },
-          h("span", { "class": "mk-dot kind-" + m.kind.replace(/ /g, "-") }),
           h("button", { type: "button", "class": "link-btn", onclick: function () { showMarket(m.market_id); } },
-            nameNode(m, "name_en", "name_zh")),
+            h("span", { "class": "mk-dot kind-" + m.kind.replace(/ /g, "-") }), nameNode(m, "name_en", "name_zh")),
           h("div", { "class": "muted" }, kindLabel(m.kind), m.address_en || m.address_zh ? " · " + (state.lang === "zh"
             ? (m.address_zh || m.address_en) : (m.address_en || m.address_zh)) : ""));
       }))) : null,
     h("p", null, h("button", { type: "button", "class": "link-btn", onclick: function () {
-      state.visible = null; state.query = null; applyFilter(); closePanel(); if (canMove()) map.fitBounds(CHINA); } }, t("show_all"))));
+      state.visible = null; state.query = null; applyFilter(); closePanel(); if (canMove()) map.fitBounds(isPhone() ? CHINA_EAST : CHINA); } }, t("show_all"))));
 }
 
 export { closePanel, errorPanel, openPanel, showCluster, showCompare, showResults, showSet, toggleCompare, updateCompareBtn };

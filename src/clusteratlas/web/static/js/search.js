@@ -1,9 +1,9 @@
 /* clusteratlas map page: the search box with suggestions (clusters, markets and fairs, places), and the search itself.
  */
 
-import { h, kindLabel, nameNode, names, setStatus, state, t } from "./dom.js";
+import { h, isPhone, kindLabel, nameNode, names, setStatus, state, t } from "./dom.js";
 import { API, getJSON, qs } from "./api.js";
-import { canMove, map } from "./map.js";
+import { canMove, keepVisible, map } from "./map.js";
 import { showMarket } from "./markets.js";
 import { errorPanel, openPanel, showCluster, showResults } from "./panel.js";
 
@@ -69,7 +69,7 @@ function showPlace(p, opts) {
   state.panel = { kind: "place", id: p.adcode };
   if (state.placeMarker) { map.removeLayer(state.placeMarker); state.placeMarker = null; }
   if (p.lat !== null && p.lat !== undefined) {
-    if (opts.move !== false && canMove()) map.setView([p.lat, p.lon], zoom, { animate: false });
+    if (opts.move !== false && canMove()) { map.setView([p.lat, p.lon], zoom, { animate: false }); keepVisible([p.lat, p.lon]); }
     state.placeMarker = L.circleMarker([p.lat, p.lon], { radius: 26, color: "#b3261e", weight: 2, dashArray: "4 4",
                                                          fill: false, interactive: false }).addTo(map);
   }
@@ -102,7 +102,7 @@ function runSearch(q, opts) {
   var markets = getJSON(API + "/markets?" + qs({ q: q, limit: 10 })).then(function (b) { return b.items; }, none);
   return Promise.all([clusters, markets]).then(function (res) {
     if (opts.direct !== false && res[0].length === 1 && !res[1].length) {
-      showResults(q, res[0], [], { open: false, move: false });
+      showResults(q, res[0], [], { open: false, move: opts.move });
       return showCluster(res[0][0].cluster_id, opts);
     }
     if (opts.direct !== false && !res[0].length && res[1].length === 1) return showMarket(res[1][0].market_id, opts);
@@ -114,7 +114,7 @@ function submitSearch() {
   var q = input.value.trim();
   cancelSuggest();
   if (!q) return;
-  if (window.matchMedia && window.matchMedia("(max-width: 800px)").matches) input.blur();  // phone: close the keyboard
+  if (isPhone()) input.blur();  // phone: close the keyboard
   runSearch(q);
 }
 

@@ -73,6 +73,8 @@ function downloadLinks(params, cls) {
 
 // -- share panel --------------------------------------------------------------------------------------
 function showShare() {
+  // the link and the embed show the view under the share panel, not the share panel itself
+  if (!state.panel || state.panel.kind !== "share") state.beforeShare = state.panel;
   state.panel = { kind: "share", id: "share" };
   writeNow();
   var frag = viewFragment();
@@ -112,8 +114,8 @@ function showAbout() {
     h("p", { "class": "description" }, t("about_text")),
     h("table", { "class": "facts" },
       h("tr", null, h("th", null, t("counts")), h("td", null,
-        [counts.clusters, t("clusters"), "·", counts.industries, t("industry"), "·", counts.markets, t("markets_layer"), "·",
-         counts.sources, t("sources")].filter(function (x) { return x !== undefined; }).join(" "))),
+        [counts.clusters + " " + t("n_clusters"), counts.industries + " " + t("n_industries"),
+         counts.markets + " " + t("n_markets"), counts.sources + " " + t("n_sources")].join(" · "))),
       h("tr", null, h("th", null, t("version")), h("td", { "class": "version" }, a.version || "…")),
       h("tr", null, h("th", null, t("data_version")), h("td", { "class": "data-version" }, a.data_version || "…"))),
     h("h3", null, t("how_to_cite")), licenceLine(), copyBox(a.cite_as || "", 3, "cite-text"),
@@ -183,7 +185,7 @@ function correctionPatch(d, form) {
     correction: {
       cluster: d.cluster_id, industry: d.industry, data_file: d.data_file || ("industries/" + d.industry + ".yaml"),
       data_version: (state.about && state.about.data_version) || null, made: today,
-      field: field, old: field === "other" ? null : currentValue(d, field), "new": value,
+      field: field, old: field === "other" ? null : (currentValue(d, field) || null), "new": value,
       source: { url: form.url.trim(), title: form.title.trim() || null, read_at: today },
       note: form.note.trim() || null
     },

@@ -45,8 +45,8 @@ function viewFragment(withMap) {
   add("q", state.query);
   add("group", document.getElementById("group").value);
   add("industry", document.getElementById("industry").value);
-  var p = state.panel;
-  if (p && p.kind !== "error" && p.kind !== "place-pending") {
+  var p = state.panel && state.panel.kind === "share" ? state.beforeShare : state.panel;
+  if (p && p.kind !== "error") {
     add("view", p.kind);
     if (p.kind === "cluster") add("cluster", p.id);
     else if (p.kind === "market") add("market", p.id);
