@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import os
 import random
 import socket
@@ -27,6 +28,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [str(Path(sys.executable).with_name("clusteratlas"))]
@@ -107,8 +109,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.quick:
         args.requests, args.concurrency = 1000, 100
-    import httpx
-
     port = _free_port()
     proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", str(args.workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
@@ -117,10 +117,16 @@ def main(argv: list[str] | None = None) -> int:
         first = {}
         for path, q in (("/api/v1/search", "wig"), ("/api/v1/places", "Datang, Zhuji"),
                         ("/api/v1/places/reverse", None)):
-            params = {"q": q} if q else {"lat": 29.72, "lon": 120.24}
+            query = urlencode({"q": q} if q else {"lat": 29.72, "lon": 120.24})
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # light: no client start-up in the time
             t = time.perf_counter()
-            httpx.get(f"http://127.0.0.1:{port}{path}", params=params, timeout=60).raise_for_status()
+            conn.request("GET", f"{path}?{query}")
+            resp = conn.getresponse()
+            resp.read()
             first[path] = time.perf_counter() - t
+            conn.close()
+            if resp.status != 200:
+                raise SystemExit(f"{path}: HTTP {resp.status}")
         t = time.perf_counter()
         statuses, lat, errors = asyncio.run(_load(port, args.requests, args.concurrency, args.seed))
         wall = time.perf_counter() - t

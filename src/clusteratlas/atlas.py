@@ -405,10 +405,13 @@ def _load_registers(data_dir: Path, fail: "_Problems", industries: dict[str, Ind
             description = e.description or (
                 f"{e.place.name_en} ({e.place.name_zh}) is on the {reg.name_en} ({reg.issuer}, {reg.year}) "
                 f"as {e.name_zh}.")
+            description_zh = e.description_zh or (
+                f"{e.place.name_zh}列入{reg.name_zh}（{reg.issuer}，{reg.year}年），名单表述为“{e.name_zh}”。")
             try:
                 cluster = Cluster(
                     id=e.cluster, industry=e.industry, name_en=e.name_en, name_zh=name_zh, place=e.place,
                     role=_REGISTER_ROLE[reg.level], specialties=e.specialties, description=description,
+                    description_zh=description_zh,
                     titles=[_register_title(reg, e, e.place.level)], confidence=e.confidence,
                     sources=[e.source or reg.source])
             except ValidationError as exc:

@@ -26,6 +26,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from clusteratlas.geo import CHINA_BBOX
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ADCODE_RE = re.compile(r"^(\d{6}|\d{9})$")
 
@@ -225,8 +227,8 @@ class Market(_Model):
     address_zh: str | None = None
     address_en: str | None = None
     adcode: str | None = None
-    lat: float | None = Field(default=None, ge=3.0, le=54.0)
-    lon: float | None = Field(default=None, ge=73.0, le=136.0)
+    lat: float | None = Field(default=None, ge=CHINA_BBOX[1], le=CHINA_BBOX[3])
+    lon: float | None = Field(default=None, ge=CHINA_BBOX[0], le=CHINA_BBOX[2])
     coord_source: str | None = None
     sells: list[str] = Field(default_factory=list)
     opening_hours: str | None = None
@@ -282,8 +284,8 @@ class Place(_Model):
     name_zh: str
     name_en: str
     path: list[PathEntry] = Field(default_factory=list)
-    lat: float = Field(ge=3.0, le=54.0)
-    lon: float = Field(ge=73.0, le=136.0)
+    lat: float = Field(ge=CHINA_BBOX[1], le=CHINA_BBOX[3])
+    lon: float = Field(ge=CHINA_BBOX[0], le=CHINA_BBOX[2])
     coord_source: str
     coord_precision: CoordPrecision
     former_names: list[FormerName] = Field(default_factory=list)
@@ -349,9 +351,11 @@ class Cluster(_Model):
     quality_tier: Tier | None = None
     price_tier: Tier | None = None
     tier_source: str | None = Field(default=None, description="Source id stating the quality/price tier")
-    tier_statement: str | None = None
+    tier_statement: str | None = Field(default=None, description="What the tier source says, in our words")
+    tier_confidence: Confidence = "reported"
     specialties: list[str] = Field(default_factory=list)
     description: str
+    description_zh: str | None = Field(default=None, description="The description in Chinese, in our own words")
     export_reach: str | None = None
     markets: list[Market] = Field(default_factory=list)
     titles: list[Title] = Field(default_factory=list)
@@ -406,6 +410,7 @@ class Industry(_Model):
     name_zh: str
     parent: Slug | None = None
     description: str
+    description_zh: str | None = Field(default=None, description="The description in Chinese, in our own words")
     aliases: list[str] = Field(default_factory=list)
     terms: Terms = Field(default_factory=Terms)
     negative_terms: list[str] = Field(default_factory=list)
@@ -457,6 +462,7 @@ class RegisterEntry(_Model):
     name_en: str | None = None
     place: Place | None = None
     description: str | None = None
+    description_zh: str | None = None
     specialties: list[str] = Field(default_factory=list)
     read_at: str | None = None
     source: str | None = Field(default=None, description="Source id, when the entry was read in a document "

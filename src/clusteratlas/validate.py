@@ -123,29 +123,25 @@ def check_cluster_place(cluster: Cluster) -> str | None:
     """
     from clusteratlas import gazetteer
 
+    def official(code: str):
+        try:
+            return gazetteer.place_for_adcode(code)
+        except PlaceNotFound:
+            return None
+
     p = cluster.place
-    try:
-        official = gazetteer.place_for_adcode(p.adcode)
-    except PlaceNotFound:
-        return f"adcode {p.adcode} is not in the MCA table"
-    if official.name_zh != p.name_zh:
-        return f"adcode {p.adcode} is {official.name_zh} in the MCA table, not {p.name_zh}"
-    if official.level != p.level:
-        return f"adcode {p.adcode} is a {official.level}, not a {p.level}"
-    for entry in p.path:
-        try:
-            anc = gazetteer.place_for_adcode(entry.adcode)
-        except PlaceNotFound:
-            return f"path code {entry.adcode} is not in the MCA table"
-        if anc.name_zh != entry.name_zh:
-            return f"path code {entry.adcode} is {anc.name_zh}, not {entry.name_zh}"
-    if not gazetteer.polygon_contains(p.adcode, lon=p.lon, lat=p.lat):
-        return f"point (lon={p.lon}, lat={p.lat}) lies outside the polygon of {p.adcode[:6]}"
-    for code in cluster.area.adcodes if cluster.area else []:
-        try:
-            gazetteer.place_for_adcode(code)
-        except PlaceNotFound:
-            return f"area code {code} is not in the MCA table"
+    checks = [("adcode", p.adcode, p.name_zh, p.level), *(("path code", e.adcode, e.name_zh, None) for e in p.path),
+              *(("area code", code, None, None) for code in (cluster.area.adcodes if cluster.area else []))]
+    for what, code, name_zh, level in checks:
+        unit = official(code)
+        if unit is None:
+            return f"{what} {code} is not in the MCA table"
+        if name_zh is not None and unit.name_zh != name_zh:
+            return f"{what} {code} is {unit.name_zh}" + (" in the MCA table" if level else "") + f", not {name_zh}"
+        if level is not None and unit.level != level:
+            return f"{what} {code} is a {unit.level}, not a {level}"
+        if what == "adcode" and not gazetteer.polygon_contains(p.adcode, lon=p.lon, lat=p.lat):
+            return f"point (lon={p.lon}, lat={p.lat}) lies outside the polygon of {p.adcode[:6]}"
     return None
 
 

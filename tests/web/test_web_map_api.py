@@ -223,6 +223,9 @@ def test_leads_with_a_stand_in_module(client, monkeypatch):
     mod.leads_for_cluster = lambda atlas, cluster, product=None: [Lead()]
     mod.LEADS_NOTICE = "Outside links."
     monkeypatch.setitem(sys.modules, "clusteratlas.leads", mod)
+    import clusteratlas
+
+    monkeypatch.setattr(clusteratlas, "leads", mod, raising=False)  # when the real module was imported before
     body = ok(client, "/api/v1/clusters/xuchang-wigs/leads").json()
     assert body == {"cluster_id": "xuchang-wigs", "product": None, "items": [Lead().to_dict()],
                     "notice": "Outside links."}

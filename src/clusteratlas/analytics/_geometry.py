@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Mean Earth radius (IUGG), km. Every great-circle distance in the package uses it.
-EARTH_RADIUS_KM = 6371.0088
+from clusteratlas.geo import EARTH_RADIUS_KM, great_circle_km  # noqa: F401 - the package's one great circle
 
 METRICS = ("great_circle", "equal_area")
 
@@ -83,15 +82,6 @@ def unit_vectors(*, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lam = np.radians(np.asarray(lon, dtype=float))
     cosp = np.cos(p)
     return np.ascontiguousarray(np.column_stack([cosp * np.cos(lam), cosp * np.sin(lam), np.sin(p)]))
-
-
-def great_circle_km(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Great-circle distance in km (haversine, sphere of radius :data:`EARTH_RADIUS_KM`)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 @dataclass(frozen=True)

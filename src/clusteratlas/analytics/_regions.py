@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-#: China's extent (west, south, east, north), WGS-84 degrees.
-CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)
+from clusteratlas._paths import GAZETTEER_DIR
+from clusteratlas.geo import CHINA_BBOX  # (west, south, east, north), WGS-84
 
-_CODE_MAP = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "polygon_codes.json"
+_CODE_MAP = GAZETTEER_DIR / "polygon_codes.json"
 
 
 def in_china_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

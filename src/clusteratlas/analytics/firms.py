@@ -19,10 +19,11 @@ import numpy as np
 import polars as pl
 
 from clusteratlas.errors import BadQueryError, DataValidationError, InputFileError
+from clusteratlas.geo import CHINA_BBOX
 
 #: China's extent in WGS-84 degrees, used only to recognise swapped latitude / longitude columns.
-CHINA_LAT = (3.0, 54.0)
-CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (CHINA_BBOX[1], CHINA_BBOX[3])
+CHINA_LON = (CHINA_BBOX[0], CHINA_BBOX[2])
 REGION_LEVELS = {"province": 2, "prefecture": 4, "county": 6, "township": 9}
 
 

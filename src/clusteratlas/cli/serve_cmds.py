@@ -27,7 +27,11 @@ def get_once(path: str, data_dir: Path | None) -> int:
     """Answer one GET request for ``path`` in-process; print the body on stdout. Returns the exit code
     (0 for a 2xx/3xx answer, 1 otherwise, with the error message also on stderr)."""
     _need_web()
-    from fastapi.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():  # newer Starlette warns that its test client prefers another HTTP package
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
 
     from clusteratlas.web import create_app
 

@@ -192,7 +192,7 @@ def build_cluster_vocabulary(atlas) -> Vocabulary:
         for name_en, name_zh in names:
             place_tokens.update(en_tokens(name_en))
             place_zh.add(name_zh)
-            place_zh.add(_strip_zh_suffix(name_zh))
+            place_zh.add(strip_zh_suffix(name_zh))
     place_tokens -= {t for i in atlas.industries.values() for t in en_tokens(" ".join(i.terms.en))}
     local = frozenset(TITLE_WORDS.get() | place_tokens | STOPWORDS)
     zh_local = tuple(sorted({*place_zh, *ZH_TITLE_WORDS}, key=len, reverse=True))
@@ -227,7 +227,8 @@ def strip_en_suffix(name: str) -> str:
     return low
 
 
-def _strip_zh_suffix(name: str) -> str:
+def strip_zh_suffix(name: str) -> str:
+    """``"大唐街道"`` → ``"大唐"``: one administrative suffix removed when at least two characters stay."""
     for suf in ZH_PLACE_SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             return name[: -len(suf)]
@@ -247,7 +248,7 @@ def _build_place_index(atlas, industry_voc: Vocabulary) -> tuple[dict[str, froze
             latin[compact_pinyin(strip_en_suffix(name_en))].add(adcode)
         if name_zh:
             zh[name_zh].add(adcode)
-            base = _strip_zh_suffix(name_zh)
+            base = strip_zh_suffix(name_zh)
             zh[base].add(adcode)
             latin[to_pinyin(base, place=True)].add(adcode)
 
