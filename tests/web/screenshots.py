@@ -31,6 +31,8 @@ VIEWS = {
                 '#panel article.cluster[data-cluster-id="datang-socks"]'),
     "compare": ({"desktop": "industry=eyewear&view=compare", "phone": "industry=eyewear&view=compare"},
                 '#panel article.compare[data-industry="eyewear"]'),
+    "trip": ({size: "view=trip&trip_items=socks,%20wigs,%20eyeglasses&trip_from=Shanghai&trip_days=4"
+              for size in ("desktop", "phone")}, "#trip-result .trip-summary"),
 }
 
 
@@ -55,8 +57,8 @@ def take(out: Path, only: set[str] | None = None) -> list[Path]:
                 if only and view not in only:
                     continue
                 for lang in ("en", "zh"):
+                    driver.get("about:blank")  # a new document: the last page's rewritten address is not reused
                     driver.get(f"{base}/#lang={lang}&{frags[size_name]}")
-                    driver.refresh()
                     wait_ready(driver)
                     wait_for(driver, ready)
                     time.sleep(1.2)  # place names and tooltips settle

@@ -184,8 +184,8 @@ def test_every_view_survives_the_round_trip(base):
     with chromium() as d:
         viewport(d, DESKTOP)
         for name, (frag, selector) in views.items():
-            d.get(base + "/#" + frag)  # a new document each time (a reload keeps nothing but the address)
-            d.refresh()
+            d.get("about:blank")  # a new document each time: nothing kept but the address
+            d.get(base + "/#" + frag)
             wait_ready(d)
             if selector:
                 wait_for(d, selector)
@@ -488,3 +488,76 @@ def test_screenshots_folder_is_documented():
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"docs/screenshots/{p.name}" in readme, p.name
         assert p.stat().st_size < 400_000, p.name
+
+
+# -- the trip (last: the planner came with the trip branch) ---------------------------------------------
+
+def test_a_trip_planned_drawn_and_shared(base):
+    pytest.importorskip("clusteratlas.trip", reason="the trip planner is not in this tree")
+    with chromium() as a:
+        open_page(a, base)
+        a.find_element("css selector", "#trip-btn").click()
+        form = wait_for(a, "#trip-form")
+        items = form.find_element("css selector", "#trip-items")
+        items.clear()
+        items.send_keys("wigs, socks")
+        frm = form.find_element("css selector", "#trip-from")
+        frm.clear()
+        frm.send_keys("Shanghai")
+        days = form.find_element("css selector", "#trip-days")
+        days.clear()
+        days.send_keys("3")
+        form.find_element("css selector", "#trip-go").click()
+        summary = wait_for(a, "#trip-result .trip-summary")
+        plan = a.execute_script("return fetch('/api/v1/plan?items=' + encodeURIComponent('wigs, socks') + "
+                                "'&from=Shanghai&days=3&modes=drive,rail,flight').then(r => r.json())")
+        n = plan["totals"]["stops"]
+        assert n >= 2 and summary.get_attribute("data-stops") == str(n)
+        assert f"{round(plan['totals']['great_circle_km'])} km" in summary.text and "est." in summary.text
+        # on the map: one numbered pin per stop plus the start, one line per leg
+        until(a, lambda d: len(css(d, ".trip-pin[data-stop]")) == n + 1, "stop pins")
+        assert len(css(a, "path.trip-leg")) == len(plan["legs"])
+        modes = {e.get_attribute("data-mode") for e in css(a, "path.trip-leg")}
+        assert modes == {leg["mode"] for leg in plan["legs"]}
+        # the itinerary: stops in order, legs between, every estimate marked
+        stops = [e.get_attribute("data-stop") for e in css(a, ".itinerary > li.it-stop")]
+        assert stops == [str(i) for i in range(1, n + 1)]
+        assert len(css(a, ".itinerary > li.it-leg")) == len(plan["legs"])
+        assert all(e.find_elements("css selector", ".est") for e in css(a, ".itinerary > li.it-leg"))
+        first = plan["stops"][0]["clusters"][0]["cluster_id"]
+        assert css(a, f'.itinerary button[data-cluster-id="{first}"]')
+        for link in css(a, ".itinerary a.lead-link"):
+            assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+        frag = settled_hash(a)
+        got = fragment_dict(frag)
+        assert got["view"] == "trip" and got["trip_items"] == "wigs, socks" and got["trip_from"] == "Shanghai"
+        assert got["trip_days"] == "3"
+        finish(a, base)
+        url = a.current_url
+
+    with chromium() as b:  # the shared trip in a fresh browser: same plan, same drawing
+        viewport(b, DESKTOP)
+        b.get(url)
+        wait_ready(b)
+        wait_for(b, "#trip-result .trip-summary")
+        assert settled_hash(b) == frag
+        assert len(css(b, ".trip-pin[data-stop]")) == n + 1 and len(css(b, "path.trip-leg")) == len(plan["legs"])
+        assert b.find_element("css selector", "#trip-items").get_attribute("value") == "wigs, socks"
+        # the trip stays drawn under another view, and that view's URL keeps it
+        b.find_element("css selector", f'.itinerary button[data-cluster-id="{first}"]').click()
+        wait_for(b, f'#panel article.cluster[data-cluster-id="{first}"]')
+        assert len(css(b, "path.trip-leg")) == len(plan["legs"])
+        assert fragment_dict(settled_hash(b))["trip_items"] == "wigs, socks"
+        finish(b, base)
+
+
+def test_a_trip_that_cannot_be_planned_says_why(base):
+    pytest.importorskip("clusteratlas.trip", reason="the trip planner is not in this tree")
+    with chromium() as d:
+        open_page(d, base, "view=trip&trip_items=wigs&trip_from=Nowhereville&trip_days=2")
+        msg = until(d, lambda d: d.find_element("css selector", ".trip-msg").text, "an error message")
+        assert "Nowhereville" in msg
+        assert not css(d, "path.trip-leg") and not css(d, ".trip-pin[data-stop]")
+        errors = [e for e in js_errors(d, base) if "/api/v1/plan" not in e]  # the 404 itself is logged by the browser
+        assert errors == []
+        assert outside(requested_urls(d), {urlsplit(base).netloc}) == []

@@ -29,7 +29,7 @@ VENDORED = {
         "1e4e1d22972a3926f48598e0caf14e3fe7049835d428a344fed4f9e3665b3508",
 }
 #: The page's own files: the map is native ES modules under js/ (no bundler).
-JS_MODULES = ["main", "api", "dom", "map", "panel", "search", "i18n", "markets", "url", "share", "labels"]
+JS_MODULES = ["main", "api", "dom", "map", "panel", "search", "i18n", "markets", "url", "share", "labels", "trip"]
 OWN_FILES = ["index.html", "app.css", *(f"js/{m}.js" for m in JS_MODULES)]
 
 

@@ -40,7 +40,16 @@ export const I18N = {
     field_other: "something else (say what in the note)", description_label: "Description", legend_toggle: "Legend",
     selection_size: "clusters in this selection", header_toggle: "Show or hide the controls", sheet_toggle: "Make the panel smaller or larger",
     clusters_of_market: "Clusters it serves", no_point: "no point",
-    n_clusters: "clusters", n_industries: "industries", n_markets: "markets and fairs", n_sources: "sources"
+    n_clusters: "clusters", n_industries: "industries", n_markets: "markets and fairs", n_sources: "sources",
+    trip: "Trip", trip_title: "Plan a sourcing trip", trip_items: "Products or cluster ids (comma-separated)",
+    trip_from: "From", trip_to: "To (optional)", trip_to_hint: "end at the last stop", trip_start: "First day (optional)",
+    trip_days: "Days", trip_tier: "Tier", tier_any: "any", tier_cheap: "cheap", tier_quality: "high quality",
+    trip_modes: "Travel by", mode_drive: "car", mode_rail: "high-speed rail", mode_flight: "flight", plan_btn: "Plan",
+    trip_hint: "The server picks a cluster per product and the best order.", trip_need: "Give products and a start city.",
+    planning: "Planning…", stops_n: "stops", days_n: "days", great_circle: "great-circle", est: "est.",
+    calendar: "Calendar (.ics)", clear_trip: "Clear the trip", arrive: "arrive", visit: "visit",
+    left_out: "Left out", notes_label: "Notes", fairs_during: "Fairs in your dates", during_visit: "during the visit",
+    leads_short: "Suppliers (outside links)"
   },
   zh: {
     placeholder: "搜索产品、地名、市场：假发、socks、义乌、华强北…", placeholder_short: "假发、袜子、义乌、华强北…",
@@ -82,7 +91,16 @@ export const I18N = {
     field_other: "其他（请在备注中说明）", description_label: "简介", legend_toggle: "图例",
     selection_size: "个产业带（当前选择）", header_toggle: "显示或隐藏控件", sheet_toggle: "缩小或放大面板",
     clusters_of_market: "服务的产业带", no_point: "无坐标",
-    n_clusters: "个产业带", n_industries: "个行业", n_markets: "个市场与展会", n_sources: "个来源"
+    n_clusters: "个产业带", n_industries: "个行业", n_markets: "个市场与展会", n_sources: "个来源",
+    trip: "行程", trip_title: "规划采购行程", trip_items: "产品或产业带编号（逗号分隔）",
+    trip_from: "出发地", trip_to: "终点（可选）", trip_to_hint: "在最后一站结束", trip_start: "出发日期（可选）",
+    trip_days: "天数", trip_tier: "档次", tier_any: "不限", tier_cheap: "低价", tier_quality: "高品质",
+    trip_modes: "交通方式", mode_drive: "自驾", mode_rail: "高铁", mode_flight: "飞机", plan_btn: "规划",
+    trip_hint: "服务器为每种产品选择产业带并排出最佳顺序。", trip_need: "请填写产品和出发城市。",
+    planning: "规划中…", stops_n: "站", days_n: "天", great_circle: "大圆距离", est: "估计",
+    calendar: "日历 (.ics)", clear_trip: "清除行程", arrive: "到达", visit: "参观",
+    left_out: "未纳入", notes_label: "说明", fairs_during: "行程期间的展会", during_visit: "参观期间",
+    leads_short: "供应商（外部链接）"
   }
 };
 

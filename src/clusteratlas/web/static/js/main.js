@@ -12,6 +12,7 @@ import { loadMarkets, refreshMarkets, showMarket } from "./markets.js";
 import { closePanel, showCluster, showCompare, showSet, updateCompareBtn } from "./panel.js";
 import { input, runSearch, showPlaceCode } from "./search.js";
 import { showAbout, showShare } from "./share.js";
+import { clearTrip, restoreTrip, showTrip } from "./trip.js";
 import { isOwnWrite, readUrl, rememberMap, viewFragment, writeNow, writeUrl } from "./url.js";
 
 map.getContainer().appendChild(document.getElementById("status"));  // centred on the map, not under the panel
@@ -33,6 +34,7 @@ document.getElementById("compare-btn").addEventListener("click", function () {
 document.getElementById("panel-close").addEventListener("click", closePanel);
 document.getElementById("share-btn").addEventListener("click", function () { closeMenu(); showShare(); });
 document.getElementById("about-btn").addEventListener("click", function () { closeMenu(); showAbout(); });
+document.getElementById("trip-btn").addEventListener("click", function () { closeMenu(); showTrip(); });
 document.querySelectorAll("#lang button").forEach(function (b) {
   b.addEventListener("click", function () { setLang(b.getAttribute("data-lang")); });
 });
@@ -85,6 +87,7 @@ function setLang(lang, rerender) {
   else if (p.kind === "place") showPlaceCode(p.id, still);
   else if (p.kind === "about") showAbout();
   else if (p.kind === "share") showShare();
+  else if (p.kind === "trip") showTrip(state.trip, still);
   writeUrl();
 }
 
@@ -120,6 +123,10 @@ function restore(hash) {
     if (view === "place" && p.place) return showPlaceCode(p.place, still);
     if (view === "about") return showAbout();
     if (view === "share") return showShare();
+    if (view === "trip") return p.trip ? restoreTrip(p.trip, true, still.move) : showTrip(null, { plan: false });
+  }).then(function () {
+    if (!p.trip) { if (state.trip) clearTrip(); return; }
+    if (view !== "trip") return restoreTrip(p.trip, false, false);
   });
   function done() {
     if (p.map) { map.setView([p.map.lat, p.map.lon], p.map.zoom, { animate: false }); rememberMap(p.map.zoom, p.map.lat, p.map.lon); }

@@ -14,11 +14,11 @@ import { writeUrl } from "./url.js";
 function openPanel(kind, node) {
   var panel = document.getElementById("panel"), body = document.getElementById("panel-body");
   var same = panel.getAttribute("data-view") === kind && !panel.hidden;
-  var scroll = same ? body.scrollTop : 0;
+  var scroll = same ? panel.scrollTop : 0;  // a language switch keeps the place in the panel
   body.textContent = "";
   body.appendChild(node);
-  body.scrollTop = scroll;
   panel.hidden = false;
+  panel.scrollTop = scroll;
   panel.setAttribute("data-view", kind);
   document.body.classList.add("panel-open");
   map.invalidateSize({ pan: false });
