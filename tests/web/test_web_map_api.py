@@ -278,3 +278,13 @@ def test_map_page_may_be_embedded_but_not_the_api(client):
     api = client.get("/api/v1/about")
     assert api.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in api.headers["content-security-policy"]
+
+
+def test_industry_rows_carry_the_chinese_description_when_written(client):
+    from _webatlas import _has_description_zh
+
+    rows = {r["industry"]: r for r in ok(client, "/api/v1/industries").json()["items"]}
+    assert "description_zh" in rows["wigs"]
+    if _has_description_zh():
+        assert rows["wigs"]["description_zh"] == "假发与发制品。"
+        assert ok(client, "/api/v1/clusters/xuchang-wigs").json()["description_zh"] == "许昌是假发之都。"

@@ -377,6 +377,10 @@ def test_chinese_mode_names_units_headings_and_results(base):
             assert desc.text == "A wig town." and desc.get_attribute("lang") == "en"
         # units: a count in 万/个, a share in %
         assert "> 60%" in panel.text
+        # the industry's description heads its comparison
+        open_page(d, base, "lang=zh&industry=wigs&view=compare")
+        head = wait_for(d, '#panel article.compare[data-industry="wigs"] p.description')
+        assert head.text == ("假发与发制品。" if _has_description_zh() else "Hairpieces.")
         # place names on the base map are Chinese
         open_page(d, base, "lang=zh&map=7.5/34.0300/113.8500")
         read = ("return Array.from(document.querySelectorAll('.pl-label .pl-text'))"
@@ -436,6 +440,11 @@ def test_phone_layout(base):
         assert not overlap(rect(d, "#legend"), panel)
         marker = rect(d, '.cl-marker[data-cluster-id="xuchang-wigs"]')
         assert marker["bottom"] < panel["top"], "the chosen cluster is above the sheet"
+        # the compare view (wide on a desktop) stays inside the screen
+        d.find_element("css selector", "#panel article.cluster p > .link-btn").click()
+        wait_for(d, '#panel article.compare[data-industry="wigs"]')
+        assert rect(d, "#panel")["width"] == PHONE[0]
+        assert d.execute_script("return document.querySelector('#panel').scrollWidth") <= PHONE[0]
         d.find_element("css selector", "#sheet-toggle").click()
         until(d, lambda d: rect(d, "#panel")["height"] < 100, "the sheet folds")
         d.find_element("css selector", "#sheet-toggle").click()

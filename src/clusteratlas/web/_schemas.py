@@ -86,6 +86,7 @@ class IndustryRow(_Open):
     clusters: int
     hs: list[str]
     description: str
+    description_zh: str | None = Field(None, description="Chinese description, when written.")
 
 
 class GroupRow(_Open):

@@ -285,6 +285,7 @@ function renderCompare(d, isSet) {
   return h("article", { "class": "compare" + (isSet ? " compare-set" : ""), "data-industry": d.industry || null,
                         "data-ids": d.ids.join(",") },
     h("h2", null, isSet ? t("compare_set") : [t("compare_title"), ": ", nameNode(d, "name", "name_zh")]),
+    isSet ? null : localText(industryById(d.industry) || {}, "description", "p", "description"),
     h("div", { "class": "scroll" }, h("table", { "class": "grid" }, head, rows)),
     d.clusters.length > 1 ? h("section", null, h("h3", null, t("distances")), h("div", { "class": "scroll" }, dist)) : null,
     isSet ? h("p", null, h("button", { type: "button", "class": "link-btn", onclick: function () {
