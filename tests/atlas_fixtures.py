@@ -68,11 +68,18 @@ MINI = {
 
 
 def write_atlas_dir(root: Path, spec: dict | None = None) -> Path:
-    """Write an atlas data folder from a spec like :data:`MINI`; returns the folder."""
+    """Write an atlas data folder from a spec like :data:`MINI` (optional keys ``registers`` and ``markets``:
+    file stem → file body; ``copy_sites``: the body of copy_sites.yaml); returns the folder."""
     spec = copy.deepcopy(spec or MINI)
     (root / "industries").mkdir(parents=True, exist_ok=True)
     (root / "sources").mkdir(exist_ok=True)
     (root / "sources" / "main.yaml").write_text(yaml.safe_dump(spec["sources"], allow_unicode=True), "utf-8")
     for ind, body in spec["industries"].items():
         (root / "industries" / f"{ind}.yaml").write_text(yaml.safe_dump(body, allow_unicode=True), "utf-8")
+    for folder in ("registers", "markets"):  # optional: {file stem: file body}
+        for stem, body in spec.get(folder, {}).items():
+            (root / folder).mkdir(exist_ok=True)
+            (root / folder / f"{stem}.yaml").write_text(yaml.safe_dump(body, allow_unicode=True), "utf-8")
+    if "copy_sites" in spec:
+        (root / "copy_sites.yaml").write_text(yaml.safe_dump(spec["copy_sites"], allow_unicode=True), "utf-8")
     return root

@@ -31,6 +31,7 @@ from clusteratlas.errors import (
     DataValidationError,
     IndustryNotFound,
     PlaceNotFound,
+    RegisterNotFound,
 )
 
 log = logging.getLogger("clusteratlas.web")
@@ -40,6 +41,7 @@ ATLAS_ERRORS: list[tuple[type[AtlasError], int, str]] = [
     (ClusterNotFound, 404, "cluster_not_found"),
     (IndustryNotFound, 404, "industry_not_found"),
     (PlaceNotFound, 404, "place_not_found"),
+    (RegisterNotFound, 404, "register_not_found"),
     (BadQueryError, 400, "bad_query"),
     (DataValidationError, 400, "invalid_data"),
     (AtlasError, 400, "bad_request"),
@@ -52,6 +54,7 @@ CODES = {
     "cluster_not_found": "no cluster has this id (the message suggests close ids)",
     "industry_not_found": "no industry has this id",
     "place_not_found": "no place matches",
+    "register_not_found": "no register has this id (the message suggests close ids)",
     "not_found": "no such address",
     "method_not_allowed": "the API is read-only: GET and HEAD only",
     "uri_too_long": "the address (path + query) is longer than the server accepts",
