@@ -142,7 +142,7 @@ def coverage_stats(atlas, as_of: int | None = None) -> dict[str, Any]:
     -------
     dict
         Counts (int), shares (0–1, four decimals), ``mainland_provinces_missing`` (a list of
-        ``"Name (adcode)"``) and ``register_coverage`` (register id → ``{"entered", "listed"}``).
+        ``"北京市 Beijing (110000)"``) and ``register_coverage`` (register id → ``{"entered", "listed"}``).
     """
     as_of = as_of or current_year()
     clusters = list(atlas.clusters.values())
@@ -212,7 +212,7 @@ def _missing_provinces(covered: set[str]) -> list[str]:
         return []
     from clusteratlas import gazetteer
 
-    return [f"{gazetteer.place_for_adcode(code).name_en} ({code})" for code in missing]
+    return [f"{(p := gazetteer.place_for_adcode(code)).name_zh} {p.name_en} ({code})" for code in missing]
 
 
 def coverage_by_province(atlas) -> list[dict[str, Any]]:
