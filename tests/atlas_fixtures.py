@@ -68,16 +68,16 @@ MINI = {
 
 
 def write_atlas_dir(root: Path, spec: dict | None = None) -> Path:
-    """Write an atlas data folder from a spec like :data:`MINI` (optional keys ``registers`` and ``markets``:
-    file stem → file body; ``copy_sites``: the body of copy_sites.yaml); returns the folder."""
+    """Write an atlas data folder from a spec like :data:`MINI` (optional keys ``register_files`` and
+    ``market_files``: file stem → file body; ``copy_sites``: the body of copy_sites.yaml); returns the folder."""
     spec = copy.deepcopy(spec or MINI)
     (root / "industries").mkdir(parents=True, exist_ok=True)
     (root / "sources").mkdir(exist_ok=True)
     (root / "sources" / "main.yaml").write_text(yaml.safe_dump(spec["sources"], allow_unicode=True), "utf-8")
     for ind, body in spec["industries"].items():
         (root / "industries" / f"{ind}.yaml").write_text(yaml.safe_dump(body, allow_unicode=True), "utf-8")
-    for folder in ("registers", "markets"):  # optional: {file stem: file body}
-        for stem, body in spec.get(folder, {}).items():
+    for folder in ("registers", "markets"):  # optional: {file stem: file body} under register_files, market_files
+        for stem, body in spec.get(f"{folder[:-1]}_files", {}).items():
             (root / folder).mkdir(exist_ok=True)
             (root / folder / f"{stem}.yaml").write_text(yaml.safe_dump(body, allow_unicode=True), "utf-8")
     if "copy_sites" in spec:
@@ -89,7 +89,7 @@ ZJ = {"adcode": "330000", "level": "province", "name_zh": "浙江省", "name_en"
 SHAOXING = {"adcode": "330600", "level": "prefecture", "name_zh": "绍兴市", "name_en": "Shaoxing City"}
 
 #: A register of three lines, two entered: one names the existing xuchang-wigs (a title on it), one makes a
-#: new cluster (zhuji-socks). For ``MINI | {"registers": MINI_REGISTERS}``.
+#: new cluster (zhuji-socks). For ``MINI | {"register_files": MINI_REGISTERS}``.
 MINI_REGISTERS = {"test-register": {
     "register": {"id": "test-register", "name_en": "Test featured clusters", "name_zh": "测试特色产业集群",
                  "programme": "测试特色产业集群", "issuer": "Test Ministry", "level": "national", "year": 2023,

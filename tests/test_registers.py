@@ -27,8 +27,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def _spec() -> dict:
     spec = copy.deepcopy(MINI)
-    spec["registers"] = copy.deepcopy(MINI_REGISTERS)
-    spec["markets"] = copy.deepcopy(MINI_MARKETS)
+    spec["register_files"] = copy.deepcopy(MINI_REGISTERS)
+    spec["market_files"] = copy.deepcopy(MINI_MARKETS)
     spec["sources"]["sources"] += [
         {"id": "seed-doc", "publisher": "Seed", "title": "The seed", "kind": "seed"},
         {"id": "daily", "publisher": "A Daily", "title": "Old report", "kind": "media",
@@ -69,7 +69,7 @@ def test_register_coverage_counts_lines_listed_and_entered(ref_atlas):
 
 def test_a_line_naming_two_places_is_one_line_entered(tmp_path):
     spec = _spec()
-    entries = spec["registers"]["test-register"]["entries"]
+    entries = spec["register_files"]["test-register"]["entries"]
     entries[0]["name_zh"] = entries[1]["name_zh"]  # one line of the list, entered as two clusters
     (row,) = register_coverage(load_atlas(write_atlas_dir(tmp_path / "d", spec)))
     assert (row["entered"], row["clusters"]) == (1, 2)

@@ -291,8 +291,8 @@ def test_more_register_lines_than_the_list_has_is_a_problem(tmp_path, mini_spec)
     from atlas_fixtures import MINI_REGISTERS
 
     def edit(spec):
-        spec["registers"] = copy.deepcopy(MINI_REGISTERS)
-        spec["registers"]["test-register"]["register"]["listed"] = 1
+        spec["register_files"] = copy.deepcopy(MINI_REGISTERS)
+        spec["register_files"]["test-register"]["register"]["listed"] = 1
 
     atlas = _atlas_with(tmp_path, mini_spec, edit)
     assert v.register_problems(atlas) == ["registers: record 'test-register' field listed: 2 lines entered but "
