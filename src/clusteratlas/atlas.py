@@ -49,7 +49,7 @@ from clusteratlas.model import (
     Title,
 )
 from clusteratlas.evidence import cluster_evidence
-from clusteratlas.shapes import cluster_summary, place_shape, tier_shape
+from clusteratlas.shapes import cluster_summary, market_when, place_shape, tier_shape
 
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else the Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -152,8 +152,9 @@ class Atlas:
         """Everything known about one cluster, with each claim's source expanded and conflicts grouped.
 
         Besides the model's fields: ``evidence`` (:func:`clusteratlas.evidence.cluster_evidence`), ``tier``
-        (:func:`clusteratlas.shapes.tier_shape` with its ``source_detail``), and on each claim ``age_years`` and
-        ``stale`` (older than ten years in ``as_of``, default this year; :func:`clusteratlas.evidence.figure_age`).
+        (:func:`clusteratlas.shapes.tier_shape` with its ``source_detail``), on each market ``when`` (hours or
+        fair dates, :func:`clusteratlas.shapes.market_when`), and on each claim ``age_years`` and ``stale``
+        (older than ten years in ``as_of``, default this year; :func:`clusteratlas.evidence.figure_age`).
         """
         from clusteratlas.evidence import current_year, figure_age, is_stale
 
@@ -170,6 +171,8 @@ class Atlas:
         for item, claim in zip(data["claims"], cluster.claims):
             item["age_years"] = figure_age(claim, as_of)
             item["stale"] = is_stale(claim, as_of)
+        for item, market in zip(data["markets"], cluster.markets):
+            item["when"] = market_when(market)
         tier = tier_shape(cluster)
         if tier is not None and tier["source"] in self.sources:
             tier["source_detail"] = self.sources[tier["source"]].model_dump(mode="json")

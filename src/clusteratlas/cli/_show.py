@@ -61,14 +61,7 @@ def _tier(con: Console, tier: dict[str, Any] | None) -> None:
 
 def market_lines(m: dict[str, Any]) -> list[str]:
     """A market or fair as plain lines: name and kind; address and WGS-84 point; what it sells; hours or
-    dates; note. ``m`` is a market dict of the cluster detail (the model's fields)."""
-    from clusteratlas.shapes import market_when
-
-    class _M:  # market_when reads attributes
-        opening_hours = m.get("opening_hours")
-        recurrence = m.get("recurrence")
-        fair_dates = [type("D", (), d) for d in m.get("fair_dates") or []]
-
+    dates; note. ``m`` is a market dict of the cluster detail (the model's fields and ``when``)."""
     name = " ".join(x for x in (m.get("name_en"), m.get("name_zh")) if x)
     lines = [f"{name} ({m['kind']}) [{m.get('confidence', 'reported')}]"]
     address = " / ".join(x for x in (m.get("address_en"), m.get("address_zh")) if x)
@@ -77,7 +70,7 @@ def market_lines(m: dict[str, Any]) -> list[str]:
         lines.append(f"address: {address or 'not given'}{point}")
     if m.get("sells"):
         lines.append("sells: " + "; ".join(m["sells"]))
-    when = market_when(_M)
+    when = m.get("when")
     lines.append(("hours: " if m.get("opening_hours") else "dates: ") + when if when
                  else "hours or dates: not given by the sources")
     if m.get("note"):
