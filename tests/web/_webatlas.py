@@ -24,6 +24,12 @@ XSS = '<img src=x onerror="window.__xss=1">'
 N_EXTRA_SOCKS = 30
 
 
+def _has_description_zh() -> bool:
+    from clusteratlas.model import Cluster, Industry
+
+    return "description_zh" in Cluster.model_fields and "description_zh" in Industry.model_fields
+
+
 def web_spec(source_url: str = "https://example.org/test") -> dict:
     """The web test atlas as a spec for ``write_atlas_dir`` (plus ``taxonomy``, written separately)."""
     spec = copy.deepcopy(MINI)
@@ -77,11 +83,32 @@ def web_spec(source_url: str = "https://example.org/test") -> dict:
             "place": _place(f"440605{i + 200:03d}", "township", f"测试镇{i:02d}", f"Test Town {i:02d}",
                             22.5 + 0.01 * i, 112.0 + 0.01 * i, [GD, FOSHAN, NANHAI]),
         })
+    if _has_description_zh():  # Chinese texts, once the data model carries them
+        wigs["clusters"][0]["description_zh"] = "许昌是假发之都。"
+        wigs["industry"]["description_zh"] = "假发与发制品。"
     spec["taxonomy"] = {"groups": [
         {"id": "light-industry", "name_en": "Light industry", "name_zh": "轻工"},
         {"id": "textiles", "name_en": "Textiles and apparel", "name_zh": "纺织服装"},
     ]}
     return spec
+
+
+#: Markets and fairs of ``markets/web.yaml``: points, hours, fair dates, a hostile name.
+MARKETS = {"markets": [
+    {"id": "xuchang-hair-city", "name_en": "Xuchang International Hair City", "name_zh": "许昌国际发制品城",
+     "kind": "wholesale market", "clusters": ["xuchang-wigs"], "address_zh": "河南省许昌市魏都区",
+     "address_en": "Weidu District, Xuchang, Henan", "adcode": "411002", "lat": 34.04, "lon": 113.83,
+     "coord_source": "test fixture", "sells": ["wigs", "hair extensions"], "opening_hours": "daily 08:00-18:00",
+     "source": "test-source", "confidence": "verified"},
+    {"id": "wig-fair", "name_en": "China Hair Products Fair", "name_zh": "中国发制品博览会", "kind": "trade fair",
+     "clusters": ["xuchang-wigs", "juancheng-wigs"], "address_en": "Xuchang Expo Centre", "adcode": "411000",
+     "lat": 34.0, "lon": 113.9, "coord_source": "test fixture", "sells": ["wigs"],
+     "fair_dates": [{"start": "2031-09-20", "end": "2031-09-22", "edition": "10th", "source": "test-source"}],
+     "recurrence": "every September", "source": "test-source"},
+    {"id": "chenghai-toy-market", "name_en": "Chenghai " + XSS + " toy market", "name_zh": "澄海玩具市场",
+     "kind": "wholesale market", "clusters": ["chenghai-toys"], "adcode": "440515", "lat": 23.46, "lon": 116.75,
+     "coord_source": "test fixture", "sells": ["toys", XSS], "opening_hours": XSS, "source": "hostile-source"},
+]}
 
 
 def write_web_atlas(root: Path, source_url: str = "https://example.org/test") -> Path:
@@ -90,5 +117,7 @@ def write_web_atlas(root: Path, source_url: str = "https://example.org/test") ->
     taxonomy = spec.pop("taxonomy")
     folder = write_atlas_dir(root, spec)
     (folder / "taxonomy.yaml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), "utf-8")
+    (folder / "markets").mkdir(exist_ok=True)
+    (folder / "markets" / "web.yaml").write_text(yaml.safe_dump(MARKETS, allow_unicode=True), "utf-8")
     # toys has no group: the loader checks parents only against known groups
     return folder

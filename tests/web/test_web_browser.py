@@ -7,9 +7,9 @@ two loopback servers (the app, and a stand-in for a source's web page).
 Skipped, with the reason, when chromium, chromedriver or selenium is missing
 (``scripts/install-system-deps.sh`` installs them).
 
-Run as a script to take the README screenshot of the shipped atlas::
+Run as a script to take one screenshot of the shipped atlas (the README's set: tests/web/screenshots.py)::
 
-    python tests/web/test_web_browser.py --screenshot docs/map.png
+    python tests/web/test_web_browser.py --screenshot /tmp/map.png
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def live_server(web_dir):
                              "--data-dir", str(web_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(600):  # up to a minute: start-up warms every index, slower on a loaded machine
             try:
                 urllib.request.urlopen(base + "/api/v1", timeout=1)
                 break

@@ -29,7 +29,7 @@ VENDORED = {
         "1e4e1d22972a3926f48598e0caf14e3fe7049835d428a344fed4f9e3665b3508",
 }
 #: The page's own files: the map is native ES modules under js/ (no bundler).
-JS_MODULES = ["main", "api", "dom", "map", "panel", "search", "i18n"]
+JS_MODULES = ["main", "api", "dom", "map", "panel", "search", "i18n", "markets", "url", "share", "labels", "trip"]
 OWN_FILES = ["index.html", "app.css", *(f"js/{m}.js" for m in JS_MODULES)]
 
 
@@ -94,8 +94,10 @@ def test_app_js_never_writes_data_as_html():
 
 
 def test_online_tiles_are_off_by_default():
-    html = (STATIC_DIR / "index.html").read_text("utf-8")
-    assert re.search(r'<input id="tiles" type="checkbox">', html)  # not "checked"
+    dom = (STATIC_DIR / "js" / "dom.js").read_text("utf-8")
+    assert re.search(r"\btiles: false\b", dom)
+    js = (STATIC_DIR / "js" / "map.js").read_text("utf-8")
+    assert js.count("tile.openstreetmap.org") == 1 and "tiles.firstChild.checked = !!state.tiles" in js
 
 
 def test_basemap_is_small_valid_and_in_china():

@@ -36,11 +36,16 @@ from clusteratlas.errors import (
 
 log = logging.getLogger("clusteratlas.web")
 
+
+class MarketNotFound(AtlasError, LookupError):
+    """No market or fair has this id (the atlas keeps markets by id in ``Atlas.markets``)."""
+
 #: Library exception → (HTTP status, error code). Checked in order; the first match wins.
 ATLAS_ERRORS: list[tuple[type[AtlasError], int, str]] = [
     (ClusterNotFound, 404, "cluster_not_found"),
     (IndustryNotFound, 404, "industry_not_found"),
     (PlaceNotFound, 404, "place_not_found"),
+    (MarketNotFound, 404, "market_not_found"),
     (RegisterNotFound, 404, "register_not_found"),
     (BadQueryError, 400, "bad_query"),
     (DataValidationError, 400, "invalid_data"),
@@ -54,6 +59,7 @@ CODES = {
     "cluster_not_found": "no cluster has this id (the message suggests close ids)",
     "industry_not_found": "no industry has this id",
     "place_not_found": "no place matches",
+    "market_not_found": "no market or fair has this id",
     "register_not_found": "no register has this id (the message suggests close ids)",
     "not_found": "no such address",
     "method_not_allowed": "the API is read-only: GET and HEAD only",

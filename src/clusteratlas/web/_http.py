@@ -26,6 +26,9 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; font-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+#: The map page's policy: as :data:`CSP`, but any site may frame the page (the embed snippet). The page is
+#: read-only (nothing a framing site could trick a visitor into changing), so framing it is harmless.
+PAGE_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -101,6 +104,8 @@ class GuardMiddleware:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if b"content-security-policy" in present:  # a response's own policy decides its framing
+                    extra = [(k, v) for k, v in extra if k != b"x-frame-options"]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 

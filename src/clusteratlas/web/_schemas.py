@@ -104,6 +104,7 @@ class IndustryRow(_Open):
     clusters: int
     hs: list[str]
     description: str
+    description_zh: str | None = Field(None, description="Chinese description, when written.")
 
 
 class GroupRow(_Open):
@@ -131,7 +132,7 @@ class IndustryDetail(_Open):
 
 
 class Comparison(_Open):
-    industry: str
+    industry: str | None = Field(description="The industry compared (null for a set across industries).")
     name: str
     name_zh: str
     metrics: list[str]
@@ -157,6 +158,74 @@ class ReverseResults(_Open):
     lat: float
     lon: float
     items: list[PlaceOut]
+
+
+class MarketOut(_Open):
+    """A wholesale market or trade fair; ``lat``/``lon`` WGS-84 degrees (null without a point)."""
+
+    market_id: str
+    name_en: str
+    name_zh: str | None
+    kind: str
+    clusters: list[str]
+    cluster_names: list[dict[str, Any]]
+    address_zh: str | None
+    address_en: str | None
+    adcode: str | None
+    lat: float | None
+    lon: float | None
+    coord_source: str | None
+    sells: list[str]
+    opening_hours: str | None
+    fair_dates: list[dict[str, Any]]
+    recurrence: str | None
+    source: str
+    source_detail: dict[str, Any]
+    confidence: str
+    score: float | None = Field(None, description="Only with `q`: how well the name matches, 0–1.")
+
+
+class MarketList(_Open):
+    items: list[MarketOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class LabelOut(_Open):
+    adcode: str
+    level: str
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+
+
+class LabelResults(_Open):
+    bbox: list[float]
+    zoom: float
+    levels: list[str]
+    items: list[LabelOut]
+    truncated: bool
+
+
+class Leads(_Open):
+    cluster_id: str
+    product: str | None
+    items: list[dict[str, Any]] = Field(description="{site, site_name, query, language, url, outside: true}")
+    notice: str
+
+
+class About(_Open):
+    name: str
+    version: str
+    data_version: str = Field(description="Package version + a fingerprint of the data files.")
+    counts: dict[str, int]
+    licence: dict[str, dict[str, str]] = Field(description="`data` (CC BY 4.0) and `code` (MIT).")
+    cite_as: str
+    credits: list[dict[str, str]]
+    features: dict[str, bool] = Field(description="Optional parts that answer: leads, plan, labels.")
+    exports: dict[str, str]
 
 
 class RegisterRow(_Open):

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from clusteratlas import __version__
 from clusteratlas._paths import STATIC_DIR
 from clusteratlas.web._errors import CODES, install_error_handlers
-from clusteratlas.web._http import GuardMiddleware, data_response
+from clusteratlas.web._http import PAGE_CSP, GuardMiddleware, data_response
 from clusteratlas.web._params import MAX_PAGE, MAX_QUERY_CHARS
 API_PREFIX = "/api/v1"
 #: Environment variable read by :func:`app_from_env` (used by ``serve --workers N``).
@@ -64,9 +64,9 @@ def create_app(atlas=None, *, data_dir: str | Path | None = None) -> FastAPI:
     app.state.export_cache = {}
     install_error_handlers(app)
 
-    from clusteratlas.web.routers import clusters, export, industries, places, search
+    from clusteratlas.web.routers import clusters, compare, export, industries, markets, meta, places, search
 
-    for mod in (industries, clusters, search, places, export):
+    for mod in (industries, compare, clusters, markets, search, places, export, meta):
         app.include_router(mod.router, prefix=API_PREFIX)
     app.include_router(importlib.import_module("clusteratlas.web.routers.plan").router, prefix=API_PREFIX)
     app.include_router(importlib.import_module("clusteratlas.web.routers.registers").router, prefix=API_PREFIX)
@@ -77,15 +77,16 @@ def create_app(atlas=None, *, data_dir: str | Path | None = None) -> FastAPI:
         return data_response(request, {
             "name": "clusteratlas", "version": __version__,
             "counts": {"industries": len(atlas.industries), "clusters": len(atlas.clusters),
-                       "sources": len(atlas.sources), "groups": len(atlas.groups)},
+                       "sources": len(atlas.sources), "groups": len(atlas.groups), "markets": len(atlas.markets)},
             "endpoints": sorted(app.openapi()["paths"]),
             "openapi": f"{API_PREFIX}/openapi.json",
         })
 
     @app.get("/", include_in_schema=False)
     async def map_page():
+        # The map page may be embedded in other sites (the embed snippet); the API and static files may not.
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8",
-                            headers={"Cache-Control": "no-cache"})
+                            headers={"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_CSP})
 
     _document_400_not_422(app)
     # StaticFiles resolves every path inside STATIC_DIR and refuses anything outside it (../, symlinks).

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from clusteratlas.web import _schemas as S
-from clusteratlas.web._errors import ERROR_RESPONSES
+from clusteratlas.web._errors import ERROR_RESPONSES, error_response
 from clusteratlas.web._http import data_response
 from clusteratlas.web._params import DEFAULT_PAGE, MAX_QUERY_CHARS, Limit, Offset, get_atlas
 from clusteratlas.filters import select_clusters
@@ -69,10 +69,46 @@ async def get_cluster(
     atlas=Depends(get_atlas),
 ):
     """Place, claims with their sources expanded, conflicting figures grouped (``conflicts``: metric →
-    indexes into ``claims``), titles, markets, corrections of the seed, and the sources themselves.
+    indexes into ``claims``), titles, markets, corrections of the seed, and the sources themselves;
+    ``data_file`` is the file of the data folder the cluster is read from (for corrections).
 
     ``evidence`` says what the cluster rests on (``weak`` when on the seed or a single blog alone, or only on
     unverified items); each claim carries ``age_years`` and ``stale`` (older than ten years); ``tier`` is the
     quality/price tier with its statement and source; a source read on a copy keeps the original as ``url``
     and the copy as ``read_at``."""
-    return data_response(request, atlas.cluster_detail(atlas.cluster(cluster_id)))
+    cluster = atlas.cluster(cluster_id)
+    body = atlas.cluster_detail(cluster)
+    body["data_file"] = _data_file(atlas, cluster.id)
+    return data_response(request, body)
+
+
+def _data_file(atlas, cluster_id: str) -> str | None:
+    """The cluster's file relative to the data folder (``industries/wigs.yaml``), or null when unknown."""
+    try:
+        return atlas.file_of(cluster_id).resolve().relative_to(atlas.data_dir.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+@router.get("/{cluster_id}/leads", summary="Supplier leads: outside search links for a cluster's product",
+            response_model=S.Leads)
+async def leads(
+    request: Request,
+    cluster_id: Annotated[str, Path(max_length=120, description="Cluster id, e.g. `xuchang-wigs`.")],
+    product: Annotated[str | None, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                                         description="The buyer's words for the product (default: the "
+                                                     "industry's).")] = None,
+    atlas=Depends(get_atlas),
+):
+    """Addresses of supplier searches for the product at the cluster's place on 1688, Made-in-China,
+    Alibaba and Open Supply Hub. They are built from the query: the server fetches nothing from those sites
+    and vouches for nothing they show (``outside: true`` on each, and ``notice``). Answers 503
+    ``unavailable`` when this installation has no leads module."""
+    cluster = atlas.cluster(cluster_id)
+    try:
+        from clusteratlas import leads as leads_mod
+    except ImportError:
+        return error_response(503, "unavailable", "supplier leads are not available in this installation")
+    items = [lead.to_dict() for lead in leads_mod.leads_for_cluster(atlas, cluster, product)]
+    return data_response(request, {"cluster_id": cluster.id, "product": product, "items": items,
+                                   "notice": leads_mod.LEADS_NOTICE})

@@ -24,7 +24,7 @@ def industry_row(atlas, ind) -> dict[str, Any]:
         "industry": ind.id, "name": ind.name_en, "name_zh": ind.name_zh, "parent": ind.parent,
         "parent_name": group.name_en if group else None, "parent_name_zh": group.name_zh if group else None,
         "clusters": len(atlas.clusters_of(ind.id)), "hs": [h.code for h in ind.hs_codes],
-        "description": ind.description,
+        "description": ind.description, "description_zh": getattr(ind, "description_zh", None),
     }
 
 

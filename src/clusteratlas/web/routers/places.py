@@ -49,6 +49,27 @@ async def places(
     return data_response(request, {"query": q, "items": _as_dicts(gaz.resolve_place(q, limit=limit))})
 
 
+@router.get("/labels", summary="Place names for the base map, by bounding box and zoom",
+            response_model=S.LabelResults)
+async def labels(
+    request: Request,
+    bbox: Annotated[str, Query(max_length=100, description="`west,south,east,north`, WGS-84 degrees.")],
+    zoom: Annotated[float, Query(ge=0, le=22, allow_inf_nan=False, description="Map zoom level (Leaflet).")],
+):
+    """Prefecture names from zoom 6, county names from zoom 7.5, and towns with a point of their own from zoom 9.5,
+    inside ``bbox``: ``adcode``, ``level``, ``name_zh``, ``name_en``, ``lat``, ``lon`` (WGS-84), coarsest level
+    and most prominent first, at most 600 (``truncated`` says when more were inside). The gazetteer's own
+    points and names; nothing comes from outside."""
+    from clusteratlas.geo import parse_bbox
+
+    box = parse_bbox(bbox)
+    if _gazetteer() is None:
+        return _unavailable()
+    from clusteratlas.web._labels import labels_in
+
+    return data_response(request, {"bbox": list(box), "zoom": zoom} | labels_in(box, zoom))
+
+
 @router.get("/reverse", summary="The administrative units at a point", response_model=S.ReverseResults)
 async def reverse(
     request: Request,

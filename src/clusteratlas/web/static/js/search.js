@@ -1,10 +1,11 @@
-/* clusteratlas map page: the search box with suggestions (clusters and places).
+/* clusteratlas map page: the search box with suggestions (clusters, markets and fairs, places), and the search itself.
  */
 
-import { h, nameNode, names, setStatus, state, t } from "./dom.js";
+import { h, isPhone, kindLabel, nameNode, names, setStatus, state, t } from "./dom.js";
 import { API, getJSON, qs } from "./api.js";
-import { map } from "./map.js";
-import { openPanel, showCluster, showResults } from "./panel.js";
+import { canMove, keepVisible, map } from "./map.js";
+import { showMarket } from "./markets.js";
+import { errorPanel, openPanel, showCluster, showResults } from "./panel.js";
 
 // -- search with suggestions -----------------------------------------------------------------------
 var input = document.getElementById("q"), list = document.getElementById("suggest");
@@ -12,29 +13,42 @@ var timer = null, seq = 0, active = -1;
 
 function hideSuggest() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
 
+// Forget any suggestion still on its way: nothing opens the list again until the next keystroke.
+function cancelSuggest() { clearTimeout(timer); seq++; hideSuggest(); }
+
+function none() { return []; }
+
 function suggest() {
   var q = input.value.trim();
   var mine = ++seq;
   if (q.length < 2) { hideSuggest(); return; }
-  var clusters = getJSON(API + "/search?" + qs({ q: q, limit: 6 })).then(function (b) { return b.items; }, function () { return []; });
-  var places = getJSON(API + "/places?" + qs({ q: q, limit: 4 })).then(function (b) { return b.items; }, function () { return []; });
-  Promise.all([clusters, places]).then(function (res) {
-    if (mine !== seq) return;
+  var clusters = getJSON(API + "/search?" + qs({ q: q, limit: 6 })).then(function (b) { return b.items; }, none);
+  var markets = getJSON(API + "/markets?" + qs({ q: q, limit: 4 })).then(function (b) { return b.items; }, none);
+  var places = getJSON(API + "/places?" + qs({ q: q, limit: 4 })).then(function (b) { return b.items; }, none);
+  Promise.all([clusters, markets, places]).then(function (res) {
+    if (mine !== seq || document.activeElement !== input) return;
     list.textContent = "";
     if (res[0].length) list.appendChild(h("li", { "class": "sg-head", role: "presentation" }, t("clusters")));
     res[0].forEach(function (r) {
       list.appendChild(h("li", { "class": "sg-item", role: "option", "data-cluster-id": r.cluster_id, onclick: function () {
-        hideSuggest(); showCluster(r.cluster_id); } },
+        cancelSuggest(); showCluster(r.cluster_id); } },
         h("span", { "class": "dot ind-" + (state.colour[r.industry] || 0) }), nameNode(r, "name", "name_zh"),
         h("span", { "class": "muted" }, " · ", names(r.place, "name", "name_zh")[0])));
     });
-    if (res[1].length) list.appendChild(h("li", { "class": "sg-head", role: "presentation" }, t("places")));
-    res[1].forEach(function (p) {
+    if (res[1].length) list.appendChild(h("li", { "class": "sg-head", role: "presentation" }, t("markets_found")));
+    res[1].forEach(function (m) {
+      list.appendChild(h("li", { "class": "sg-item", role: "option", "data-market-id": m.market_id, onclick: function () {
+        cancelSuggest(); showMarket(m.market_id); } },
+        h("span", { "class": "mk-dot kind-" + m.kind.replace(/ /g, "-") }), nameNode(m, "name_en", "name_zh"),
+        h("span", { "class": "muted" }, " · ", kindLabel(m.kind))));
+    });
+    if (res[2].length) list.appendChild(h("li", { "class": "sg-head", role: "presentation" }, t("places")));
+    res[2].forEach(function (p) {
       list.appendChild(h("li", { "class": "sg-item", role: "option", "data-adcode": p.adcode, onclick: function () {
-        hideSuggest(); showPlace(p); } },
+        cancelSuggest(); showPlace(p); } },
         nameNode(p, "name", "name_zh"), h("span", { "class": "muted" }, " · ", t("level_" + p.level))));
     });
-    if (!res[0].length && !res[1].length) list.appendChild(h("li", { "class": "sg-empty" }, t("no_results")));
+    if (!res[0].length && !res[1].length && !res[2].length) list.appendChild(h("li", { "class": "sg-empty" }, t("no_results")));
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     active = -1;
@@ -49,17 +63,19 @@ function adcodePrefix(code) {
   return code;
 }
 
-function showPlace(p) {
+function showPlace(p, opts) {
+  opts = opts || {};
   var zoom = { province: 6, prefecture: 7, county: 8, township: 9 }[p.level] || 8;
+  state.panel = { kind: "place", id: p.adcode };
   if (state.placeMarker) { map.removeLayer(state.placeMarker); state.placeMarker = null; }
   if (p.lat !== null && p.lat !== undefined) {
-    map.flyTo([p.lat, p.lon], zoom, { duration: 0.6 });
+    if (opts.move !== false && canMove()) { map.setView([p.lat, p.lon], zoom, { animate: false }); keepVisible([p.lat, p.lon]); }
     state.placeMarker = L.circleMarker([p.lat, p.lon], { radius: 26, color: "#b3261e", weight: 2, dashArray: "4 4",
                                                          fill: false, interactive: false }).addTo(map);
   }
-  getJSON(API + "/clusters?" + qs({ adcode: adcodePrefix(p.adcode), limit: 100 })).then(function (b) {
-    state.panel = { kind: "place", id: p.adcode };
-    openPanel("place", h("article", { "class": "results" },
+  return getJSON(API + "/clusters?" + qs({ adcode: adcodePrefix(p.adcode), limit: 100 })).then(function (b) {
+    if (!state.panel || state.panel.kind !== "place" || state.panel.id !== p.adcode) return;
+    openPanel("place", h("article", { "class": "results place", "data-adcode": p.adcode },
       h("h2", null, nameNode(p, "name", "name_zh")),
       h("p", { "class": "muted" }, p.adcode, " · ", t("level_" + p.level)),
       h("h3", null, t("clusters_here")),
@@ -68,17 +84,38 @@ function showPlace(p) {
           h("button", { type: "button", "class": "link-btn", onclick: function () { showCluster(c.cluster_id); } },
             nameNode(c, "name", "name_zh")));
       })) : h("p", null, t("no_results"))));
-  });
+  }).catch(errorPanel);
+}
+
+// A place from its MCA code (for a shared URL): the gazetteer resolves codes.
+function showPlaceCode(adcode, opts) {
+  return getJSON(API + "/places?" + qs({ q: adcode, limit: 1 })).then(function (b) {
+    if (b.items.length) return showPlace(b.items[0], opts);
+  }).catch(errorPanel);
+}
+
+// The search: clusters (/search) and markets and fairs by name (/markets?q=). One cluster and no market opens it.
+function runSearch(q, opts) {
+  opts = opts || {};
+  input.value = q;
+  var clusters = getJSON(API + "/search?" + qs({ q: q, limit: 50 })).then(function (b) { return b.items; });
+  var markets = getJSON(API + "/markets?" + qs({ q: q, limit: 10 })).then(function (b) { return b.items; }, none);
+  return Promise.all([clusters, markets]).then(function (res) {
+    if (opts.direct !== false && res[0].length === 1 && !res[1].length) {
+      showResults(q, res[0], [], { open: false, move: opts.move });
+      return showCluster(res[0][0].cluster_id, opts);
+    }
+    if (opts.direct !== false && !res[0].length && res[1].length === 1) return showMarket(res[1][0].market_id, opts);
+    showResults(q, res[0], res[1], opts);
+  }).catch(function (e) { setStatus(t("error") + ": " + e.message); });
 }
 
 function submitSearch() {
   var q = input.value.trim();
+  cancelSuggest();
   if (!q) return;
-  hideSuggest();
-  getJSON(API + "/search?" + qs({ q: q, limit: 50 })).then(function (b) {
-    if (b.items.length === 1) { showCluster(b.items[0].cluster_id); return; }
-    showResults(q, b.items);
-  }).catch(function (e) { setStatus(t("error") + ": " + e.message); });
+  if (isPhone()) input.blur();  // phone: close the keyboard
+  runSearch(q);
 }
 
 input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(suggest, 150); });
@@ -92,8 +129,9 @@ input.addEventListener("keydown", function (e) {
   } else if (e.key === "Enter") {
     e.preventDefault();
     if (!list.hidden && active >= 0 && items[active]) items[active].click(); else submitSearch();
-  } else if (e.key === "Escape") { hideSuggest(); }
+  } else if (e.key === "Escape") { cancelSuggest(); }
 });
+input.addEventListener("blur", function () { setTimeout(function () { if (document.activeElement !== input) hideSuggest(); }, 200); });
 document.addEventListener("click", function (e) { if (!document.getElementById("searchbox").contains(e.target)) hideSuggest(); });
 
-export { input };
+export { input, runSearch, showPlace, showPlaceCode };
