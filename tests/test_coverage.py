@@ -25,8 +25,8 @@ def test_stats_on_a_hand_counted_atlas(mini_dir):
 def test_sources_count_their_citations(mini_dir):
     rows = source_usage(load_atlas(mini_dir))
     assert rows == [{"source_id": "test-source", "publisher": "Test Publisher", "title": "A test page",
-                     "date": "2024-01-02", "kind": "media", "url": "https://example.org/test", "claims": 2,
-                     "titles": 0, "markets": 0, "clusters": 2}]
+                     "date": "2024-01-02", "kind": "media", "url": "https://example.org/test", "read_at": None,
+                     "document_no": None, "claims": 2, "titles": 0, "markets": 0, "clusters": 2}]
 
 
 def test_shipped_atlas_reaches_the_coverage_goal():

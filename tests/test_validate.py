@@ -7,6 +7,7 @@ The reference rules (sources, figures) are tested on small records here; the shi
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,124 @@ def test_tier_without_its_source_is_a_problem():
             return Path("x.yaml")
 
     assert any("tier needs the source" in p for p in v.tier_problems(A()))
+
+
+# -------------------------------------------- the reference rules: what passes beside what fails (issue 11)
+def test_read_on_a_copy_needs_the_original_address_or_a_document_number(tmp_path, mini_spec):
+    def edit(spec):
+        src = spec["sources"]["sources"][0]
+        src.pop("url")
+        src["read_at"] = "https://www.copysite.example/news/1.html"
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    found = v.source_problems(atlas)
+    assert len(found) == 1 and "neither the original address nor the document number" in found[0]
+    assert "'test-source'" in found[0]
+    with_number = atlas.sources["test-source"].model_copy(update={"document_no": "测试函〔2023〕1号"})
+    atlas.sources["test-source"] = with_number
+    assert v.source_problems(atlas) == []
+    with_original = with_number.model_copy(update={"document_no": None, "url": "https://publisher.example/1"})
+    atlas.sources["test-source"] = with_original
+    assert v.source_problems(atlas) == []
+
+
+def test_a_copy_site_as_read_at_beside_the_original_passes(tmp_path, mini_spec):
+    def edit(spec):
+        spec["sources"]["sources"][0]["read_at"] = "https://www.copysite.example/news/1.html"
+        spec["copy_sites"] = {"domains": [{"domain": "copysite.example", "note": "test"}]}
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    assert v.source_problems(atlas) == []
+    moved = atlas.sources["test-source"].model_copy(update={"url": "https://news.copysite.example/1.html"})
+    atlas.sources["test-source"] = moved  # a sub-domain of a copy site is a copy site too
+    assert ["copysite.example is a copy site" in p for p in v.source_problems(atlas)] == [True]
+
+
+def test_the_undated_mark_passes_the_period_check(tmp_path, mini_spec):
+    def edit(spec):
+        claims = spec["industries"]["wigs"]["clusters"][0]["claims"]
+        claims[0]["period"] = "undated"
+        claims[1].pop("period")
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    found = v.period_problems(atlas)
+    assert len(found) == 1 and "claims.1.period" in found[0]
+
+
+def _two_wig_towns(spec, value, figure_ids=(None, None), periods=("2020", "2020")):
+    base = spec["industries"]["wigs"]["clusters"][0]
+    twin = {**base, "id": "weidu-wigs", "place": {**base["place"], "adcode": "411002", "name_zh": "魏都区"}}
+    spec["industries"]["wigs"]["clusters"].append(twin)
+    for c, fid, period in zip(spec["industries"]["wigs"]["clusters"], figure_ids, periods):
+        c["claims"] = [{"metric": "share_of_world_output", "value": value, "unit": "percent", "period": period,
+                        "denominator": "world wigs", "statement": "s", "source": "test-source"}
+                       | ({"figure_id": fid} if fid else {})]
+
+
+@pytest.mark.parametrize("figure_ids,periods,value,bad", [
+    ((None, None), ("2020", "2020"), 60, True),  # 120 % of one whole
+    (("henan-wigs", "henan-wigs"), ("2020", "2020"), 60, False),  # one figure about Henan quoted twice
+    ((None, None), ("2020", "2021"), 60, False),  # different periods are different wholes
+    ((None, None), ("2020", "2020"), 50, False),  # exactly 100 %
+])
+def test_share_sums(tmp_path, mini_spec, figure_ids, periods, value, bad):
+    atlas = _atlas_with(tmp_path, mini_spec, lambda s: _two_wig_towns(s, value, figure_ids, periods))
+    assert bool(v.share_problems(atlas)) is bad
+
+
+def _title_atlas(*titles, level="township"):
+    class A:
+        clusters = {"c": _cluster(titles=list(titles))}
+
+        def file_of(self, cid):
+            return Path("x.yaml")
+
+    return A()
+
+
+def test_a_title_on_the_wrong_level_is_a_problem():
+    county_title = {"zh": "中国牙刷之都", "en": "Toothbrush capital", "level": "county", "issuer": "CLIC", "year": 2003,
+                    "source": "src-a"}
+    found = v.title_problems(_title_atlas(county_title))  # the test cluster is the township 杭集镇
+    assert len(found) == 1 and "a county title (中国牙刷之都) on a township cluster" in found[0]
+    assert v.title_problems(_title_atlas(county_title | {"level": "township"})) == []
+    listed = county_title | {"register_id": "test-register"}  # register titles take the place's level
+    assert v.title_problems(_title_atlas(listed)) == []
+
+
+def test_a_tier_citing_an_unknown_source_is_a_problem():
+    class A:
+        clusters = {"c": _cluster(quality_tier="high", tier_source="nowhere")}
+        sources = {"src-a": None}
+
+        def file_of(self, cid):
+            return Path("x.yaml")
+
+    assert any("unknown source 'nowhere'" in p for p in v.tier_problems(A()))
+    A.clusters = {"c": _cluster(quality_tier="high", tier_source="src-a")}
+    assert v.tier_problems(A()) == []
+
+
+def test_more_register_lines_than_the_list_has_is_a_problem(tmp_path, mini_spec):
+    from atlas_fixtures import MINI_REGISTERS
+
+    def edit(spec):
+        spec["register_files"] = copy.deepcopy(MINI_REGISTERS)
+        spec["register_files"]["test-register"]["register"]["listed"] = 1
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    assert v.register_problems(atlas) == ["registers: record 'test-register' field listed: 2 lines entered but "
+                                          "the list has 1"]
+    atlas.registers["test-register"] = atlas.registers["test-register"].model_copy(update={"listed": 2})
+    assert v.register_problems(atlas) == []
+
+
+def test_validate_data_reports_the_reference_rules_under_their_checks(tmp_path, mini_spec):
+    def edit(spec):
+        spec["sources"]["sources"][0].pop("url")
+        spec["sources"]["sources"][0]["read_at"] = "https://copy.example/1"
+        spec["industries"]["wigs"]["clusters"][0]["claims"][0].pop("period")
+
+    _atlas_with(tmp_path, mini_spec, edit)
+    report = v.validate_data(tmp_path / "d", check_places=False)
+    assert report["problems_by_check"]["sources"] == 1 and report["problems_by_check"]["figures"] == 1

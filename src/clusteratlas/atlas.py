@@ -48,7 +48,8 @@ from clusteratlas.model import (
     TaxonomyFile,
     Title,
 )
-from clusteratlas.shapes import cluster_summary, place_shape
+from clusteratlas.evidence import cluster_evidence
+from clusteratlas.shapes import cluster_summary, market_when, place_shape, tier_shape
 
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else the Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -143,11 +144,21 @@ class Atlas:
         return dict(grouped)
 
     def cluster_summary(self, cluster: Cluster) -> dict[str, Any]:
-        """The short JSON shape used by listings and exports (:func:`clusteratlas.shapes.cluster_summary`)."""
-        return cluster_summary(cluster)
+        """The short JSON shape used by listings (:func:`clusteratlas.shapes.cluster_summary`), with the
+        evidence the cluster rests on (:func:`clusteratlas.evidence.cluster_evidence`)."""
+        return cluster_summary(cluster, evidence=cluster_evidence(cluster, self.sources))
 
-    def cluster_detail(self, cluster: Cluster) -> dict[str, Any]:
-        """Everything known about one cluster, with each claim's source expanded and conflicts grouped."""
+    def cluster_detail(self, cluster: Cluster, as_of: int | None = None) -> dict[str, Any]:
+        """Everything known about one cluster, with each claim's source expanded and conflicts grouped.
+
+        Besides the model's fields: ``evidence`` (:func:`clusteratlas.evidence.cluster_evidence`), ``tier``
+        (:func:`clusteratlas.shapes.tier_shape` with its ``source_detail``), on each market ``when`` (hours or
+        fair dates, :func:`clusteratlas.shapes.market_when`), and on each claim ``age_years`` and ``stale``
+        (older than ten years in ``as_of``, default this year; :func:`clusteratlas.evidence.figure_age`).
+        """
+        from clusteratlas.evidence import current_year, figure_age, is_stale
+
+        as_of = as_of or current_year()
         data = cluster.model_dump(mode="json")
         data["cluster_id"] = data.pop("id")
         data["industry_name"] = self.industries[cluster.industry].name_en
@@ -157,6 +168,17 @@ class Atlas:
         for key in ("claims", "titles", "markets"):
             for item in data[key]:
                 item["source_detail"] = self.sources[item["source"]].model_dump(mode="json")
+        for item, claim in zip(data["claims"], cluster.claims):
+            item["age_years"] = figure_age(claim, as_of)
+            item["stale"] = is_stale(claim, as_of)
+        for item, market in zip(data["markets"], cluster.markets):
+            item["when"] = market_when(market)
+        tier = tier_shape(cluster)
+        if tier is not None and tier["source"] in self.sources:
+            tier["source_detail"] = self.sources[tier["source"]].model_dump(mode="json")
+        data["tier"] = tier
+        data["evidence"] = cluster_evidence(cluster, self.sources)
+        data["as_of_year"] = as_of
         data["conflicts"] = conflicting_claims(cluster)
         data["sources"] = [self.sources[s].model_dump(mode="json") for s in cluster.sources]
         return data

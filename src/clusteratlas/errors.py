@@ -31,5 +31,9 @@ class IndustryNotFound(AtlasError, LookupError):
     """No industry has the given id."""
 
 
+class RegisterNotFound(AtlasError, LookupError):
+    """No register (official cluster list) has the given id."""
+
+
 class InputFileError(AtlasError, ValueError):
     """An input file cannot be read (missing, wrong format, undecodable, missing column)."""

@@ -19,8 +19,9 @@ returns one-line problems naming the file, the record and the field.
     (:func:`source_problems`).
 ``figures``
     Every figure has a period or says ``undated``; shares of one whole add up to at most 100 %; titles carry
-    their level, issuer and year and sit on the place that holds them; tiers cite the source that states them
-    (:func:`period_problems`, :func:`share_problems`, :func:`title_problems`, :func:`tier_problems`).
+    their level, issuer and year and sit on the place that holds them; tiers cite the source that states them;
+    no register has more lines entered than it lists (:func:`period_problems`, :func:`share_problems`,
+    :func:`title_problems`, :func:`tier_problems`, :func:`register_problems`).
 """
 
 from __future__ import annotations
@@ -332,9 +333,22 @@ def tier_problems(atlas: Any) -> list[str]:
     return out
 
 
+def register_problems(atlas: Any) -> list[str]:
+    """Registers with more distinct lines entered than the list has (``listed``): a miscount or a line
+    entered twice under different wordings."""
+    out = []
+    for rid, reg in getattr(atlas, "registers", {}).items():
+        entered = len({e.name_zh for e in atlas.register_entries.get(rid, [])})
+        if entered > reg.listed:
+            out.append(f"registers: record {rid!r} field listed: {entered} lines entered but the list has "
+                       f"{reg.listed}")
+    return out
+
+
 def figure_problems(atlas: Any) -> list[str]:
-    """Periods, shares, titles and tiers (see the module docstring)."""
-    return period_problems(atlas) + share_problems(atlas) + title_problems(atlas) + tier_problems(atlas)
+    """Periods, shares, titles, tiers and register counts (see the module docstring)."""
+    return (period_problems(atlas) + share_problems(atlas) + title_problems(atlas) + tier_problems(atlas)
+            + register_problems(atlas))
 
 
 # -- text copied from the seed document --------------------------------------------------------------------

@@ -25,8 +25,10 @@ REVERSE_COLUMNS = [("adcode", "adcode"), ("name_zh", "名称"), ("name", "name")
 
 
 def run_find(query: str, *, limit: int = 10, industry: str | None = None, explain: bool = False,
-             semantic: bool = False, fmt: OutputFormat | None = None, data_dir: Path | None = None) -> None:
-    """``clusteratlas find``: search, then print the rows in ``fmt``."""
+             semantic: bool = False, details: bool = False, fmt: OutputFormat | None = None,
+             data_dir: Path | None = None) -> None:
+    """``clusteratlas find``: search, then print the rows in ``fmt``; with ``details``, each row also carries
+    the cluster's evidence, tier (statement and source) and markets (address, point, hours or dates)."""
     from clusteratlas.search import find
 
     if industry is not None:
@@ -35,8 +37,21 @@ def run_find(query: str, *, limit: int = 10, industry: str | None = None, explai
                    semantic=semantic)
     rows = [r.to_dict(explain=explain) for r in results]
     fmt = resolve_format(fmt)
+    if details:
+        from clusteratlas.atlas import load_atlas
+        from clusteratlas.shapes import cluster_extras
+
+        atlas = load_atlas(data_dir)  # the YAML is read only when details are asked for
+        rows = [r | cluster_extras(atlas.cluster(r["cluster_id"]), atlas.sources) for r in rows]
     if explain and fmt is OutputFormat.table:
         _print_explanations(rows)
+        return
+    if details and fmt is OutputFormat.table:
+        from clusteratlas.cli._show import print_find_details
+
+        emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
+             empty_message=f"Nothing in the atlas matches {query!r}.")
+        print_find_details(rows)
         return
     emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
          empty_message=f"Nothing in the atlas matches {query!r}.")
@@ -109,7 +124,8 @@ def run_place(query: str | None, *, reverse: tuple[float, float] | None = None, 
 #: The options of the fast path: name -> (command, parameter, kind). Kinds: int, str, flag, format, crs, point.
 FAST_OPTIONS = {
     "find": {"--limit": ("limit", "int"), "-n": ("limit", "int"), "--industry": ("industry", "str"),
-             "--explain": ("explain", "flag"), "--semantic": ("semantic", "flag"), "--format": ("fmt", "format"),
+             "--explain": ("explain", "flag"), "--semantic": ("semantic", "flag"), "--details": ("details", "flag"),
+             "--format": ("fmt", "format"),
              "-f": ("fmt", "format"), "--data-dir": ("data_dir", "path")},
     "place": {"--limit": ("limit", "int"), "-n": ("limit", "int"), "--format": ("fmt", "format"),
               "-f": ("fmt", "format")},

@@ -31,6 +31,9 @@ def find_cmd(
     explain: Annotated[bool, typer.Option("--explain", help="Show why each result ranked where it did.")] = False,
     semantic: Annotated[bool, typer.Option(
         "--semantic", help="Re-rank relevant industries with the multilingual model (extra 'semantic').")] = False,
+    details: Annotated[bool, typer.Option(
+        "--details", help="Also give each cluster's evidence, tier (statement, source) and markets (address, "
+                          "hours or fair dates).")] = False,
     fmt: FormatOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -43,7 +46,8 @@ def find_cmd(
     """
     from clusteratlas.cli._hot import run_find
 
-    run_find(query, limit=limit, industry=industry, explain=explain, semantic=semantic, fmt=fmt, data_dir=data_dir)
+    run_find(query, limit=limit, industry=industry, explain=explain, semantic=semantic, details=details, fmt=fmt,
+             data_dir=data_dir)
 
 
 def show_cmd(
@@ -51,7 +55,8 @@ def show_cmd(
     fmt: FormatOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Everything known about one cluster: place, claims with sources, conflicts, titles, markets, notes.
+    """Everything known about one cluster: place, the evidence it rests on, tier with its source, claims with
+    sources (stale figures marked), conflicts, titles, markets with address and hours or dates, notes.
 
     Example: clusteratlas show datang-socks
     """

@@ -31,6 +31,7 @@ from clusteratlas.errors import (
     DataValidationError,
     IndustryNotFound,
     PlaceNotFound,
+    RegisterNotFound,
 )
 
 log = logging.getLogger("clusteratlas.web")
@@ -45,6 +46,7 @@ ATLAS_ERRORS: list[tuple[type[AtlasError], int, str]] = [
     (IndustryNotFound, 404, "industry_not_found"),
     (PlaceNotFound, 404, "place_not_found"),
     (MarketNotFound, 404, "market_not_found"),
+    (RegisterNotFound, 404, "register_not_found"),
     (BadQueryError, 400, "bad_query"),
     (DataValidationError, 400, "invalid_data"),
     (AtlasError, 400, "bad_request"),
@@ -58,6 +60,7 @@ CODES = {
     "industry_not_found": "no industry has this id",
     "place_not_found": "no place matches",
     "market_not_found": "no market or fair has this id",
+    "register_not_found": "no register has this id (the message suggests close ids)",
     "not_found": "no such address",
     "method_not_allowed": "the API is read-only: GET and HEAD only",
     "uri_too_long": "the address (path + query) is longer than the server accepts",

@@ -32,6 +32,17 @@ class PlaceOut(_Open):
     path: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class Evidence(_Open):
+    """What a cluster rests on (:func:`clusteratlas.evidence.cluster_evidence`)."""
+
+    level: str = Field(description="seed-only, single-blog, unverified-only, weak-sources-only, reported or "
+                                   "verified (weakest first).")
+    weak: bool = Field(description="True for the first four levels: show the cluster as a lead, not a fact.")
+    note: str = Field(description="One plain-English sentence saying what the level means.")
+    sources: int = Field(description="Distinct sources behind the cluster, its claims, titles and tier.")
+    source_kinds: list[str]
+
+
 class ClusterSummary(_Open):
     cluster_id: str
     industry: str
@@ -44,6 +55,7 @@ class ClusterSummary(_Open):
     confidence: str
     adcode: str
     place: PlaceOut
+    evidence: Evidence
     score: float | None = Field(None, description="Only with `q`: the search score.")
 
 
@@ -58,7 +70,9 @@ class ClusterPage(_Open):
 
 class ClusterDetail(_Open):
     """Everything about one cluster: the model's fields plus ``industry_name``, ``source_detail`` on each
-    claim, title and market, ``conflicts`` (metric → indexes into ``claims``) and ``sources``."""
+    claim, title and market (``url`` the original, ``read_at`` the copy the text was read on), ``conflicts``
+    (metric → indexes into ``claims``), ``sources``, ``evidence``, ``tier`` and, on each claim, ``age_years``
+    and ``stale`` (the figure's period ended more than ten years before ``as_of_year``)."""
 
     cluster_id: str
     industry: str
@@ -74,6 +88,10 @@ class ClusterDetail(_Open):
     markets: list[dict[str, Any]]
     corrections: list[dict[str, Any]]
     sources: list[dict[str, Any]]
+    evidence: Evidence
+    tier: dict[str, Any] | None = Field(description="quality, price, statement, source, confidence, "
+                                                    "source_detail; null when no tier is recorded.")
+    as_of_year: int = Field(description="The year figure ages (`claims[].age_years`) are counted to.")
 
 
 class IndustryRow(_Open):
@@ -208,3 +226,47 @@ class About(_Open):
     credits: list[dict[str, str]]
     features: dict[str, bool] = Field(description="Optional parts that answer: leads, plan, labels.")
     exports: dict[str, str]
+
+
+class RegisterRow(_Open):
+    """One register: ``listed`` lines in the list itself, ``entered`` lines in the atlas."""
+
+    register_id: str
+    name: str
+    name_zh: str
+    programme: str
+    issuer: str
+    level: str
+    year: int
+    listed: int
+    entered: int
+    clusters: int
+    source: str = Field(description="Source id of the notice that published the list.")
+    url: str | None = Field(description="The list's original address.")
+    read_at: str | None = Field(description="The copy the list was read on, when not the original.")
+    document_no: str | None = Field(description="The notice's issuing number.")
+    validity: str
+
+
+class RegisterList(_Open):
+    items: list[RegisterRow]
+    total: int
+
+
+class RegisterLine(_Open):
+    register_id: str
+    line: str = Field(description="The line as the list words it.")
+    cluster_id: str
+    industry: str
+    adcode: str
+    place: str | None
+    place_zh: str | None
+    confidence: str
+    read_at: str | None
+
+
+class RegisterDetail(RegisterRow):
+    """The register's row (as in the listing) with its lines entered so far."""
+
+    items: list[RegisterLine]
+    total: int

@@ -69,6 +69,7 @@ def create_app(atlas=None, *, data_dir: str | Path | None = None) -> FastAPI:
     for mod in (industries, compare, clusters, markets, search, places, export, meta):
         app.include_router(mod.router, prefix=API_PREFIX)
     app.include_router(importlib.import_module("clusteratlas.web.routers.plan").router, prefix=API_PREFIX)
+    app.include_router(importlib.import_module("clusteratlas.web.routers.registers").router, prefix=API_PREFIX)
 
     @app.get(API_PREFIX, tags=["meta"], summary="What this API serves")
     async def index(request: Request):

@@ -33,7 +33,8 @@ async def list_clusters(
     offset: Offset = 0,
     atlas=Depends(get_atlas),
 ):
-    """Cluster summaries passing every filter given (AND), in atlas order, or best first with ``q``.
+    """Cluster summaries passing every filter given (AND), in atlas order, or best first with ``q``. Each
+    carries ``evidence: {level, weak, note, …}`` (what the cluster rests on).
 
     The page is ``items[offset:offset+limit]``; ``next`` and ``prev`` are the addresses of the
     neighbouring pages (null at the ends), ``total`` the number of matching clusters.
@@ -69,7 +70,12 @@ async def get_cluster(
 ):
     """Place, claims with their sources expanded, conflicting figures grouped (``conflicts``: metric →
     indexes into ``claims``), titles, markets, corrections of the seed, and the sources themselves;
-    ``data_file`` is the file of the data folder the cluster is read from (for corrections)."""
+    ``data_file`` is the file of the data folder the cluster is read from (for corrections).
+
+    ``evidence`` says what the cluster rests on (``weak`` when on the seed or a single blog alone, or only on
+    unverified items); each claim carries ``age_years`` and ``stale`` (older than ten years); ``tier`` is the
+    quality/price tier with its statement and source; a source read on a copy keeps the original as ``url``
+    and the copy as ``read_at``."""
     cluster = atlas.cluster(cluster_id)
     body = atlas.cluster_detail(cluster)
     body["data_file"] = _data_file(atlas, cluster.id)
