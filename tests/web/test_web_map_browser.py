@@ -570,3 +570,20 @@ def test_a_trip_that_cannot_be_planned_says_why(base):
         errors = [e for e in js_errors(d, base) if "/api/v1/plan" not in e]  # the 404 itself is logged by the browser
         assert errors == []
         assert outside(requested_urls(d), {urlsplit(base).netloc}) == []
+
+
+def test_weakly_sourced_clusters_say_so_in_both_languages(base):
+    with chromium() as d:
+        open_page(d, base, "cluster=town00-socks")
+        panel = wait_for(d, '#panel article.cluster[data-cluster-id="town00-socks"]')
+        box = panel.find_element("css selector", "p.evidence-weak")
+        assert box.get_attribute("data-level") == "seed-only"
+        assert box.text.startswith("Weakly sourced:") and "seed document alone" in box.text
+        open_page(d, base, "lang=zh&cluster=chenghai-toys")
+        panel = wait_for(d, '#panel article.cluster[data-cluster-id="chenghai-toys"]')
+        box = panel.find_element("css selector", "p.evidence-weak")
+        assert box.get_attribute("data-level") == "single-blog" and box.text.startswith("依据薄弱")
+        open_page(d, base, "cluster=xuchang-wigs")
+        panel = wait_for(d, '#panel article.cluster[data-cluster-id="xuchang-wigs"]')
+        assert not panel.find_elements("css selector", "p.evidence-weak")
+        finish(d, base)
