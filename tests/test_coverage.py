@@ -71,3 +71,21 @@ def test_cli_filters_by_parent_group():
     rows = json.loads(res.stdout)
     assert {"socks", "childrens-clothing"} <= {r["industry"] for r in rows}
     assert all(r["parent"] == "textiles-apparel" for r in rows)
+
+
+@pytest.mark.parametrize("query, industries", [
+    ("solar panels", {"solar-pv"}),
+    ("丝巾", {"silk", "scarves"}),
+    ("electric bicycles", {"electric-bicycles"}),
+    ("mattresses", {"mattresses"}),
+    ("drones", {"drones"}),
+])
+def test_issue_11_buyer_queries_return_a_sourced_cluster_of_that_product_first(query, industries):
+    """Issue 11: each query's first result is a cluster of that product resting on more than the seed or a blog."""
+    from clusteratlas.evidence import cluster_evidence
+
+    atlas = load_atlas()
+    first = find(query, atlas=atlas, limit=1)[0]
+    assert first.industry in industries, (query, first.cluster_id)
+    ev = cluster_evidence(atlas.clusters[first.cluster_id], atlas.sources)
+    assert not ev["weak"] and ev["level"] in ("verified", "reported"), (first.cluster_id, ev["level"])
