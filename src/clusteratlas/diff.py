@@ -18,16 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from clusteratlas.atlas import parse_yaml
 from clusteratlas.errors import DataValidationError
 
 #: Claim fields whose change makes a corrected figure.
 FIGURE_FIELDS = ("value", "value_max", "bound", "unit", "period")
 #: The files a snapshot reads, relative to the data folder.
 _PATTERNS = ("industries/", "sources/", "registers/", "markets/")
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -40,16 +37,6 @@ class Snapshot:
     markets: dict[str, dict] = field(default_factory=dict)
     register_entries: dict[str, dict] = field(default_factory=dict)
     version: str | None = None
-
-
-def _parse(name: str, text: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataValidationError(f"{name}:{where} malformed YAML ({problem})") from None
 
 
 def _records(body: Any, key: str) -> list[dict]:
@@ -69,7 +56,7 @@ def snapshot_from_files(files: Mapping[str, str], where: str = "") -> Snapshot:
     made: dict[str, dict] = {}
     for rel in sorted(files):
         name = f"{where.rstrip('/')}/{rel}" if where else rel
-        body = _parse(name, files[rel])
+        body = parse_yaml(files[rel], name)
         if rel == "release.yaml" and isinstance(body, Mapping):
             snap.version = str(body.get("version")) if body.get("version") is not None else None
         elif rel.startswith("industries/"):
