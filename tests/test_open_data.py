@@ -240,3 +240,16 @@ def test_cli_export_open_formats(mini_dir, tmp_path):
     res = runner.invoke(build_app(), ["export", "--format", "datapackage", "--out", str(tmp_path / "file"),
                                       "--data-dir", str(mini_dir)])
     assert res.exit_code != 0 and "a file is there" in str(res.exception or res.output)
+
+
+def test_an_unresolved_reference_is_a_one_line_error_before_any_file(tmp_path):
+    from clusteratlas.errors import DataValidationError
+
+    spec = copy.deepcopy(MINI)
+    cluster = spec["industries"]["wigs"]["clusters"][0]
+    cluster["titles"] = [{"en": "Wig capital", "register_id": "no-such-register", "source": "test-source"}]
+    atlas = load_atlas(write_atlas_dir(tmp_path / "data", spec))
+    with pytest.raises(DataValidationError, match=r"^titles 'xuchang-wigs/1' field register_id: 'no-such-register' "
+                                                  r"is not in registers.register_id; run clusteratlas validate"):
+        write_open_data(atlas, "datapackage", tmp_path / "dp")
+    assert not (tmp_path / "dp").exists()

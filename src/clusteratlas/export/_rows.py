@@ -74,7 +74,8 @@ def table_rows(atlas) -> dict[str, list[tuple]]:
                                        "gbt4754": _join(g.gbt4754), "description": g.description})
     for ind in atlas.industries.values():
         out["industries"].append({
-            "industry_id": ind.id, "group_id": ind.parent, "name_en": ind.name_en, "name_zh": ind.name_zh,
+            # a folder without taxonomy.yaml has no groups to point to (the loader checks parents otherwise)
+            "industry_id": ind.id, "group_id": ind.parent if ind.parent in atlas.groups else None, "name_en": ind.name_en, "name_zh": ind.name_zh,
             "description": ind.description, "description_zh": ind.description_zh, "aliases": _join(ind.aliases),
             "negative_terms": _join(ind.negative_terms), "gbt4754": _join(ind.gbt4754)})
         terms = {(lang, t) for lang in ("en", "zh", "zh_hant", "pinyin") for t in getattr(ind.terms, lang)}
@@ -149,4 +150,35 @@ def table_rows(atlas) -> dict[str, list[tuple]]:
         pk = [t.column_names.index(c) for c in t.primary_key]
         rows.sort(key=lambda row: tuple(row[i] for i in pk))
         result[t.name] = rows
+    check_references(result)
     return result
+
+
+def check_references(rows: dict[str, list[tuple]]) -> None:
+    """Check every foreign key of :data:`TABLES` against the rows, before any file is written.
+
+    Raises
+    ------
+    DataValidationError
+        One line naming the first record whose reference does not resolve, and how many do not.
+    """
+    from clusteratlas.errors import DataValidationError
+
+    by_name = {t.name: t for t in TABLES}
+    bad: list[str] = []
+    for t in TABLES:
+        for cols, ref, ref_cols in t.foreign_keys:
+            target = by_name[ref]
+            idx = [target.column_names.index(c) for c in ref_cols]
+            keys = {tuple(r[i] for i in idx) for r in rows[ref]}
+            mine = [t.column_names.index(c) for c in cols]
+            pk = [t.column_names.index(c) for c in t.primary_key]
+            for r in rows[t.name]:
+                value = tuple(r[i] for i in mine)
+                if None not in value and value not in keys:
+                    rid = "/".join(str(r[i]) for i in pk)
+                    bad.append(f"{t.name} {rid!r} field {', '.join(cols)}: {value[0] if len(value) == 1 else value!r} "
+                               f"is not in {ref}.{', '.join(ref_cols)}")
+    if bad:
+        more = f" (+{len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise DataValidationError(f"{bad[0]}{more}; run clusteratlas validate on the data folder")
