@@ -217,13 +217,19 @@ def _read_yaml(path: Path) -> Any:
         raise DataValidationError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise DataValidationError(f"{path}: cannot read ({exc.strerror})") from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, name: str | Path) -> Any:
+    """YAML text parsed with the safe loader; :class:`DataValidationError` naming ``name``, line and column
+    (one line) when it is malformed."""
     try:
         return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataValidationError(f"{path}:{where}: malformed YAML ({problem})") from None
+        raise DataValidationError(f"{name}:{where}: malformed YAML ({problem})") from None
 
 
 def _first_error(path: Path, exc: ValidationError, records: list[Any] | None = None) -> DataValidationError:

@@ -236,10 +236,29 @@ def test_leads_with_a_stand_in_module(client, monkeypatch):
 def test_about_has_licences_citation_and_data_version(client, web_atlas):
     body = ok(client, "/api/v1/about").json()
     assert body["licence"]["data"]["name"] == "CC BY 4.0" and body["licence"]["code"]["name"] == "MIT"
-    assert body["data_version"].startswith(body["version"] + "+") and len(body["data_version"].split("+")[1]) == 12
+    from clusteratlas.release import load_release
+
+    assert body["data_version"] == load_release(web_atlas.data_dir).version  # a folder without release.yaml
+    assert len(body["data_fingerprint"]) == 12
     assert body["data_version"] in body["cite_as"] and "CC BY 4.0" in body["cite_as"]
-    assert body["counts"]["markets"] == len(web_atlas.markets)
+    from clusteratlas.coverage import all_markets
+
+    # every market once, nested ones included: the count `clusteratlas stats` gives
+    assert body["counts"]["markets"] == len(all_markets(web_atlas)) > len(web_atlas.markets)
     assert set(body["features"]) == {"markets", "leads", "plan", "labels"}
+
+
+def test_meta_is_the_data_release_and_about_agrees(client, web_atlas):
+    from clusteratlas.release import atlas_counts, load_release
+
+    meta = ok(client, "/api/v1/meta").json()
+    release = load_release(web_atlas.data_dir)
+    assert meta["version"] == release.version and meta["build_date"] == release.build_date
+    assert meta["licence"]["data"]["id"] == "CC-BY-4.0" and meta["licence"]["code"]["id"] == "MIT"
+    assert meta["cite_as"] == release.cite_as and meta["counts"] == atlas_counts(web_atlas)
+    about = ok(client, "/api/v1/about").json()
+    assert (about["data_version"], about["build_date"], about["cite_as"], about["licence"]) == (
+        meta["version"], meta["build_date"], meta["cite_as"], meta["licence"])
 
 
 def test_data_version_follows_the_data_files(tmp_path):
@@ -255,6 +274,7 @@ def test_data_version_follows_the_data_files(tmp_path):
 @pytest.mark.parametrize("url, model", [
     ("/api/v1/markets", "MarketList"), ("/api/v1/markets/wig-fair", "MarketOut"),
     ("/api/v1/compare?ids=xuchang-wigs,lishui-socks", "Comparison"), ("/api/v1/about", "About"),
+    ("/api/v1/meta", "Meta"),
 ])
 def test_new_answers_match_their_documented_schema(client, url, model):
     from clusteratlas.web import _schemas

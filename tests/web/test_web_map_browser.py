@@ -263,6 +263,8 @@ def test_about_panel_shows_licence_citation_and_data_version(base):
         text = panel.text
         assert "CC BY 4.0" in text and "MIT" in text and about["data_version"] in text
         assert panel.find_element("css selector", ".cite").text == about["cite_as"]
+        assert panel.find_element("css selector", ".build-date").text == (about["build_date"] or "…")
+        assert "export --format" in panel.find_element("css selector", "code.open-data").text
         lic = panel.find_element("css selector", "a.licence-data")
         assert lic.get_attribute("target") == "_blank" and "noopener" in lic.get_attribute("rel")
         finish(d, base)

@@ -15,7 +15,7 @@ import sys
 
 #: Modules under ``clusteratlas.cli`` that each add commands with ``register(app)``.
 COMMAND_MODULES = ["atlas_cmds", "coverage_cmds", "serve_cmds", "place_cmds", "measure_cmds", "match_cmds",
-                   "plan_cmds"]
+                   "plan_cmds", "diff_cmds"]
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 

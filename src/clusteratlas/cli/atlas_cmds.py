@@ -114,29 +114,57 @@ def list_cmd(
                                                    ("adcode", "adcode"), ("role", "role")])
 
 
+class ExportFormat(str, Enum):
+    """Row formats (one row per cluster) and the open-data formats (every table)."""
+
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    geojson = "geojson"
+    datapackage = "datapackage"
+    sqlite = "sqlite"
+    parquet = "parquet"
+
+
 def export_cmd(
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                              help="geojson (default), json, ndjson or csv.")] = OutputFormat.geojson,
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="geojson (default), json, ndjson or csv: one row per cluster; datapackage (a folder), sqlite (a file) "
+             "or parquet (a folder): every table, with keys, descriptions and the data release.")
+    ] = ExportFormat.geojson,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here (atomically) instead of stdout.")] = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Export every cluster with its place, tiers and source ids.
+    """Export every cluster with its place, tiers and source ids, or every table of the atlas as open data.
 
     Example: clusteratlas export --format geojson > clusters.geojson
+    Example: clusteratlas export --format sqlite --out clusteratlas.db
     """
-    from clusteratlas.export import export_rows, write_export
+    from clusteratlas.export import (OPEN_DATA_FORMATS, check_open_data_target, export_rows, write_export,
+                                     write_open_data)
     from clusteratlas.tables import check_output_path
 
-    if out is not None and fmt is OutputFormat.table:
+    if fmt.value in OPEN_DATA_FORMATS:
+        if out is None:
+            raise typer.BadParameter(f"{fmt.value} is written to a {'file' if fmt.value == 'sqlite' else 'folder'}: "
+                                     "give --out PATH", param_hint="'--out'")
+        check_open_data_target(fmt.value, out)
+        counts = write_open_data(_atlas(data_dir), fmt.value, out)
+        typer.echo(f"Wrote {len(counts)} tables ({sum(counts.values())} rows, {counts['clusters']} clusters) "
+                   f"to {out}", err=True)
+        return
+    row_fmt = OutputFormat(fmt.value)
+    if out is not None and row_fmt is OutputFormat.table:
         raise typer.BadParameter("a file cannot hold a table; use geojson, json, ndjson or csv",
                                  param_hint="'--format'")
     check_output_path(out)
     atlas = _atlas(data_dir)
     if out is not None:
-        write_export(atlas, fmt.value, out)
+        write_export(atlas, row_fmt.value, out)
         typer.echo(f"Wrote {len(atlas.clusters)} clusters to {out}", err=True)
         return
-    emit(export_rows(atlas), fmt)
+    emit(export_rows(atlas), row_fmt)
 
 
 def validate_cmd(

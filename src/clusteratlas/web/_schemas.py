@@ -216,12 +216,26 @@ class Leads(_Open):
     notice: str
 
 
+class Meta(_Open):
+    """The data release (``release.yaml`` of the data folder) and the counts of every exported table."""
+
+    version: str = Field(description="Calendar version of the data (YYYY.MM), or `unversioned`.")
+    build_date: str | None = Field(description="Build date of the data release (YYYY-MM-DD), fixed in the file.")
+    title: str
+    authors: str
+    licence: dict[str, dict[str, str | None]] = Field(description="`data` (CC BY 4.0) and `code` (MIT).")
+    cite_as: str
+    counts: dict[str, int]
+
+
 class About(_Open):
     name: str
     version: str
-    data_version: str = Field(description="Package version + a fingerprint of the data files.")
+    data_version: str = Field(description="Calendar version of the data release (as /api/v1/meta).")
+    build_date: str | None = Field(default=None, description="Build date of the data release.")
+    data_fingerprint: str | None = Field(default=None, description="12 hex digits over the data files' bytes.")
     counts: dict[str, int]
-    licence: dict[str, dict[str, str]] = Field(description="`data` (CC BY 4.0) and `code` (MIT).")
+    licence: dict[str, dict[str, str | None]] = Field(description="`data` (CC BY 4.0) and `code` (MIT).")
     cite_as: str
     credits: list[dict[str, str]]
     features: dict[str, bool] = Field(description="Optional parts that answer: leads, plan, labels.")

@@ -1,5 +1,6 @@
-"""``/api/v1/about``: what the map's About panel shows: versions, licences, how to cite, credits, and which
-optional parts of the server answer."""
+"""``/api/v1/meta`` and ``/api/v1/about``: the data release (version, build date, licences, citation: read
+from :mod:`clusteratlas.release`, their one home) with the atlas's counts; ``about`` adds what the map's About
+panel shows besides: the package version, credits, and which optional parts of the server answer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from clusteratlas import __version__
+from clusteratlas.release import load_release, meta_payload
 from clusteratlas.web import _schemas as S
 from clusteratlas.web._errors import ERROR_RESPONSES
 from clusteratlas.web._http import data_response
@@ -18,13 +20,6 @@ from clusteratlas.web._params import get_atlas
 
 router = APIRouter(tags=["meta"], responses=ERROR_RESPONSES)
 
-#: The licence of the atlas data (the records under ``data/``) and of the code.
-DATA_LICENCE = {"id": "CC-BY-4.0", "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
-                "file": "LICENSE-data"}
-CODE_LICENCE = {"id": "MIT", "name": "MIT", "url": "https://opensource.org/license/mit", "file": "LICENSE"}
-#: How to cite the atlas (``{version}`` and ``{data_version}`` are filled in).
-CITE_AS = ("clusteratlas contributors. clusteratlas: the open atlas of China's industrial clusters (中国产业带), "
-           "version {version}, data version {data_version}. Data licensed under CC BY 4.0.")
 #: Works the map and the gazetteer build on, with their licences.
 CREDITS = [
     {"what": "administrative divisions", "source": "Ministry of Civil Affairs division codes (2025-12-31)",
@@ -60,28 +55,42 @@ def _features(app) -> dict[str, bool]:
 
 
 def about_payload(app, atlas) -> dict[str, Any]:
-    """The About payload (computed once per app: the atlas is read-only)."""
+    """The About payload (computed once per app: the atlas is read-only): the release of the data folder
+    (:func:`clusteratlas.release.meta_payload`) plus the package version, a fingerprint of the data files,
+    credits, features and the export addresses."""
     cached = getattr(app.state, "about", None)
     if cached is not None:
         return cached
-    data_version = f"{__version__}+{data_fingerprint(atlas.data_dir)}"
+    meta = meta_payload(atlas)
     body = {
-        "name": "clusteratlas", "version": __version__, "data_version": data_version,
-        "counts": {"industries": len(atlas.industries), "clusters": len(atlas.clusters),
-                   "markets": len(atlas.markets), "sources": len(atlas.sources)},
-        "licence": {"data": DATA_LICENCE, "code": CODE_LICENCE},
-        "cite_as": CITE_AS.format(version=__version__, data_version=data_version),
+        "name": "clusteratlas", "version": __version__, "data_version": meta["version"],
+        "build_date": meta["build_date"], "data_fingerprint": data_fingerprint(atlas.data_dir),
+        "counts": meta["counts"],
+        "licence": meta["licence"],
+        "cite_as": meta["cite_as"],
         "credits": CREDITS,
         "features": _features(app),
         "exports": {"geojson": "/api/v1/export.geojson", "csv": "/api/v1/export.csv"},
+        "open_data": "clusteratlas export --format datapackage|sqlite|parquet --out PATH",
     }
     app.state.about = body
     return body
 
 
+@router.get("/meta", summary="Data version, counts, licence, citation, build date", response_model=S.Meta)
+async def meta(request: Request, atlas=Depends(get_atlas)):
+    """The data release served: ``version`` (calendar version of the data), ``build_date``, ``title``,
+    ``authors``, ``licence`` (``data``: CC BY 4.0, ``code``: MIT), ``cite_as``, and ``counts`` of every table
+    (the row counts of ``clusteratlas export --format datapackage|sqlite|parquet``)."""
+    body = getattr(request.app.state, "meta", None)
+    if body is None:
+        body = request.app.state.meta = meta_payload(atlas)
+    return data_response(request, body)
+
+
 @router.get("/about", summary="Versions, licences, how to cite", response_model=S.About)
 async def about(request: Request, atlas=Depends(get_atlas)):
-    """The package version, the data version (package version + a fingerprint of the data files), the data
-    licence (CC BY 4.0) and the code licence (MIT), a citation, credits, and which optional parts answer
-    (``features``: ``leads``, ``plan``, ``labels``)."""
+    """The package version, the data version and build date (from the data release, as ``/api/v1/meta``),
+    a fingerprint of the data files, the data licence (CC BY 4.0) and the code licence (MIT), a citation,
+    credits, and which optional parts answer (``features``: ``leads``, ``plan``, ``labels``)."""
     return data_response(request, about_payload(request.app, atlas))

@@ -117,13 +117,16 @@ function showAbout() {
         [counts.clusters + " " + t("n_clusters"), counts.industries + " " + t("n_industries"),
          counts.markets + " " + t("n_markets"), counts.sources + " " + t("n_sources")].join(" · "))),
       h("tr", null, h("th", null, t("version")), h("td", { "class": "version" }, a.version || "…")),
-      h("tr", null, h("th", null, t("data_version")), h("td", { "class": "data-version" }, a.data_version || "…"))),
+      h("tr", null, h("th", null, t("data_version")), h("td", { "class": "data-version" }, a.data_version || "…")),
+      h("tr", null, h("th", null, t("build_date")), h("td", { "class": "build-date" }, a.build_date || "…"))),
     h("h3", null, t("how_to_cite")), licenceLine(), copyBox(a.cite_as || "", 3, "cite-text"),
+    h("h3", null, t("open_data")), h("p", null, t("open_data_text"), " ",
+      h("code", { "class": "open-data" }, a.open_data || "clusteratlas export --format sqlite --out clusteratlas.db")),
     h("h3", null, t("credits")), h("ul", { "class": "items" }, (a.credits || []).map(function (c) {
       return h("li", null, c.what, ": ", c.source, " (", c.licence, ")");
     })),
     h("h3", null, "API"), h("p", null, h("a", { href: "/api/v1/openapi.json" }, t("api_docs")), " · ",
-      h("a", { href: "/api/v1/about" }, "/api/v1/about")),
+      h("a", { href: "/api/v1/about" }, "/api/v1/about"), " · ", h("a", { href: "/api/v1/meta" }, "/api/v1/meta")),
     h("h3", null, t("download_all")), downloadLinks({}, "dl-all")));
 }
 
