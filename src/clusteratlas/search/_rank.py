@@ -239,6 +239,13 @@ def _hs_scores(code: str, index: SearchIndex) -> dict[str, Hit]:
     return out
 
 
+def _top_roles(index: SearchIndex) -> dict[str, float]:
+    """Per industry, the role weight of its best cluster: roles order an industry's clusters, and an
+    industry whose clusters are all ``major`` is not thereby ranked below one with a ``leading`` cluster."""
+    return index.caches["derived"].get_or_set("top_roles", lambda: {
+        ind: max(ROLE_WEIGHTS[c.role] for c in cs) for ind, cs in index.by_industry.items() if cs})
+
+
 def best_hs_code(industry: str, text: str, index: SearchIndex) -> str | None:
     """The HS code of ``industry`` whose description shares most words with ``text`` (a subheading only
     when it shares more than its heading), else the industry's first code."""
@@ -280,6 +287,7 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
         return []
     cluster_hits, own = product_hits(qa.product_text, index)[1:] if qa.product_text else ({}, {})
     specific = _specific_industries(qa.product_text, inds, index) if qa.product_text and inds else frozenset()
+    top_role = _top_roles(index)
     scored = []
     for c in pool:
         m = inds.get(c.industry)
@@ -298,7 +306,7 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
             base = 0.8
             if explain:
                 parts.append({"part": "place only", "score": base})
-        role_w = ROLE_WEIGHTS[c.role]
+        role_w = ROLE_WEIGHTS[c.role] / top_role.get(c.industry, 1.0)
         score = base * role_w
         if explain:
             parts.append({"part": "role", "role": c.role, "factor": role_w})
@@ -307,7 +315,10 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
             if explain:
                 parts.append({"part": "prominence", "claims_and_titles": c.evidence,
                               "bonus": round(PROMINENCE_STEP * c.evidence, 4)})
-        if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")):  # not counted twice
+        names_industry = m is not None and m.field in ("name", "alias") and m.score >= FULL_MATCH
+        if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")) and not names_industry:
+            # (not counted twice; and a query that is the industry's own name asks for the industry, so
+            # a cluster's specialty that repeats the name does not put it before the leading cluster)
             bonus = 0.3 * ch.score * min(base, 1.0)
             score += bonus
             if explain:

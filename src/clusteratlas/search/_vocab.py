@@ -167,8 +167,12 @@ class Vocabulary:
                 if len(surface) >= 3 and not surface.isdigit() and not negative:
                     self.words.setdefault(surface, s)
             cjk = "".join(CJK_RUN_RE.findall(norm))
-            for sub in drop_cjk:
-                cjk = cjk.replace(sub, "")
+            if drop_cjk:
+                full = cjk
+                for sub in drop_cjk:
+                    cjk = cjk.replace(sub, "")
+                if len(cjk) < 2 and cjk != full:
+                    cjk = ""  # one character left of 和田玉 (玉) names the industry, not the cluster
             term = Term(owner, fld, text, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs),
                         tuple(p[2] for p in pairs), cjk, to_pinyin(cjk) if cjk else "", negative)
         if not term.tokens and not term.cjk and not term.pinyin:
