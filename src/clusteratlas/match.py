@@ -41,6 +41,10 @@ MATCH_FIELDS = ("industry", "cluster_id", "place_name", "place_name_zh", "adcode
 REASON_EMPTY = "empty title"
 REASON_NO_PRODUCT = "no product named"
 REASON_NO_CLUSTER = "no cluster makes it"
+REASON_NOT_COVERED = "not covered by the atlas"
+#: A title whose best cluster scores below this is not covered by the atlas (calibrated on the tuning set
+#: ``tests/data/tuning/titles.tsv``; see docs/notes/search-results.md).
+TITLE_FLOOR = 0.5
 #: The values of ``status``.
 MATCH_STATUSES = ("matched", "ambiguous", "no_match")
 
@@ -99,7 +103,7 @@ class Matcher:
     """
 
     def __init__(self, index=None, *, ambiguity_ratio: float = AMBIGUITY_RATIO,
-                 cache_size: int = CACHE_SIZE) -> None:
+                 cache_size: int = CACHE_SIZE, title_floor: float = TITLE_FLOOR) -> None:
         if index is None:
             from clusteratlas.search import get_index
 
@@ -109,6 +113,13 @@ class Matcher:
         self.cache_size = cache_size
         self._cache = BoundedCache(cache_size)
         self.distinct = 0
+        self.floor = title_floor
+        #: head phrase -> titles rejected as not covered by the atlas (distinct titles)
+        self.not_covered: dict[str, int] = {}
+        voc = index.industry_voc
+        from clusteratlas.search._words import MODIFIERS
+
+        self._known = lambda s: s in voc.by_token and s not in MODIFIERS
 
     def match(self, value: Any) -> ProductMatch:
         """The match of one cell (any value: None, numbers and long text are safe)."""
@@ -125,6 +136,7 @@ class Matcher:
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
+        from clusteratlas.search._title import head_phrase, read_title
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -133,12 +145,20 @@ class Matcher:
         if not text:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
-        qa = analyse_text(text, index)
+        tp = read_title(text, self._known)
+        qa = analyse_text(tp.head, index)
         if not qa.hs_code and not qa.product_text:
-            return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
-        scored = rank_clusters(qa, index, explain=False)
+            if tp.head == text:
+                return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
+            qa = analyse_text(text, index)
+        scored = rank_clusters(qa, index, explain=False) if qa.hs_code or qa.product_text else []
+        if scored and scored[0][0] < self.floor and not qa.hs_code and not qa.places:
+            scored = []
         if not scored:
-            return ProductMatch(raw, "no_match", reason=REASON_NO_CLUSTER)
+            phrase = head_phrase(qa.product_text or tp.head)
+            self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
+            return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {phrase}")
+        scored = _for_wearer(scored, tp.wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
         ambiguous = runner is not None and runner[0] >= self.ratio * score
@@ -160,6 +180,26 @@ class Matcher:
         match = self.match
         for v in values:
             yield match(v)
+
+
+def _for_wearer(scored: list, wearers: tuple[str, ...], index) -> list:
+    """Apparel for a wearer (儿童连衣裙, a dog's sweater) moves to the wearer's industry: its best cluster
+    first, at the score of the best match."""
+    if not wearers or not scored:
+        return scored
+    from clusteratlas.search._rank import ROLE_WEIGHTS
+    from clusteratlas.search._title import APPAREL
+
+    score, best, parts, m = scored[0]
+    for ind in wearers:
+        if ind == best.industry or best.industry not in APPAREL:
+            continue
+        clusters = index.by_industry.get(ind)
+        if not clusters:
+            continue
+        top = max(clusters, key=lambda c: (ROLE_WEIGHTS[c.role], c.evidence, c.id))
+        return [(score, top, parts, m), *scored]
+    return scored
 
 
 def match_products(source, column: str | None = None, out: str | Path | None = None, *, atlas=None,

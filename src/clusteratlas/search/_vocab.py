@@ -349,6 +349,8 @@ def _word_info(w: str, voc: Vocabulary) -> tuple[str, str, str, str, float]:
     light = light_stem(w)
     if s in STOPWORDS:
         return ("stopword" if s in voc.by_token else "stop", surface, s, light, 0.0)
+    if w.isdigit() and len(w) < 4:
+        return ("digit", surface, s, light, 0.0)  # "6 bags" is no 尼龙6; "18650" and "6204" stay codes
     if s in voc.by_token and not (s in MODIFIERS and light not in voc.light_set):
         return ("known", surface, s, light, voc.idf[s])
     if any(ch.isdigit() for ch in w):
@@ -435,6 +437,8 @@ def _english_stats(known: dict[str, QueryWord], voc: Vocabulary) -> tuple[list[t
     out = []
     for idx in cand:
         t = terms[idx]
+        if t.cjk and not t.negative:
+            continue  # "USB打火机": its Latin word alone is not the term (the Chinese part is scored as Chinese)
         got_q = got_t = 0.0
         min_credit = 1.0
         for tok, lt, sf, w_idf in t.parts:

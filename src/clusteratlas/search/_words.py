@@ -39,9 +39,10 @@ MODIFIERS = StemSet((
 NON_PRODUCT = StemSet((
     "repair", "repairs", "rental", "rent", "hire", "tutorial", "course", "lesson", "lessons", "job", "jobs",
     "career", "salary", "insurance", "recipe", "recipes", "booking", "ticket", "tickets", "news", "weather",
-    "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "restaurant",
-    "hotel", "travel", "visa", "delivery", "cleaning"))
-ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款")
+    "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "visa",
+    "cleaning", "tutoring", "tutor", "haircut", "photographer"))
+ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款", "陪练", "辅导", "网课",
+                  "上门", "代办", "代理记账", "摄影服务", "家政", "保洁")
 NON_PRODUCT_FACTOR = 0.5
 #: Chinese words that say nothing about the product (removed from the CJK part of a query).
 ZH_STOPWORDS = ("哪里", "哪儿", "在哪", "产地", "产业带", "产业集群", "厂家", "工厂", "供应商", "生产", "批发",

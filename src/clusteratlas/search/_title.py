@@ -1,0 +1,202 @@
+"""Marketplace titles: the head phrase (the product a title is about) apart from its attributes.
+
+Private module: used by :mod:`clusteratlas.match` and by ranking (:mod:`clusteratlas.search._rank`).
+
+A long title ("PU Leather Travel Trolley Suitcase 20 inch with TSA Lock for Women", "汽车刹车片 陶瓷 适用于丰田")
+names one product and many attributes. :func:`read_title` keeps the product part, the *head text*:
+
+* compatibility and accessories go: in English everything from "for", "with", "compatible", "fits",
+  "including" on (once a product word came before), in Chinese 适用于 / 兼容 / 适配 … and what follows them in
+  the same segment, and the target of 专用 ("电磁炉专用锅" is a pot);
+* packaging goes: "50kg bag", "gift box", 袋装, 礼盒装, 6袋 …;
+* what is left is matched as usual; materials and finishes are demoted afterwards
+  (:func:`attribute_terms`: a term of one industry that other industries use as a modifier — "silk" of
+  "silk scarf", 陶瓷 of 陶瓷砖 — counts less when the title also names another industry's product);
+* the wearer or user (kids, 儿童, pet, 狗狗 …) is kept as a word list (:data:`WEARERS`): it moves apparel to
+  the wearer's industry (a children's dress is children's clothing, a dog's sweater a pet supply).
+
+:func:`head_phrase` gives the few words shown in "not covered by the atlas: <head phrase>".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, stem
+from clusteratlas.search._words import MODIFIERS, STOPWORDS, ZH_MODIFIERS, ZH_STOPWORDS
+
+#: English words after which a title names what the product fits or comes with, not the product.
+EN_CUT_WORDS = frozenset(("for", "with", "compatible", "fits", "including", "includes", "plus", "w"))
+#: Chinese markers of compatibility: the marker and the rest of its segment go.
+ZH_CUT_MARKERS = ("适用于", "适用", "兼容", "适配", "配套", "用于")
+#: Packaging in English: a quantity or a packaging adjective before the container word.
+_EN_PACKAGING_RE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?\s*(?:kg|g|lb|lbs|oz|ml|l|pcs|pc|pack|count|ct)?\s+(?:per\s+)?"
+    r"|(?:resealable|gift|zipper|zip|retail|opp|dust|drawstring|in a|in)\s+)"
+    r"(?:bag|bags|box|boxes|pouch|pouches|sack|sacks|carton|cartons|tin|tins|jar|jars|drum|pail|bucket)\b")
+#: Packaging in Chinese: 袋装, 礼盒装, 6袋, 整箱 …
+_ZH_PACKAGING_RE = re.compile(r"(?:\d+\s*[袋盒瓶罐箱包桶]装?|[袋盒瓶罐箱桶]装|礼盒装?|礼袋|整箱|箱装|独立包装|密封袋装)")
+#: Wearer or user words: (words, the industry that makes apparel and goods for them).
+WEARERS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "childrens-clothing": (frozenset(("kid", "kids", "children", "child", "childrens", "toddler", "toddlers",
+                                      "baby", "babies", "infant", "infants", "boys", "girls", "newborn")),
+                           ("儿童", "童装", "宝宝", "婴儿", "婴幼儿", "幼儿", "男童", "女童", "中大童", "小童",
+                            "小孩", "新生儿", "童")),
+    "pet-supplies": (frozenset(("pet", "pets", "dog", "dogs", "puppy", "puppies", "cat", "cats", "kitten",
+                                "doggy")),
+                     ("宠物", "狗狗", "猫咪", "小型犬", "中型犬", "大型犬", "泰迪", "狗", "猫")),
+}
+#: Industries whose products a wearer word moves to the wearer's industry (garments and their kin).
+APPAREL = frozenset(("womens-wear", "casual-wear", "shirts", "sweaters", "underwear", "swimwear", "workwear",
+                     "down-feathers", "leather-fur-garments", "hanfu", "wedding-dresses", "denim", "scarves",
+                     "home-textiles", "cashmere", "socks"))
+
+_SEG_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    """A title read once: ``head`` (normalised text naming the product) and the wearer industries named."""
+
+    text: str
+    head: str
+    wearers: tuple[str, ...] = ()
+
+
+def read_title(text: str, known) -> TitleParts:
+    """The head text of normalised ``text`` (see the module docstring).
+
+    ``known(stem) -> bool`` says whether an English stem is a product word of the vocabulary (the cut at
+    "for" / "with" waits for one).
+    """
+    head = _ZH_PACKAGING_RE.sub(" ", text) if has_cjk(text) else text
+    if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
+            or "tin" in head or "jar" in head or "drum" in head or "pail" in head or "bucket" in head:
+        head = _EN_PACKAGING_RE.sub(" ", head)
+    if has_cjk(head):
+        head = _cut_zh(head)
+    words = head.split()
+    cut = None
+    seen_product = False
+    for i, w in enumerate(words):
+        if w in EN_CUT_WORDS and seen_product:
+            cut = i
+            break
+        if not seen_product and w.isascii() and w.isalpha() and known(stem(w)):
+            seen_product = True
+        elif not seen_product and not w.isascii() and has_cjk(w):
+            seen_product = True
+    if cut is not None:
+        words = words[:cut]
+    head = " ".join(words) or text
+    return TitleParts(text, head, _wearers(text))
+
+
+def _cut_zh(text: str) -> str:
+    segs = _SEG_RE.split(text)
+    out = []
+    for seg in segs:
+        if "专用" in seg:
+            before, _, after = seg.partition("专用")
+            seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
+        for m in ZH_CUT_MARKERS:
+            k = seg.find(m)
+            if k >= 0:
+                seg = seg[:k]
+        if seg:
+            out.append(seg)
+    return " ".join(out)
+
+
+def _wearers(text: str) -> tuple[str, ...]:
+    words = set(WORD_RE.findall(text))
+    out = []
+    cjk = "".join(CJK_RUN_RE.findall(text))
+    for ind, (en, zh) in WEARERS.items():
+        if words & en or (cjk and any(z in cjk for z in zh)):
+            out.append(ind)
+    return tuple(out)
+
+
+_ZH_NOISE = tuple(sorted({*ZH_MODIFIERS, *ZH_STOPWORDS}, key=len, reverse=True))
+
+
+def head_phrase(head: str, max_words: int = 4) -> str:
+    """A few words naming the product of a head text: digits, sizes, generic and marketing words dropped
+    (English: the first ``max_words`` that are left; Chinese: the first segment, at most eight characters)."""
+    words = []
+    for w in head.split():
+        if has_cjk(w):
+            cjk = "".join(CJK_RUN_RE.findall(w))
+            for noise in _ZH_NOISE:
+                cjk = cjk.replace(noise, "")
+            if len(cjk) >= 2:
+                words.append(cjk[:8])
+            continue
+        if not w.isalpha() or len(w) < 2:
+            continue
+        s = stem(w)
+        if s in STOPWORDS or s in MODIFIERS:
+            continue
+        words.append(w)
+        if len(words) >= max_words:
+            break
+    return " ".join(words[:max_words]) or head.strip()
+
+
+#: A hit on an attribute term (:func:`attribute_terms`) counts this share when the title also names another
+#: industry's product by a term that is no attribute.
+ATTRIBUTE_FACTOR = 0.8
+
+
+def attribute_terms(index) -> frozenset[tuple[str, str]]:
+    """``(industry, term text)`` of the terms that other industries' terms use as a modifier: an English
+    term found in another industry's term before that term's last word ("silk" in "silk scarf", "ceramic" in
+    "ceramic tiles"), a Chinese term found in another industry's term before its last character (陶瓷 in
+    陶瓷砖, 水晶 in 水晶灯). Learnt from the vocabulary, cached per index."""
+    return index.caches["derived"].get_or_set("attribute_terms", lambda: _attribute_terms(index.industry_voc))
+
+
+def _attribute_terms(voc) -> frozenset[tuple[str, str]]:
+    en: dict[tuple[str, ...], set[str]] = {}
+    zh: dict[str, set[str]] = {}
+    for t in voc.terms:
+        if t.negative:
+            continue
+        toks = t.tokens
+        if not t.cjk and len(toks) >= 2:
+            for i in range(len(toks) - 1):
+                for j in range(i + 1, len(toks)):
+                    en.setdefault(toks[i:j], set()).add(t.owner)
+        c = t.cjk
+        if len(c) >= 3:
+            for i in range(len(c) - 1):
+                for j in range(i + 2, len(c)):
+                    zh.setdefault(c[i:j], set()).add(t.owner)
+    out = set()
+    for t in voc.terms:
+        if t.negative:
+            continue
+        if t.cjk:
+            owners = zh.get(t.cjk)
+        elif t.tokens:
+            owners = en.get(t.tokens)
+        else:
+            continue
+        if owners and owners - {t.owner}:
+            out.add((t.owner, t.text))
+    return frozenset(out)
+
+
+def demote_attributes(inds: dict, index, floor: float) -> dict:
+    """``inds`` (industry → Hit) with hits on attribute terms × :data:`ATTRIBUTE_FACTOR` when another
+    industry's hit at least ``floor`` is on a term that is no attribute."""
+    if len(inds) < 2:
+        return inds
+    attrs = attribute_terms(index)
+    flagged = {k for k, h in inds.items() if (h.owner, h.term) in attrs}
+    if not flagged or not any(k not in flagged and h.score >= floor and h.kind in ("en", "zh", "pinyin")
+                              for k, h in inds.items()):
+        return inds
+    return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in flagged else h) for k, h in inds.items()}
