@@ -136,7 +136,7 @@ class Matcher:
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
-        from clusteratlas.search._title import head_phrase, read_title
+        from clusteratlas.search._title import corrected_title, head_phrase, read_title
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -154,6 +154,13 @@ class Matcher:
         scored = rank_clusters(qa, index, explain=False) if qa.hs_code or qa.product_text else []
         if scored and scored[0][0] < self.floor and not qa.hs_code and not qa.places:
             scored = []
+        if not scored and not qa.hs_code:
+            fixed = corrected_title(tp.head, index)  # typos, only for titles that matched nothing as written
+            if fixed:
+                qa = analyse_text(fixed, index)
+                scored = rank_clusters(qa, index, explain=False) if qa.product_text else []
+                if scored and scored[0][0] < self.floor:
+                    scored = []
         if not scored:
             phrase = head_phrase(qa.product_text or tp.head)
             self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
@@ -188,11 +195,11 @@ def _for_wearer(scored: list, wearers: tuple[str, ...], index) -> list:
     if not wearers or not scored:
         return scored
     from clusteratlas.search._rank import ROLE_WEIGHTS
-    from clusteratlas.search._title import APPAREL
+    from clusteratlas.search._title import WEARER_MOVES
 
     score, best, parts, m = scored[0]
     for ind in wearers:
-        if ind == best.industry or best.industry not in APPAREL:
+        if ind == best.industry or best.industry not in WEARER_MOVES[ind]:
             continue
         clusters = index.by_industry.get(ind)
         if not clusters:

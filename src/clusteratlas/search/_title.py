@@ -52,7 +52,16 @@ APPAREL = frozenset(("womens-wear", "casual-wear", "shirts", "sweaters", "underw
                      "down-feathers", "leather-fur-garments", "hanfu", "wedding-dresses", "denim", "scarves",
                      "home-textiles", "cashmere", "socks"))
 
+#: Beyond apparel, goods that a pet word makes pet supplies (a pet stroller, bed, bowl or toothbrush).
+PET_GOODS = APPAREL | frozenset(("kids-vehicles", "toys", "furniture", "luggage", "toothbrushes", "kitchenware",
+                                 "mattresses"))
+#: The industries each wearer moves (see :data:`WEARERS`).
+WEARER_MOVES = {"childrens-clothing": APPAREL, "pet-supplies": PET_GOODS}
+
 _SEG_RE = re.compile(r"\s+")
+#: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product.
+_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|纹)(?=[\s\u4e00-\u9fff]|$)")
+_EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,9 @@ def read_title(text: str, known) -> TitleParts:
     ``known(stem) -> bool`` says whether an English stem is a product word of the vocabulary (the cut at
     "for" / "with" waits for one).
     """
-    head = _ZH_PACKAGING_RE.sub(" ", text) if has_cjk(text) else text
+    head = _ZH_FEEL_RE.sub(" ", _ZH_PACKAGING_RE.sub(" ", text)) if has_cjk(text) else text
+    if "feel" in head or "look" in head or "effect" in head or "finish" in head or "like" in head:
+        head = _EN_FEEL_RE.sub(" ", head)
     if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
             or "tin" in head or "jar" in head or "drum" in head or "pail" in head or "bucket" in head:
         head = _EN_PACKAGING_RE.sub(" ", head)
@@ -200,3 +211,71 @@ def demote_attributes(inds: dict, index, floor: float) -> dict:
                               for k, h in inds.items()):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in flagged else h) for k, h in inds.items()}
+
+
+def corrected_title(text: str, index) -> str | None:
+    """``text`` with likely typos corrected, or None when nothing changed: English words one edit (two from
+    nine letters) from a vocabulary word (:meth:`Vocabulary.correct`; words of four or five letters only by
+    a dropped letter: "dres", not "match" → "watch"), Chinese homophones of a vocabulary term (罗丝 → 螺丝,
+    圣旦树 → 圣诞树: same toneless pinyin, and not a whole two-character word such as 食材). Used only for
+    titles that matched nothing as written."""
+    voc = index.industry_voc
+    changed = False
+    out = []
+    for w in text.split():
+        if has_cjk(w):
+            fixed = _zh_homophones(w, index)
+            changed |= fixed != w
+            out.append(fixed)
+            continue
+        if len(w) >= 4 and w.isalpha() and stem(w) not in voc.by_token and stem(w) not in STOPWORDS \
+                and stem(w) not in MODIFIERS:
+            fix = voc.correct(w)
+            if fix is not None and (len(w) > 5 or len(fix) == len(w) + 1):  # short words: a dropped letter only
+                out.append(fix)
+                changed = True
+                continue
+        out.append(w)
+    return " ".join(out) if changed else None
+
+
+def _zh_pinyin_terms(index) -> dict[str, str]:
+    def build():
+        voc = index.industry_voc
+        out: dict[str, str] = {}
+        for t in voc.terms:
+            if not t.negative and len(t.cjk) >= 2 and t.cjk == "".join(CJK_RUN_RE.findall(t.cjk)) and t.pinyin:
+                out.setdefault(t.pinyin, t.cjk)
+        return out
+    return index.caches["derived"].get_or_set("zh_pinyin_terms", build)
+
+
+def _zh_homophones(word: str, index) -> str:
+    from clusteratlas._text import _pinyin_module
+
+    table = _zh_pinyin_terms(index)
+    exact = index.industry_voc.cjk_exact
+    pyn = _pinyin_module()
+    out = word
+    for run in CJK_RUN_RE.findall(word):
+        syl = pyn.lazy_pinyin(run, v_to_u=False)
+        if len(syl) != len(run):
+            continue
+        n = len(run)
+        i = 0
+        fixed = []
+        while i < n:
+            for j in range(min(n, i + 6), i + 1, -1):
+                sub = run[i:j]
+                cand = table.get("".join(syl[i:j]))
+                if cand and cand != sub and sub not in exact and len(cand) == j - i and (j - i < n or n >= 3):
+                    fixed.append(cand)
+                    i = j
+                    break
+            else:
+                fixed.append(run[i])
+                i += 1
+        new = "".join(fixed)
+        if new != run:
+            out = out.replace(run, new, 1)
+    return out
