@@ -136,7 +136,7 @@ class Matcher:
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
-        from clusteratlas.search._title import corrected_title, head_phrase, read_title
+        from clusteratlas.search._title import corrected_title, head_phrase, lead_segment, read_title
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -165,6 +165,15 @@ class Matcher:
             phrase = head_phrase(qa.product_text or tp.head)
             self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
             return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {phrase}")
+        if not qa.hs_code and not qa.places:
+            lead = lead_segment(tp.head)
+            if lead:
+                from clusteratlas.search._rank import product_hits
+
+                first = product_hits(lead, index)[0]
+                kept = [s for s in scored if s[1].industry in first]
+                if kept:
+                    scored = kept  # a spaced Chinese title names its product first: 汽车刹车片 前片 陶瓷
         scored = _for_wearer(scored, tp.wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)

@@ -11,7 +11,7 @@ from typing import Any
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
 from clusteratlas.search._index import SearchIndex
 from clusteratlas.search._query import QueryAnalysis
-from clusteratlas.search._title import demote_attributes
+from clusteratlas.search._title import demote_attributes, demote_premodifiers
 from clusteratlas.search._vocab import (
     CONTAIN_BASE,
     NON_PRODUCT,
@@ -165,7 +165,9 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
         if cur is None or h.score > cur.score:
             raw[ind] = h
     inds = _relevant(raw, service)
-    inds = {k: h for k, h in demote_attributes(inds, index, RELEVANCE_FLOOR).items() if h.score >= RELEVANCE_FLOOR}
+    if len(inds) > 1 and (text.count(" ") >= 2 or (len(text) >= 8 and has_cjk(text))):  # a title, not a query
+        inds = demote_premodifiers(demote_attributes(inds, index, RELEVANCE_FLOOR), text, index)
+        inds = {k: h for k, h in inds.items() if h.score >= RELEVANCE_FLOOR}
     top = max((h.score for h in inds.values()), default=0.0)
     if top >= FULL_MATCH:  # a full match: industries that only share a minor word of the query go
         inds = {k: h for k, h in inds.items() if h.score >= RELATIVE_FLOOR * top}

@@ -279,3 +279,57 @@ def _zh_homophones(word: str, index) -> str:
         if new != run:
             out = out.replace(run, new, 1)
     return out
+
+
+def lead_segment(head: str) -> str | None:
+    """The first segment of a spaced title with Chinese in it (``"汽车刹车片 前片 陶瓷"`` → ``"汽车刹车片"``),
+    generic and marketing words skipped; None for English titles and for a single segment."""
+    if not has_cjk(head):
+        return None
+    segs = head.split()
+    if len(segs) < 2:
+        return None
+    for seg in segs:
+        core = seg
+        if has_cjk(seg):
+            for noise in _ZH_NOISE:
+                core = core.replace(noise, "")
+            if len(core) >= 2:
+                return seg
+        elif seg.isalpha() and len(seg) >= 3 and stem(seg) not in STOPWORDS and stem(seg) not in MODIFIERS:
+            return seg
+    return None
+
+
+def demote_premodifiers(inds: dict, text: str, index) -> dict:
+    """``inds`` with the hit of a term that is directly followed by another industry's term in ``text``
+    × :data:`ATTRIBUTE_FACTOR`: in "tempered glass screen protector" and 航空铝合金零件 the first term
+    describes the second."""
+    if len(inds) < 2:
+        return inds
+    from clusteratlas._text import normalize
+
+    stems = [stem(w) for w in WORD_RE.findall(text)]
+    cjk = "".join(CJK_RUN_RE.findall(text))
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for k, h in inds.items():
+        if h.kind == "en":
+            toks = [stem(w) for w in WORD_RE.findall(normalize(h.term))]
+            n = len(toks)
+            for i in range(len(stems) - n + 1):
+                if n and stems[i:i + n] == toks:
+                    spans.setdefault(k, []).append(("en", i, i + n))
+        elif h.kind == "zh" and cjk:
+            t = "".join(CJK_RUN_RE.findall(normalize(h.term)))
+            i = cjk.find(t) if t else -1
+            while i >= 0:
+                spans.setdefault(k, []).append(("zh", i, i + len(t)))
+                i = cjk.find(t, i + 1)
+    demoted = set()
+    for a, sa in spans.items():
+        for b, sb in spans.items():
+            if a != b and any(x[0] == y[0] and x[2] == y[1] for x in sa for y in sb):
+                demoted.add(a)
+    if not demoted or len(demoted) == len(spans):
+        return inds
+    return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}

@@ -56,6 +56,9 @@ FUZZY_CREDIT = 0.85
 SHORT_FUZZY_CREDIT = 0.6
 #: Weight (share of the highest idf) of a query word that is unknown to the vocabulary but generic.
 MODIFIER_WEIGHT = 0.25
+#: Bonus per further distinct Chinese term of the same owner found in the query (at most MULTI_TERM_MAX):
+#: 智能门锁…指纹锁…密码锁 is a lock, though 防盗门 is a door.
+MULTI_TERM_BONUS, MULTI_TERM_MAX = 0.03, 3
 #: Score floor of a whole term found inside a longer query: base + (1 - base) × coverage of the query.
 CONTAIN_BASE = 0.55
 #: A query whose words are spread over several of an owner's terms scores this share of a single-term hit.
@@ -524,6 +527,13 @@ def _score_chinese(cjk: str, voc: Vocabulary, effective_len: int | None,
                 _offer(best, t.owner, fw * (cov + (1.0 - cov) * b), t.text, t.field, "zh", t.negative)
                 if not t.negative:
                     spans[t.owner].append((i, j, idx))
+    if contain_base:  # several different terms of one owner in a run-together title name its product
+        for owner, sp in spans.items():
+            distinct = {terms[s[2]].cjk for s in sp if s[1] - s[0] >= 2}
+            if len(distinct) >= 2 and owner in best:
+                h = best[owner]
+                extra = MULTI_TERM_BONUS * min(len(distinct) - 1, MULTI_TERM_MAX)
+                best[owner] = h._replace(score=h.score + extra)
     if n >= 2:
         inside = [terms[idx] for idx in voc.cjk_sub.get(cjk, ()) if not terms[idx].negative]
         # the query inside a term counts its share of the term; inside the owner's name or many of its
