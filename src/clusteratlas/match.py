@@ -136,7 +136,14 @@ class Matcher:
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
-        from clusteratlas.search._title import corrected_title, head_phrase, lead_segment, read_title
+        from clusteratlas.search._title import (
+            corrected_title,
+            head_phrase,
+            lead_segment,
+            read_title,
+            uncovered_lead,
+            unknown_lead,
+        )
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -152,9 +159,11 @@ class Matcher:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
             qa = analyse_text(text, index)
         scored = rank_clusters(qa, index, explain=False) if qa.hs_code or qa.product_text else []
-        if scored and scored[0][0] < self.floor and not qa.hs_code and not qa.places:
-            scored = []
-        if not scored and not qa.hs_code:
+        if scored and not qa.hs_code and not qa.places and (
+                scored[0][0] < self.floor or uncovered_lead(tp.head, self._known)
+                or (_is_attribute(scored[0][3], index) and unknown_lead(tp.head, self._known))):
+            scored = []  # an attribute alone ("carbon fiber" of a tennis racket) does not make a match
+        if not scored and not qa.hs_code and not uncovered_lead(tp.head, self._known):
             fixed = corrected_title(tp.head, index)  # typos, only for titles that matched nothing as written
             if fixed:
                 qa = analyse_text(fixed, index)
@@ -196,6 +205,12 @@ class Matcher:
         match = self.match
         for v in values:
             yield match(v)
+
+
+def _is_attribute(hit, index) -> bool:
+    from clusteratlas.search._title import attribute_terms
+
+    return hit is not None and (hit.owner, hit.term) in attribute_terms(index)
 
 
 def _for_wearer(scored: list, wearers: tuple[str, ...], index) -> list:

@@ -333,3 +333,38 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     if not demoted or len(demoted) == len(spans):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
+
+
+def uncovered_lead(head: str, known) -> bool:
+    """True when the lead of a head text names a product the atlas does not cover: a word of
+    :data:`~clusteratlas.search._words.NOT_COVERED` among its first three content words (Chinese: in its
+    first three segments, or first eight characters when it is not spaced)."""
+    from clusteratlas.search._words import NOT_COVERED, ZH_NOT_COVERED
+
+    if has_cjk(head):
+        segs = head.split()
+        lead = " ".join(segs[:3]) if len(segs) > 1 else head[:8]
+        if any(z in lead for z in ZH_NOT_COVERED):
+            return True
+    return any(s in NOT_COVERED for s in _content_stems(head)[:3])
+
+
+def unknown_lead(head: str, known) -> bool:
+    """True when the first content word of an English head text is no vocabulary word ("tennis racket
+    carbon fiber")."""
+    if has_cjk(head):
+        return False
+    stems = _content_stems(head)
+    return bool(stems) and not known(stems[0])
+
+
+def _content_stems(head: str) -> list[str]:
+    out = []
+    for w in head.split():
+        if not w.isalpha() or len(w) < 2:
+            continue
+        s = stem(w)
+        if s in STOPWORDS or s in MODIFIERS:
+            continue
+        out.append(s)
+    return out

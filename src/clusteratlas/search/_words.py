@@ -50,3 +50,10 @@ ZH_STOPWORDS = ("哪里", "哪儿", "在哪", "产地", "产业带", "产业集�
 #: Chinese title words that count for little (they shorten the query length that coverage is measured on).
 ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工厂店", "跨境", "外贸", "韩版", "时尚", "高档",
                 "品牌", "正品", "热卖", "厂", "款", "式", "大码", "小号", "男女", "通用", "套装")
+
+#: Products no atlas industry makes, whose name in the lead of a title means "not covered" even when an
+#: attribute matches ("tennis racket carbon fiber", "英短蓝猫 幼猫 活体 … 疫苗齐全"): live animals, sports
+#: rackets and tents, bulk building commodities, books. Stemmed English forms; Chinese substrings.
+NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "tent", "tents",
+                       "cement", "rebar", "textbook", "novel"))
+ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "帐篷", "水泥", "螺纹钢", "教材", "小说")
