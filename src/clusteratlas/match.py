@@ -83,6 +83,37 @@ class MatchReport(TableReport):
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MATCH_STATUSES, 0))
     distinct_titles: int = 0
+    #: head phrase -> rows rejected as "not covered by the atlas: <head phrase>"
+    not_covered: dict[str, int] = field(default_factory=dict)
+
+    def not_covered_summary(self, limit: int = 10) -> str | None:
+        """One line naming the most frequent head phrases the atlas does not cover, or None."""
+        if not self.not_covered:
+            return None
+        top = sorted(self.not_covered.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        more = len(self.not_covered) - len(top)
+        listed = "; ".join(f"{p} ({n})" for p, n in top)
+        return (f"Not covered by the atlas: {sum(self.not_covered.values())} rows, {len(self.not_covered)} "
+                f"products: {listed}" + (f"; and {more} more" if more > 0 else ""))
+
+    def write_not_covered(self, path: str | Path) -> None:
+        """Write the head phrases not covered as a TSV file (``head_phrase``, ``rows``), most frequent first.
+
+        Raises
+        ------
+        InputFileError
+            When the file cannot be written.
+        """
+        from clusteratlas.errors import InputFileError
+
+        rows = sorted(self.not_covered.items(), key=lambda kv: (-kv[1], kv[0]))
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write("head_phrase\trows\n")
+                for p, n in rows:
+                    fh.write(f"{p}\t{n}\n")
+        except OSError as exc:
+            raise InputFileError(f"cannot write the report {path}: {exc.strerror or exc}") from None
 
     def summary(self) -> str:
         """One line for the user."""
@@ -330,7 +361,9 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
     if workers <= 1:
         matcher = Matcher(index)
         for rows in chunks:
-            yield rows, [matcher.match(r.get(column)).values() for r in rows]
+            values = [matcher.match(r.get(column)).values() for r in rows]
+            _count_not_covered(values, report)
+            yield rows, values
             report.distinct_titles = matcher.distinct
         return
     import multiprocessing as mp
@@ -349,7 +382,9 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
         if len(known) > CACHE_SIZE:
             known.clear()
             known.update(zip(todo, results))
-        return rows, [known[v] for v in values]
+        out = [known[v] for v in values]
+        _count_not_covered(out, report)
+        return rows, out
 
     with ctx.Pool(workers, initializer=_init_worker, initargs=(index,)) as pool:
         for rows in chunks:
@@ -360,6 +395,19 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
                 yield finish(pending.popleft())
         while pending:
             yield finish(pending.popleft())
+
+
+_REASON_AT = MATCH_FIELDS.index("reason")
+_NOT_COVERED_PREFIX = REASON_NOT_COVERED + ": "
+
+
+def _count_not_covered(values: list[tuple], report: MatchReport) -> None:
+    counts = report.not_covered
+    for v in values:
+        reason = v[_REASON_AT]
+        if reason and reason.startswith(_NOT_COVERED_PREFIX):
+            phrase = reason[len(_NOT_COVERED_PREFIX):]
+            counts[phrase] = counts.get(phrase, 0) + 1
 
 
 def _key(value):
