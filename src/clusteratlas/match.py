@@ -45,6 +45,8 @@ REASON_NOT_COVERED = "not covered by the atlas"
 #: A title whose best cluster scores below this is not covered by the atlas (calibrated on the tuning set
 #: ``tests/data/tuning/titles.tsv``; see docs/notes/search-results.md).
 TITLE_FLOOR = 0.5
+#: Markers of :meth:`Matcher._decide`: no product words in the head; nothing covers the head.
+_NO_PRODUCT, _REJECTED = "no product", "rejected"
 #: The values of ``status``.
 MATCH_STATUSES = ("matched", "ambiguous", "no_match")
 
@@ -143,6 +145,7 @@ class Matcher:
         self.ratio = ambiguity_ratio
         self.cache_size = cache_size
         self._cache = BoundedCache(cache_size)
+        self._heads = BoundedCache(cache_size)
         self.distinct = 0
         self.floor = title_floor
         #: head phrase -> titles rejected as not covered by the atlas (distinct titles)
@@ -166,15 +169,7 @@ class Matcher:
 
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
-        from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
-        from clusteratlas.search._title import (
-            corrected_title,
-            head_phrase,
-            lead_segment,
-            read_title,
-            uncovered_lead,
-            unknown_lead,
-        )
+        from clusteratlas.search._title import corrected_title, head_phrase, read_title, reduce_head, uncovered_lead
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -184,29 +179,47 @@ class Matcher:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
         tp = read_title(text, self._known)
-        qa = analyse_text(tp.head, index)
-        if not qa.hs_code and not qa.product_text:
+        got = self._decide(reduce_head(tp.head, index), tp.wearers)
+        if got is _NO_PRODUCT:
             if tp.head == text:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
-            qa = analyse_text(text, index)
-        scored = rank_clusters(qa, index, explain=False) if qa.hs_code or qa.product_text else []
-        if scored and not qa.hs_code and not qa.places and (
-                scored[0][0] < self.floor or uncovered_lead(tp.head, self._known)
-                or (_is_attribute(scored[0][3], index) and unknown_lead(tp.head, self._known))):
-            scored = []  # an attribute alone ("carbon fiber" of a tennis racket) does not make a match
-        if not scored and not qa.hs_code and not uncovered_lead(tp.head, self._known):
-            fixed = corrected_title(tp.head, index)  # typos, only for titles that matched nothing as written
-            if fixed:
-                qa = analyse_text(fixed, index)
-                scored = rank_clusters(qa, index, explain=False) if qa.product_text else []
-                if scored and scored[0][0] < self.floor:
-                    scored = []
-        if not scored:
-            phrase = head_phrase(qa.product_text or tp.head)
+            got = self._decide(reduce_head(text, index), tp.wearers)
+        if got is _NO_PRODUCT or got is _REJECTED:
+            fixed = None if uncovered_lead(tp.head) else corrected_title(tp.head, index)
+            if fixed:  # typos, only for titles that matched nothing as written
+                got = self._decide(fixed, tp.wearers)
+        if got is _NO_PRODUCT or got is _REJECTED:
+            phrase = head_phrase(tp.head)
             self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
             return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {phrase}")
+        return ProductMatch(raw, *got)
+
+    def _decide(self, head: str, wearers: tuple[str, ...]):
+        """The match fields (after ``text``) for a reduced head text, remembered per (head, wearers):
+        titles that differ only in sizes, codes and words unknown to the vocabulary are decided once."""
+        key = (head, wearers)
+        got = self._heads.get(key)
+        if got is None:
+            got = self._heads.set(key, self._decide_new(head, wearers))
+        return got
+
+    def _decide_new(self, head: str, wearers: tuple[str, ...]):
+        from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
+        from clusteratlas.search._title import lead_segment, uncovered_lead, unknown_lead
+
+        index = self.index
+        qa = analyse_text(head, index)
+        if not qa.hs_code and not qa.product_text:
+            return _NO_PRODUCT
+        scored = rank_clusters(qa, index, explain=False)
+        if scored and not qa.hs_code and not qa.places and (
+                scored[0][0] < self.floor or uncovered_lead(head)
+                or (_is_attribute(scored[0][3], index) and unknown_lead(head, self._known))):
+            scored = []  # an attribute alone ("carbon fiber" of a tennis racket) does not make a match
+        if not scored:
+            return _REJECTED
         if not qa.hs_code and not qa.places:
-            lead = lead_segment(tp.head)
+            lead = lead_segment(head)
             if lead:
                 from clusteratlas.search._rank import product_hits
 
@@ -214,7 +227,7 @@ class Matcher:
                 kept = [s for s in scored if s[1].industry in first]
                 if kept:
                     scored = kept  # a spaced Chinese title names its product first: 汽车刹车片 前片 陶瓷
-        scored = _for_wearer(scored, tp.wearers, index)
+        scored = _for_wearer(scored, wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
         ambiguous = runner is not None and runner[0] >= self.ratio * score
@@ -222,14 +235,10 @@ class Matcher:
             hs = m.term.split(",")[0]
         else:
             hs = best_hs_code(best.industry, qa.product_text, index)
-        return ProductMatch(
-            text=raw, status="ambiguous" if ambiguous else "matched", industry=best.industry,
-            cluster_id=best.id, place_name=best.place.get("name"), place_name_zh=best.place.get("name_zh"),
-            adcode=best.place.get("adcode"), score=round(score, 4), hs_code=hs,
-            runner_up_industry=runner[1].industry if ambiguous else None,
-            runner_up_cluster_id=runner[1].id if ambiguous else None,
-            matched_term=m.term if m is not None else None,
-        )
+        return ("ambiguous" if ambiguous else "matched", best.industry, best.id, best.place.get("name"),
+                best.place.get("name_zh"), best.place.get("adcode"), round(score, 4), hs,
+                runner[1].industry if ambiguous else None, runner[1].id if ambiguous else None,
+                m.term if m is not None else None, None)
 
     def match_many(self, values: Iterable[Any]) -> Iterator[ProductMatch]:
         """One :class:`ProductMatch` per value, in order."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from clusteratlas._cache import BoundedCache
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, stem
 from clusteratlas.search._words import MODIFIERS, STOPWORDS, ZH_MODIFIERS, ZH_STOPWORDS
 
@@ -335,7 +336,7 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
 
 
-def uncovered_lead(head: str, known) -> bool:
+def uncovered_lead(head: str) -> bool:
     """True when the lead of a head text names a product the atlas does not cover: a word of
     :data:`~clusteratlas.search._words.NOT_COVERED` among its first three content words (Chinese: in its
     first three segments, or first eight characters when it is not spaced)."""
@@ -346,6 +347,9 @@ def uncovered_lead(head: str, known) -> bool:
         lead = " ".join(segs[:3]) if len(segs) > 1 else head[:8]
         if any(z in lead for z in ZH_NOT_COVERED):
             return True
+    words = head.split()
+    if _NOT_COVERED_WORDS.isdisjoint(words[:12]):  # cheap test first: most titles name none
+        return False
     return any(s in NOT_COVERED for s in _content_stems(head)[:3])
 
 
@@ -368,3 +372,130 @@ def _content_stems(head: str) -> list[str]:
             continue
         out.append(s)
     return out
+
+
+#: Words whose keep-or-replace decision is remembered per index.
+REDUCER_WORDS = 200_000
+#: Heads with more words than this are reduced (:func:`reduce_head`) before matching.
+REDUCE_MIN_WORDS = 4
+_PLACEHOLDERS = tuple("zq" + c for c in "abcdefghijklmnopqrstuvwxyz")
+
+
+def reduce_head(head: str, index) -> str:
+    """The head text with everything that cannot change its match replaced, so that titles differing only in
+    model codes, sizes, brand names or other words unknown to the vocabulary share one reading (and one
+    cached result): numbers go, each distinct unknown English word becomes a placeholder word (it still
+    dilutes coverage as an unknown word does), and Chinese characters outside every vocabulary term, place
+    name and word list become one placeholder character (the length that coverage is measured on stays).
+    Short heads (fewer than :data:`REDUCE_MIN_WORDS` words, without Chinese) are returned as they are."""
+    cjk = has_cjk(head)
+    words = head.split()
+    if not cjk and len(words) < REDUCE_MIN_WORDS:
+        return head
+    keep, automaton, filler = _reducer(index)
+    out = []
+    unknown: dict[str, str] = {}
+    for w in words:
+        if w.isascii():
+            k = keep.get(w)
+            if k is None:
+                k = keep.set(w, _keep_word(w, index))
+            if k:
+                out.append(w)
+            elif not any(ch.isdigit() for ch in w) or w.isalpha():
+                ph = unknown.get(w)
+                if ph is None:
+                    ph = unknown[w] = _PLACEHOLDERS[min(len(unknown), len(_PLACEHOLDERS) - 1)]
+                out.append(ph)
+            # numbers and codes weigh nothing: dropped
+        else:
+            out.append(_reduce_cjk(w, automaton, filler, index, keep, unknown))
+    return " ".join(o for o in out if o)
+
+
+def _reduce_cjk(w: str, automaton, filler: str, index, keep: dict, unknown: dict) -> str:
+    marks = bytearray(len(w))
+    for end, length in automaton.iter(w):
+        marks[end - length + 1:end + 1] = b"\x01" * length
+    chars = []
+    for i, ch in enumerate(w):
+        if marks[i] or not is_cjk(ch):
+            chars.append(ch)
+        else:
+            chars.append(filler)
+    s = "".join(chars)
+    if not s.isascii() and any(c.isascii() and c.isalnum() for c in s):
+        # Latin parts glued to Chinese ("PU皮", "mini3"): kept as written when they are vocabulary words
+        parts = re.split(r"([a-z0-9']+)", s)
+        rebuilt = []
+        for p in parts:
+            if p and p.isascii() and p[0].isalnum():
+                k = keep.get(p)
+                if k is None:
+                    k = keep.set(p, _keep_word(p, index))
+                if k:
+                    rebuilt.append(p)
+                elif p.isalpha():
+                    ph = unknown.get(p)
+                    if ph is None:
+                        ph = unknown[p] = _PLACEHOLDERS[min(len(unknown), len(_PLACEHOLDERS) - 1)]
+                    rebuilt.append(" " + ph + " ")
+            else:
+                rebuilt.append(p)
+        s = "".join(rebuilt)
+    return s
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _keep_word(w: str, index) -> bool:
+    from clusteratlas.search._words import NON_PRODUCT, NOT_COVERED
+
+    if not w.isalpha():
+        return stem(w) in index.industry_voc.by_token  # "18650", "rj45": codes that are vocabulary words
+    s = stem(w)
+    voc = index.industry_voc
+    return (s in voc.by_token or s in index.cluster_voc.by_token or s in STOPWORDS or s in MODIFIERS
+            or s in NON_PRODUCT or s in NOT_COVERED or w in EN_CUT_WORDS or w in _INTENT_WORDS
+            or w in _WEARER_WORDS or w in index.place_keys or w in voc.by_pinyin)
+
+
+_WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
+_NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
+                                "racquets", "tent", "tents", "cement", "rebar", "textbook", "textbooks", "novel",
+                                "novels"))
+
+
+def _intent_words() -> frozenset[str]:
+    from clusteratlas.search._query import INTENT_WORDS
+
+    return frozenset(w for p in INTENT_WORDS for w in p.split())
+
+
+_INTENT_WORDS = _intent_words()
+
+
+def _reducer(index):
+    def build():
+        import ahocorasick
+
+        from clusteratlas.search._query import INTENT_WORDS
+        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED
+
+        keys = set(index.industry_voc.cjk_exact) | set(index.cluster_voc.cjk_exact) | set(index.place_zh)
+        keys |= {*ZH_MODIFIERS, *ZH_STOPWORDS, *ZH_NOT_COVERED, *ZH_NON_PRODUCT, *ZH_CUT_MARKERS}
+        keys |= {z for _, zh in WEARERS.values() for z in zh}
+        keys |= {p for p in INTENT_WORDS if has_cjk(p)}
+        keys |= {t.cjk for t in index.industry_voc.terms if t.cjk}
+        a = ahocorasick.Automaton()
+        for k in keys:
+            if k:
+                a.add_word(k, len(k))
+        a.make_automaton()
+        used = set("".join(keys))
+        filler = next(c for c in "丨丶丿乀乁乚亅" if c not in used)
+        return BoundedCache(REDUCER_WORDS), a, filler
+
+    return index.caches["derived"].get_or_set("title_reducer", build)
