@@ -166,8 +166,10 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
             raw[ind] = h
     inds = _relevant(raw, service)
     if len(inds) > 1 and (text.count(" ") >= 2 or (len(text) >= 8 and has_cjk(text))):  # a title, not a query
-        inds = demote_premodifiers(demote_attributes(inds, index, RELEVANCE_FLOOR), text, index)
-        inds = {k: h for k, h in inds.items() if h.score >= RELEVANCE_FLOOR}
+        lowered = demote_premodifiers(demote_attributes(inds, index, RELEVANCE_FLOOR), text, index)
+        lowered = {k: h for k, h in lowered.items() if h.score >= RELEVANCE_FLOOR}
+        if lowered:  # demotions re-rank the relevant industries; they never leave none
+            inds = lowered
     top = max((h.score for h in inds.values()), default=0.0)
     if top >= FULL_MATCH:  # a full match: industries that only share a minor word of the query go
         inds = {k: h for k, h in inds.items() if h.score >= RELATIVE_FLOOR * top}

@@ -304,8 +304,9 @@ def lead_segment(head: str) -> str | None:
 
 def demote_premodifiers(inds: dict, text: str, index) -> dict:
     """``inds`` with the hit of a term that is directly followed by another industry's term in ``text``
-    × :data:`ATTRIBUTE_FACTOR`: in "tempered glass screen protector" and 航空铝合金零件 the first term
-    describes the second."""
+    × :data:`ATTRIBUTE_FACTOR` (in "tempered glass screen protector" and 航空铝合金零件 the first term
+    describes the second), and so the hit of an English term of several words that are not next to each
+    other in a title of four words or more ("LED" … "driver" in "drill driver kit … LED light")."""
     if len(inds) < 2:
         return inds
     from clusteratlas._text import normalize
@@ -320,6 +321,8 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
             for i in range(len(stems) - n + 1):
                 if n and stems[i:i + n] == toks:
                     spans.setdefault(k, []).append(("en", i, i + n))
+            if n > 1 and k not in spans and any(set(toks) <= set(stems[i:i + n + 1]) for i in range(len(stems))):
+                spans[k] = []  # one word between ("acoustic classical guitar"): together, though not adjacent
         elif h.kind == "zh" and cjk:
             t = "".join(CJK_RUN_RE.findall(normalize(h.term)))
             i = cjk.find(t) if t else -1
@@ -327,11 +330,14 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
                 spans.setdefault(k, []).append(("zh", i, i + len(t)))
                 i = cjk.find(t, i + 1)
     demoted = set()
+    for k, h in inds.items():  # an English term whose words lie scattered over a title ("led … driver")
+        if h.kind == "en" and k not in spans and " " in h.term.strip() and len(stems) >= 4:
+            demoted.add(k)
     for a, sa in spans.items():
         for b, sb in spans.items():
             if a != b and any(x[0] == y[0] and x[2] == y[1] for x in sa for y in sb):
                 demoted.add(a)
-    if not demoted or len(demoted) == len(spans):
+    if not demoted or len(demoted) == len(inds):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
 
