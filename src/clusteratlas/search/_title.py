@@ -33,7 +33,8 @@ EN_CUT_WORDS = frozenset(("for", "with", "compatible", "fits", "including", "inc
 ZH_CUT_MARKERS = ("适用于", "适用", "兼容", "适配", "配套", "用于")
 #: Packaging in English: a quantity or a packaging adjective before the container word.
 _EN_PACKAGING_RE = re.compile(
-    r"\b(?:\d+(?:\.\d+)?\s*(?:kg|g|lb|lbs|oz|ml|l|pcs|pc|pack|count|ct)?\s+(?:per\s+)?"
+    r"\b(?:\d+(?:\.\d+)?\s*(?:kg|g|lb|lbs|oz|ml|l|pcs|pc|pack|count|ct)?\s+(?:per\s+|in\s+(?:a\s+)?)?"
+    r"(?:(?:resealable|gift|zipper|zip|retail|opp|dust|drawstring)\s+)?"
     r"|(?:resealable|gift|zipper|zip|retail|opp|dust|drawstring|in a|in)\s+)"
     r"(?:bag|bags|box|boxes|pouch|pouches|sack|sacks|carton|cartons|tin|tins|jar|jars|drum|pail|bucket)\b")
 #: Packaging in Chinese: 袋装, 礼盒装, 6袋, 整箱 …
