@@ -217,8 +217,8 @@ def demote_attributes(inds: dict, index, floor: float) -> dict:
 
 def corrected_title(text: str, index) -> str | None:
     """``text`` with likely typos corrected, or None when nothing changed: English words one edit (two from
-    nine letters) from a vocabulary word (:meth:`Vocabulary.correct`; words of four or five letters only by
-    a dropped letter: "dres", not "match" → "watch"), Chinese homophones of a vocabulary term (罗丝 → 螺丝,
+    nine letters) from a vocabulary word (:meth:`Vocabulary.correct`) when the edit looks like a typo
+    (:func:`_likely_typo`), Chinese homophones of a vocabulary term (罗丝 → 螺丝,
     圣旦树 → 圣诞树: same toneless pinyin, and not a whole two-character word such as 食材). Used only for
     titles that matched nothing as written."""
     voc = index.industry_voc
@@ -233,12 +233,20 @@ def corrected_title(text: str, index) -> str | None:
         if len(w) >= 4 and w.isalpha() and stem(w) not in voc.by_token and stem(w) not in STOPWORDS \
                 and stem(w) not in MODIFIERS:
             fix = voc.correct(w)
-            if fix is not None and (len(w) > 5 or len(fix) == len(w) + 1):  # short words: a dropped letter only
+            if fix is not None and _likely_typo(w, fix):
                 out.append(fix)
                 changed = True
                 continue
         out.append(w)
     return " ".join(out) if changed else None
+
+
+def _likely_typo(word: str, fix: str) -> bool:
+    """A dropped letter ("dres", "wirless") or two swapped letters ("handbga") at any length; another letter
+    ("excavater") only from eight letters on: "charter" is no typo of "charger", nor "match" of "watch"."""
+    if len(fix) == len(word) + 1 or len(word) >= 8:
+        return True
+    return len(fix) == len(word) and sorted(fix) == sorted(word)
 
 
 def _zh_pinyin_terms(index) -> dict[str, str]:
@@ -471,8 +479,7 @@ def _keep_word(w: str, index) -> bool:
 
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
 _NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
-                                "racquets", "tent", "tents", "cement", "rebar", "textbook", "textbooks", "novel",
-                                "novels"))
+                                "racquets", "cement"))
 
 
 def _intent_words() -> frozenset[str]:
