@@ -45,6 +45,8 @@ REASON_NOT_COVERED = "not covered by the atlas"
 #: A title whose best cluster scores below this is not covered by the atlas (calibrated on the tuning set
 #: ``tests/data/tuning/titles.tsv``; see docs/notes/search-results.md).
 TITLE_FLOOR = 0.5
+#: Heads at least this long (characters) try the fast path first (:mod:`clusteratlas.search._fast`).
+FAST_MIN_CHARS = 12
 #: Markers of :meth:`Matcher._decide`: no product words in the head; nothing covers the head.
 _NO_PRODUCT, _REJECTED = "no product", "rejected"
 #: The values of ``status``.
@@ -146,6 +148,7 @@ class Matcher:
         self.cache_size = cache_size
         self._cache = BoundedCache(cache_size)
         self._heads = BoundedCache(cache_size)
+        self._fast = self._reader = None
         self.distinct = 0
         self.floor = title_floor
         #: head phrase -> titles rejected as not covered by the atlas (distinct titles)
@@ -208,6 +211,17 @@ class Matcher:
         from clusteratlas.search._title import lead_segment, uncovered_lead, unknown_lead
 
         index = self.index
+        if len(head) >= FAST_MIN_CHARS and not uncovered_lead(head):
+            if self._fast is None:
+                from clusteratlas.search._fast import fast_titles, word_reader
+
+                self._fast, self._reader = fast_titles(index), word_reader(index)
+            fh = self._fast.decide(head, wearers, self._reader, lead_segment(head))
+            if fh is not None:
+                c = fh.cluster
+                return ("matched", fh.industry, c.id, c.place.get("name"), c.place.get("name_zh"),
+                        c.place.get("adcode"), round(fh.score, 4), best_hs_code(fh.industry, head, index), None,
+                        None, fh.term, None)
         qa = analyse_text(head, index)
         if not qa.hs_code and not qa.product_text:
             return _NO_PRODUCT
