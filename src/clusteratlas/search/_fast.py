@@ -72,6 +72,7 @@ class FastTitles:
                 self.negative.add(toks)
             else:
                 self.phrases.setdefault(toks, []).append((t.owner, t.text, fw))
+        self.first_words = frozenset(k[0] for k in (*self.phrases, *self.negative))
         self.zh = ahocorasick.Automaton()
         for k, v in zh.items():
             self.zh.add_word(k, (k, tuple(v), False))
@@ -148,7 +149,10 @@ class FastTitles:
         if n and total > 0:
             phrases = self.phrases
             negative = self.negative
+            firsts = self.first_words
             for i in range(n):
+                if stems[i] not in firsts:
+                    continue
                 for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
                     key = tuple(stems[i:j])
                     if key in negative:
@@ -212,14 +216,19 @@ class FastTitles:
                 for o in flagged:
                     scores[o] *= 0.8
             demoted = set()
-            for a_, sa in spans_en.items():
-                for b_, sb in spans_en.items():
-                    if a_ != b_ and any(x[1] == y[0] for x in sa for y in sb):
-                        demoted.add(a_)
-            for a_, sa in spans_zh.items():
-                for b_, sb in spans_zh.items():
-                    if a_ != b_ and any(x[1] == y[0] for x in sa for y in sb):
-                        demoted.add(a_)
+            for spans in (spans_en, spans_zh):
+                if len(spans) < 2:
+                    continue
+                starts: dict[int, set[str]] = {}
+                for o, sp in spans.items():
+                    for x in sp:
+                        starts.setdefault(x[0], set()).add(o)
+                for o, sp in spans.items():
+                    for x in sp:
+                        after = starts.get(x[1])
+                        if after and (len(after) > 1 or o not in after):
+                            demoted.add(o)  # a term directly followed by another industry's term
+                            break
             if demoted and len(demoted) < len(scores):
                 for o in demoted:
                     scores[o] *= 0.8
