@@ -10,7 +10,18 @@ links them, and a status:
     a second industry's best cluster scores at least :data:`AMBIGUITY_RATIO` of the first's (the runner-up
     is reported);
 ``no_match``
-    nothing reaches the relevance floor (blank cells, numbers, services, unknown products).
+    nothing reaches the relevance floor (blank cells, numbers, services, unknown products); a title whose
+    product no industry makes gets the reason "not covered by the atlas: <head phrase>", and
+    :class:`MatchReport` counts those head phrases (``clusteratlas match`` lists them at the end and writes
+    them with ``--report``).
+
+A long marketplace title is read for its head (:mod:`clusteratlas.search._title`): compatibility ("for
+Toyota", 适用于…), accessories ("with …") and packaging ("50kg bag", 礼盒装) are cut; materials and other
+industries' modifiers count less; the lead segment of a spaced Chinese title names the product; a wearer
+word (kids, 儿童, dog, 宠物) moves apparel to children's clothing or pet supplies; typos are tried (English
+edits, Chinese homophones) only when nothing matched as written. Heads that differ only in codes, sizes
+and unknown words share one decision, and a fast path (:mod:`clusteratlas.search._fast`) decides clear
+long titles from whole terms before the full ranking.
 
 The ``reason`` column says why a row is ``no_match``, and names any problem with the input line (a blank
 line, more or fewer fields than the header, broken quoting), so that no input row is dropped silently.
