@@ -193,7 +193,9 @@ class Matcher:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
         tp = read_title(text, self._known)
-        got = self._decide(reduce_head(tp.head, index), tp.wearers)
+        got = self._fast_decide(tp.head, tp.wearers)  # clear long titles: no need to reduce or cache them
+        if got is None:
+            got = self._decide(reduce_head(tp.head, index), tp.wearers)
         if got is _NO_PRODUCT:
             if tp.head == text:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
@@ -207,6 +209,25 @@ class Matcher:
             self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
             return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {phrase}")
         return ProductMatch(raw, *got)
+
+    def _fast_decide(self, head: str, wearers: tuple[str, ...]):
+        """The fast path's match fields for a long head text (:mod:`clusteratlas.search._fast`), or None."""
+        from clusteratlas.search import best_hs_code
+        from clusteratlas.search._title import lead_segment, uncovered_lead
+
+        if len(head) < FAST_MIN_CHARS or uncovered_lead(head):
+            return None
+        index = self.index
+        if self._fast is None:
+            from clusteratlas.search._fast import fast_titles, word_reader
+
+            self._fast, self._reader = fast_titles(index), word_reader(index)
+        fh = self._fast.decide(head, wearers, self._reader, lead_segment(head))
+        if fh is None:
+            return None
+        c = fh.cluster
+        return ("matched", fh.industry, c.id, c.place.get("name"), c.place.get("name_zh"), c.place.get("adcode"),
+                round(fh.score, 4), best_hs_code(fh.industry, head, index), None, None, fh.term, None)
 
     def _decide(self, head: str, wearers: tuple[str, ...]):
         """The match fields (after ``text``) for a reduced head text, remembered per (head, wearers):
@@ -222,17 +243,6 @@ class Matcher:
         from clusteratlas.search._title import lead_segment, uncovered_lead, unknown_lead
 
         index = self.index
-        if len(head) >= FAST_MIN_CHARS and not uncovered_lead(head):
-            if self._fast is None:
-                from clusteratlas.search._fast import fast_titles, word_reader
-
-                self._fast, self._reader = fast_titles(index), word_reader(index)
-            fh = self._fast.decide(head, wearers, self._reader, lead_segment(head))
-            if fh is not None:
-                c = fh.cluster
-                return ("matched", fh.industry, c.id, c.place.get("name"), c.place.get("name_zh"),
-                        c.place.get("adcode"), round(fh.score, 4), best_hs_code(fh.industry, head, index), None,
-                        None, fh.term, None)
         qa = analyse_text(head, index)
         if not qa.hs_code and not qa.product_text:
             return _NO_PRODUCT
