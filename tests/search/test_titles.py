@@ -169,5 +169,6 @@ def test_heldout_titles_reach_the_measured_figures():
     assert in_rate >= HELDOUT_IN_SCOPE and oos_rate >= HELDOUT_OUT_OF_SCOPE, counts
 
 
-#: Measured on the held-out titles at the end of the issue 14 work (see tests/data/heldout/README.md).
-HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.0, 0.0
+#: Measured once on the held-out titles at the end of the issue 14 title work (86.8 % and 93.1 %, see
+#: tests/data/heldout/README.md), rounded down: short of the issue's 97 % and 95 %.
+HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.86, 0.93
