@@ -205,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
               f"({'short' if args.short else 'marketplace-style'}), seed {args.seed}")
         print(f"match: index load {t_index:.3f} s; {report.rows} rows in {dt:.2f} s = {rate:,.0f} rows/s "
               f"(workers {args.workers}); status {report.counts}")
+        try:
+            import bm25s  # noqa: F401
+        except ImportError:
+            print("bm25s top-1 baseline: skipped (bm25s is not installed: pip install '.[bench]')")
+            args.no_baseline = True
         if not args.no_baseline:
             n, bt = bm25_baseline(src, Path(tmp) / "bm25.csv", args.encoding)
             print(f"bm25s top-1 baseline: {n} rows in {bt:.2f} s = {n / bt:,.0f} rows/s")
