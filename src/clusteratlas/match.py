@@ -51,7 +51,7 @@ MATCH_FIELDS = ("industry", "cluster_id", "place_name", "place_name_zh", "adcode
 #: Reasons given for ``no_match``.
 REASON_EMPTY = "empty title"
 REASON_NO_PRODUCT = "no product named"
-REASON_NO_CLUSTER = "no cluster makes it"
+REASON_NO_CLUSTER = "no cluster makes it"  # earlier reason, kept for callers; titles now say what is missing
 REASON_NOT_COVERED = "not covered by the atlas"
 #: A title whose best cluster scores below this is not covered by the atlas (calibrated on the tuning set
 #: ``tests/data/tuning/titles.tsv``; see docs/notes/search-results.md).

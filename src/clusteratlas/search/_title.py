@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from clusteratlas._cache import BoundedCache
-from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, stem
+from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, is_cjk_char, stem
 from clusteratlas.search._words import MODIFIERS, STOPWORDS, ZH_MODIFIERS, ZH_STOPWORDS
 
 #: English words after which a title names what the product fits or comes with, not the product.
@@ -434,7 +434,7 @@ def _reduce_cjk(w: str, automaton, filler: str, index, keep: dict, unknown: dict
         marks[end - length + 1:end + 1] = b"\x01" * length
     chars = []
     for i, ch in enumerate(w):
-        if marks[i] or not is_cjk(ch):
+        if marks[i] or not is_cjk_char(ch):
             chars.append(ch)
         else:
             chars.append(filler)
@@ -459,10 +459,6 @@ def _reduce_cjk(w: str, automaton, filler: str, index, keep: dict, unknown: dict
                 rebuilt.append(p)
         s = "".join(rebuilt)
     return s
-
-
-def is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def _keep_word(w: str, index) -> bool:
