@@ -362,6 +362,8 @@ def annotate_table(path: str | Path, column: str, out: str | Path | None, fields
     names = [f"{prefix}{f}" if f in taken else f for f in fields]
     header = [*stream.columns, *names]
     status_at = list(fields).index("status")
+    if reason_field is None:  # the problem of a line goes to the first of these fields the output has
+        reason_field = next((f for f in ("reason", "note") if f in fields), None)
     reason_at = list(fields).index(reason_field) if reason_field else None
     floats = tuple(n for n, f in zip(names, fields) if f in float_fields)
     counts, messages, cols = report.counts, report.problem_messages, stream.columns
@@ -381,8 +383,11 @@ def annotate_table(path: str | Path, column: str, out: str | Path | None, fields
         write = writer.write
         for rows, results in annotate(chunks()):
             for row, res in zip(rows, results):
-                counts[res[status_at]] = counts.get(res[status_at], 0) + 1
                 problem = getattr(row, "problem", None)
+                if getattr(row, "error", None):  # an undecodable line: no result, status error
+                    res = [None] * len(fields)
+                    res[status_at] = "error"
+                counts[res[status_at]] = counts.get(res[status_at], 0) + 1
                 if problem:
                     report.problems += 1
                     if len(messages) < 5:
