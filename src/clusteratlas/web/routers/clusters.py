@@ -16,6 +16,17 @@ from clusteratlas.filters import select_clusters
 router = APIRouter(prefix="/clusters", tags=["clusters"], responses=ERROR_RESPONSES)
 
 
+def summaries(app, atlas) -> dict:
+    """Every cluster's summary, computed once per app (the atlas is read-only): ``{"ids": [...] in atlas order,
+    "by_id": {id: summary}}``. Thread-safe: concurrent first calls compute the same value."""
+    cached = getattr(app.state, "cluster_summaries", None)
+    if cached is None:
+        ids = [c.id for c in atlas.clusters.values()]
+        cached = {"ids": ids, "by_id": {c.id: atlas.cluster_summary(c) for c in atlas.clusters.values()}}
+        app.state.cluster_summaries = cached
+    return cached
+
+
 @router.get("", summary="List clusters (filters, pagination)", response_model=S.ClusterPage)
 async def list_clusters(
     request: Request,
@@ -39,16 +50,22 @@ async def list_clusters(
     The page is ``items[offset:offset+limit]``; ``next`` and ``prev`` are the addresses of the
     neighbouring pages (null at the ends), ``total`` the number of matching clusters.
     """
-    sel = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
-                          bbox=bbox, q=q)
-    page = sel.clusters[offset:offset + limit]
+    every = summaries(request.app, atlas)
+    if all(v is None for v in (industry, group, province, adcode, bbox, q)):
+        ids = every["ids"]  # no filter: the precomputed list, in atlas order
+        scores: dict[str, float] = {}
+    else:
+        sel = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
+                              bbox=bbox, q=q)
+        ids, scores = [c.id for c in sel.clusters], sel.scores
+    by_id = every["by_id"]
     items = []
-    for c in page:
-        row = atlas.cluster_summary(c)
+    for cid in ids[offset:offset + limit]:
+        row = by_id[cid]
         if q is not None:
-            row["score"] = sel.scores.get(c.id)
+            row = dict(row, score=scores.get(cid))
         items.append(row)
-    total = len(sel.clusters)
+    total = len(ids)
     params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
 
     def link(off: int) -> str:

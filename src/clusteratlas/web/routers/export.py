@@ -11,6 +11,7 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from clusteratlas.errors import BadQueryError
 from clusteratlas.web._errors import ERROR_RESPONSES
@@ -88,11 +89,34 @@ def _export(request: Request, atlas, sel: Selection) -> dict[str, bytes]:
     return _bodies([rows[cid] for cid in chosen])
 
 
+def warm(app, atlas) -> None:
+    """Build the whole-atlas exports now (at start-up, before workers fork)."""
+    cache = app.state.export_cache
+    if "all" not in cache:
+        from clusteratlas.export import export_rows
+
+        cache.setdefault("rows", export_rows(atlas))
+        cache["all"] = _bodies(cache["rows"])
+
+
+#: The bodies the export endpoints send, for the OpenAPI document (they are not JSON objects).
+_GEOJSON_DOC = {200: {"description": "A GeoJSON FeatureCollection (RFC 7946), as an attachment.",
+                      "content": {"application/geo+json": {"schema": {
+                          "type": "object", "required": ["type", "features"],
+                          "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                                         "features": {"type": "array", "items": {"type": "object"}}}}}}}}
+_CSV_DOC = {200: {"description": "UTF-8 CSV with a header line, as an attachment; text cells that a "
+                                 "spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage "
+                                 "return) are prefixed with an apostrophe.",
+                  "content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
 def _filename(sel: Selection) -> str:
     return "clusteratlas-clusters" if sel.empty() else "clusteratlas-selection"
 
 
-@router.get("/export.geojson", summary="Clusters as GeoJSON (all, or a selection)")
+@router.get("/export.geojson", summary="Clusters as GeoJSON (all, or a selection)", response_class=Response,
+            responses=_GEOJSON_DOC)
 async def export_geojson(request: Request, sel: Selection = Depends(), atlas=Depends(get_atlas)):
     """A FeatureCollection (RFC 7946): Point ``[lon, lat]`` (WGS-84), properties as ``clusteratlas export``
     (``cluster_id``, ``industry``, ``adcode``, ``name``, ``name_zh``, tiers, ``source_ids``, ``source_urls`` …).
@@ -102,10 +126,11 @@ async def export_geojson(request: Request, sel: Selection = Depends(), atlas=Dep
                   {"Content-Disposition": f'attachment; filename="{name}.geojson"'})
 
 
-@router.get("/export.csv", summary="Clusters as CSV (all, or a selection)")
+@router.get("/export.csv", summary="Clusters as CSV (all, or a selection)", response_class=Response,
+            responses=_CSV_DOC)
 async def export_csv(request: Request, sel: Selection = Depends(), atlas=Depends(get_atlas)):
-    """One row per cluster, UTF-8, the columns of ``clusteratlas export --format csv``. Parameters narrow it
-    to a selection."""
+    """One row per cluster, UTF-8, the columns of ``clusteratlas export --format csv``; text cells that would
+    start a spreadsheet formula are prefixed with an apostrophe. Parameters narrow it to a selection."""
     name = _filename(sel)
     return cached(request, _export(request, atlas, sel)["csv"], "text/csv; charset=utf-8",
                   {"Content-Disposition": f'attachment; filename="{name}.csv"'})
