@@ -19,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: Bodies at least this long (bytes) are also kept gzip-compressed.
 GZIP_MIN_BYTES = 1024
+#: Bodies longer than this are compressed at level 1 instead of 6 (the first request for them waits less).
+GZIP_FAST_ABOVE = 64 * 1024
 #: Most entries, and most bytes (identity + gzip), the cache holds per worker.
 MAX_ENTRIES = 4096
 MAX_BYTES = 96 * 1024**2
@@ -136,7 +138,8 @@ class ResponseCache:
         media = (_header(raw, b"content-type") or b"").decode("latin-1")
         gz = None
         if len(body) >= GZIP_MIN_BYTES and media.startswith(_COMPRESSIBLE):
-            gz = gzip.compress(body, compresslevel=6, mtime=0)
+            # level 6 is as small as level 9 for JSON; above 64 KB level 1 (three times faster, ~15 % larger)
+            gz = gzip.compress(body, compresslevel=6 if len(body) <= GZIP_FAST_ABOVE else 1, mtime=0)
             if len(gz) >= len(body):
                 gz = None
         kept = [(k, v) for k, v in raw if k.lower() not in _DROP]
