@@ -128,7 +128,7 @@ def create_app(atlas=None, *, data_dir: str | Path | None = None) -> FastAPI:
 
 
 #: What :func:`warm_app` loads, as ``/api/v1/ready`` lists it.
-WARMED = ("search", "gazetteer", "gazetteer_polygons", "cluster_summaries", "exports", "openapi")
+WARMED = ("search", "gazetteer", "gazetteer_polygons", "cluster_summaries", "exports", "about", "labels", "openapi")
 
 
 def warm_app(app: FastAPI) -> None:
@@ -143,6 +143,11 @@ def warm_app(app: FastAPI) -> None:
     gazetteer.warm(polygons=True)
     summaries(app, atlas)
     warm_exports(app, atlas)
+    from clusteratlas.web._labels import labels_in
+    from clusteratlas.web.routers.meta import about_payload
+
+    about_payload(app, atlas)  # hashes the data files once
+    labels_in((73.0, 18.0, 135.0, 54.0), 10.0)  # the base map's label tables
     app.openapi()
     app.state.ready = True
 
