@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from clusteratlas.web import _schemas as S
 from clusteratlas.web._errors import ERROR_RESPONSES, error_response
-from clusteratlas.web._http import data_response
+from clusteratlas.web._http import cached, data_response, json_bytes
 from clusteratlas.web._params import DEFAULT_PAGE, MAX_QUERY_CHARS, Limit, Offset, get_atlas
 from clusteratlas.filters import select_clusters
 
@@ -22,7 +22,8 @@ def summaries(app, atlas) -> dict:
     cached = getattr(app.state, "cluster_summaries", None)
     if cached is None:
         ids = [c.id for c in atlas.clusters.values()]
-        cached = {"ids": ids, "by_id": {c.id: atlas.cluster_summary(c) for c in atlas.clusters.values()}}
+        by_id = {c.id: atlas.cluster_summary(c) for c in atlas.clusters.values()}
+        cached = {"ids": ids, "by_id": by_id, "json": {cid: json_bytes(row) for cid, row in by_id.items()}}
         app.state.cluster_summaries = cached
     return cached
 
@@ -58,25 +59,25 @@ async def list_clusters(
         sel = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
                               bbox=bbox, q=q)
         ids, scores = [c.id for c in sel.clusters], sel.scores
-    by_id = every["by_id"]
-    items = []
-    for cid in ids[offset:offset + limit]:
-        row = by_id[cid]
-        if q is not None:
-            row = dict(row, score=scores.get(cid))
-        items.append(row)
+    frags = every["json"]
+    page = ids[offset:offset + limit]
+    if q is None:
+        items = b",".join(frags[cid] for cid in page)
+    else:  # the summary's JSON object with the score added before its closing brace
+        items = b",".join(frags[cid][:-1] + b',"score":' + json_bytes(scores.get(cid)) + b"}" for cid in page)
     total = len(ids)
     params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
 
     def link(off: int) -> str:
         return f"{request.url.path}?{urlencode(params | {'limit': limit, 'offset': off})}"
 
-    body = {
-        "items": items, "total": total, "limit": limit, "offset": offset,
+    rest = json_bytes({
+        "total": total, "limit": limit, "offset": offset,
         "next": link(offset + limit) if offset + limit < total else None,
         "prev": link(max(0, offset - limit)) if offset > 0 else None,
-    }
-    return data_response(request, body)
+    })
+    # the page's JSON assembled from each summary's JSON, encoded once per app
+    return cached(request, b'{"items":[' + items + b"]," + rest[1:], "application/json")
 
 
 @router.get("/{cluster_id}", summary="One cluster in full", response_model=S.ClusterDetail)
