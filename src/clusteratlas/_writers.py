@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from clusteratlas._text import is_number
 from clusteratlas.shapes import flatten, geojson_feature
 
 #: Format name -> writer class.
@@ -97,14 +98,6 @@ class Writer:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def escape_formula(value: Any) -> Any:
     """``value`` safe for a spreadsheet: text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
     gets a leading apostrophe (``'=SUM(A1)``), as OWASP advises for CSV; numbers, and text that is a plain
@@ -114,7 +107,7 @@ def escape_formula(value: Any) -> Any:
     ----------
     OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not is_number(value):
         return "'" + value
     return value
 

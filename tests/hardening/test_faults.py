@@ -134,13 +134,18 @@ def _start_and_wait_for_part(args: list[str], folder: Path) -> subprocess.Popen:
     return proc
 
 
-def test_sigterm_leaves_no_temporary_file(tmp_path):
+def _long_xlsx_job(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """A match job of 150,000 rows into an .xlsx over an earlier file, once it has begun writing."""
     src = catalogue(tmp_path / "in.csv", 150_000)
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "matched.xlsx"
     out.write_bytes(EARLIER)
-    proc = _start_and_wait_for_part(["match", str(src), "--column", "title", "--out", str(out)], folder)
+    return _start_and_wait_for_part(["match", str(src), "--column", "title", "--out", str(out)], folder), folder, out
+
+
+def test_sigterm_leaves_no_temporary_file(tmp_path):
+    proc, folder, out = _long_xlsx_job(tmp_path)
     proc.send_signal(signal.SIGTERM)
     err = proc.communicate(timeout=120)[1]
     if proc.returncode == 0:
@@ -152,12 +157,7 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
 
 
 def test_kill_9_leftovers_are_removed_by_the_next_run(tmp_path):
-    src = catalogue(tmp_path / "in.csv", 150_000)
-    folder = tmp_path / "out"
-    folder.mkdir()
-    out = folder / "matched.xlsx"
-    out.write_bytes(EARLIER)
-    proc = _start_and_wait_for_part(["match", str(src), "--column", "title", "--out", str(out)], folder)
+    proc, folder, out = _long_xlsx_job(tmp_path)
     proc.kill()
     proc.communicate(timeout=60)
     left = leftovers(folder)

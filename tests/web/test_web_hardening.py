@@ -17,6 +17,7 @@ import urllib.request
 
 import pytest
 
+from clusteratlas._text import is_number
 from clusteratlas.web._serve import WORKER_BYTES, worker_plan
 
 
@@ -109,15 +110,7 @@ def test_export_csv_escapes_formula_cells(web_atlas):
         body = c.get("/api/v1/export.csv").text
     cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'@SUM(1+1)" in cells
-    assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not _number(c))]
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not is_number(c))]
 
 
 def test_openapi_true_to_export_media_types_and_rules(client):
