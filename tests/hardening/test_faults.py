@@ -43,16 +43,16 @@ def one_line(stderr: str) -> None:
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])
 def test_disk_full_is_one_line_and_keeps_the_earlier_file(tmp_path, ext):
-    """The file-size limit (RLIMIT_FSIZE) makes the kernel refuse writes past 256 KiB, as a full disk would."""
+    """The file-size limit (RLIMIT_FSIZE) makes the kernel refuse writes past 128 KiB, as a full disk would."""
     resource = pytest.importorskip("resource")
-    src = catalogue(tmp_path / "in.csv", 30_000)
+    src = catalogue(tmp_path / "in.csv", 12_000)
     out = tmp_path / "out" / f"matched.{ext}"
     out.parent.mkdir()
     out.write_bytes(EARLIER)
 
     def limit():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (128 * 1024, 128 * 1024))
 
     res = subprocess.run(cmd("match", str(src), "--column", "title", "--out", str(out)), capture_output=True,
                          text=True, timeout=300, preexec_fn=limit)
@@ -185,27 +185,37 @@ def test_stale_cleanup_keeps_live_jobs(tmp_path):
 def test_out_equal_to_input_is_refused(tmp_path, command):
     src = catalogue(tmp_path / "in.csv", 5)
     before = src.read_bytes()
-    for out in (str(src), str(tmp_path / "." / "in.csv")):
-        res = subprocess.run(cmd(command, str(src), "--column", "title", "--out", out), capture_output=True,
-                             text=True, timeout=120)
-        assert res.returncode == 1 and "is the input file" in res.stderr, res.stderr
-        one_line(res.stderr)
+    res = subprocess.run(cmd(command, str(src), "--column", "title", "--out", str(src)), capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 1 and "is the input file" in res.stderr, res.stderr
+    one_line(res.stderr)
+    assert src.read_bytes() == before
+
+
+def test_out_equal_to_input_through_another_name(tmp_path):
+    from clusteratlas.errors import InputFileError
+    from clusteratlas.match import match_file
+
+    src = catalogue(tmp_path / "in.csv", 5)
+    before = src.read_bytes()
     link = tmp_path / "link.csv"
     link.symlink_to(src)
-    res = subprocess.run(cmd(command, str(src), "--column", "title", "--out", str(link)), capture_output=True,
-                         text=True, timeout=120)
-    assert res.returncode == 1 and "is the input file" in res.stderr
+    hard = tmp_path / "hard.csv"
+    os.link(src, hard)
+    for out in (tmp_path / "." / "in.csv", link, hard):
+        with pytest.raises(InputFileError, match="is the input file"):
+            match_file(src, "title", out, workers=1)
     assert src.read_bytes() == before
 
 
 def test_csv_cells_that_start_a_formula_are_escaped(tmp_path):
+    import csv
+
     from clusteratlas.tables import write_rows
 
     out = tmp_path / "o.csv"
     write_rows([{"a": "=HYPERLINK(\"http://x\")", "b": "+1", "c": "-3.5", "d": "@SUM(A1)", "e": "-x", "f": 2}],
                out)
-    import csv
-
     row = list(csv.DictReader(out.open(encoding="utf-8")))[0]
     assert row == {"a": "'=HYPERLINK(\"http://x\")", "b": "+1", "c": "-3.5", "d": "'@SUM(A1)", "e": "'-x",
                    "f": "2"}

@@ -15,7 +15,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from clusteratlas.errors import AtlasError  # noqa: E402
 
-BOUNDED = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+BOUNDED = settings(max_examples=80, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))
 
 #: Cells mixing ASCII, CSV syntax, Chinese, control characters and broken UTF-8 / GBK bytes.

@@ -15,8 +15,8 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-#: Examples per operation: bounded so that the whole run stays under about 20 s on one core.
-EXAMPLES = 25
+#: Examples per operation: bounded so that the whole run stays under about 10 s on one core.
+EXAMPLES = 20
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
