@@ -356,6 +356,8 @@ class TableReport:
     #: Input lines with a problem (blank, ragged, broken quoting): how many, and the first messages.
     problems: int = 0
     problem_messages: list[str] = field(default_factory=list)
+    #: The output column that names each line's problem (``reason`` for match, ``note`` for geocode).
+    reason_column: str | None = None
 
     def problem_summary(self) -> str | None:
         """One line naming the input lines with problems (None when there were none)."""
@@ -364,8 +366,8 @@ class TableReport:
         shown = "; ".join(self.problem_messages)
         more = f"; and {self.problems - len(self.problem_messages)} more" if self.problems > len(
             self.problem_messages) else ""
-        return (f"Warning: {self.problems} input line(s) had problems (see the reason column): "
-                f"{shown}{more}")
+        where = f" (see the {self.reason_column} column)" if self.reason_column else ""
+        return f"Warning: {self.problems} input line(s) had problems{where}: {shown}{more}"
 
 
 def annotate_table(path: str | Path, column: str, out: str | Path | None, fields: Sequence[str],
@@ -434,6 +436,7 @@ def annotate_table(path: str | Path, column: str, out: str | Path | None, fields
     if reason_field is None:  # the problem of a line goes to the first of these fields the output has
         reason_field = next((f for f in ("reason", "note") if f in fields), None)
     reason_at = list(fields).index(reason_field) if reason_field else None
+    report.reason_column = names[reason_at] if reason_at is not None else None
     floats = tuple(n for n, f in zip(names, fields) if f in float_fields)
     counts, messages, cols = report.counts, report.problem_messages, stream.columns
     n = 0
