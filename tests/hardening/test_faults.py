@@ -152,7 +152,7 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
         pytest.skip("the job finished before the signal arrived")
     assert proc.returncode == 128 + signal.SIGTERM
     one_line(err)
-    assert "stopped by signal" in err
+    assert "stopped by SIGTERM" in err
     assert out.read_bytes() == EARLIER and leftovers(folder) == []
 
 

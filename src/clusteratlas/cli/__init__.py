@@ -96,9 +96,13 @@ def main(argv: list[str] | None = None) -> None:
             _quiet_exit_on_broken_pipe()
         _error(_describe_os_error(exc) if isinstance(exc, OSError) else exc)
     except KeyboardInterrupt:
-        _error("interrupted; no output file was written or changed", code=130)
+        _error("interrupted; a file being written was discarded, earlier files are unchanged", code=130)
     except _Terminated as exc:
-        _error(f"stopped by signal {exc.signum}; no output file was written or changed", code=128 + exc.signum)
+        import signal
+
+        name = signal.Signals(exc.signum).name if exc.signum in signal.valid_signals() else str(exc.signum)
+        _error(f"stopped by {name}; a file being written was discarded, earlier files are unchanged",
+               code=128 + exc.signum)
 
 
 class _Terminated(BaseException):
