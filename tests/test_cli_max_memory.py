@@ -61,3 +61,22 @@ def test_bad_size_is_a_usage_error():
     res = subprocess.run([sys.executable, "-m", "clusteratlas", "--max-memory", "lots", "list", "industries"],
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and "not a memory size" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_real_memory_error_is_one_line(monkeypatch, capsys):
+    real = cli.build_app
+
+    def build():
+        app = real()
+
+        @app.command("hog")
+        def hog() -> None:
+            raise MemoryError
+
+        return app
+
+    monkeypatch.setattr(cli, "build_app", build)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["hog"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 1 and err.startswith("Error: out of memory") and err.count("\n") == 1

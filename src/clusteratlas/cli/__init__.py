@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> None:
         if _broken_pipe(exc):
             _quiet_exit_on_broken_pipe()
         _error(_describe_os_error(exc) if isinstance(exc, OSError) else exc)
+    except MemoryError:
+        _error("out of memory; work on less data at once (a smaller file, fewer simulations or a shorter "
+               "distance), or set --max-memory below what the machine can give to stop such a job early")
     except KeyboardInterrupt:
         _error("interrupted; a file being written was discarded, earlier files are unchanged", code=130)
     except _Terminated as exc:
