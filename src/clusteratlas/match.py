@@ -136,7 +136,8 @@ class MatchReport(TableReport):
         c = self.counts
         return (f"Matched {self.rows} rows ({self.distinct_titles} distinct titles) in {self.seconds:.1f} s "
                 f"({rate:,.0f} rows/s): {c['matched']} matched, {c['ambiguous']} ambiguous, "
-                f"{c['no_match']} no_match -> {self.out or 'stdout'}")
+                f"{c['no_match']} no_match" + (f", {c['error']} error (undecodable lines)" if c.get("error") else "")
+                + f" -> {self.out or 'stdout'}")
 
 
 class Matcher:
