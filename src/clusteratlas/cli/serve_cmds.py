@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from clusteratlas.cli._options import DataDirOption
+from clusteratlas.errors import AtlasError
 
 
 def _need_web() -> None:
@@ -82,14 +83,20 @@ def serve_cmd(
     # Load and warm every index once, here, before the workers fork: they share it and are ready at once.
     app = create_app(data_dir=data_dir)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    typer.echo(f"clusteratlas: serving the map at {url} and the API at {url}api/v1 with {plan.workers} "
-               f"worker(s) (Ctrl-C stops)", err=True)
-    if open_browser:
-        import threading
-        import webbrowser
 
-        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    run(app, host=host, port=port, workers=plan.workers)
+    def announce() -> None:
+        typer.echo(f"clusteratlas: serving the map at {url} and the API at {url}api/v1 with {plan.workers} "
+                   f"worker(s) (Ctrl-C stops)", err=True)
+        if open_browser:
+            import threading
+            import webbrowser
+
+            threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+
+    try:
+        run(app, host=host, port=port, workers=plan.workers, on_listening=announce)
+    except OSError as exc:
+        raise AtlasError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def register(app: typer.Typer) -> None:

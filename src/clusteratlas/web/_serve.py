@@ -131,8 +131,28 @@ def http_protocol():
     return _protocols()[0]
 
 
-def run(app, *, host: str, port: int, workers: int, log_level: str = "warning") -> None:  # noqa: ANN001
+def listen(host: str, port: int):  # noqa: ANN201 - a socket.socket
+    """A listening TCP socket on ``host``:``port`` (IPv6 when the host has a colon), inheritable by workers.
+
+    Raises
+    ------
+    OSError
+        The address cannot be bound (in use, not local, no permission); ``strerror`` says why.
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(app, *, host: str, port: int, workers: int, log_level: str = "warning",  # noqa: ANN001
+        on_listening=None) -> None:  # noqa: ANN001 - a callable of no arguments
     """Serve ``app`` (already built and warmed) with ``workers`` processes forked from this one.
+
+    The address is bound first; ``on_listening`` (if given) is called once it is, before any request is
+    served, so a "serving at" message is never printed for an address that cannot be had.
 
     Raises
     ------
@@ -143,10 +163,12 @@ def run(app, *, host: str, port: int, workers: int, log_level: str = "warning") 
 
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
                             http=http_protocol(), lifespan="off", timeout_graceful_shutdown=5)
+    sock = listen(host, port)
+    if on_listening is not None:
+        on_listening()
     if workers <= 1 or not hasattr(os, "fork"):
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
         return
-    sock = config.bind_socket()
     children: dict[int, int] = {}
     stopping = False
 
