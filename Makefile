@@ -31,9 +31,11 @@ test: install-test
 	$(PY) -m pytest -q -n 2
 
 bench: install-test
+	@$(INSTALL) -e '.[all,build,test,bench]'
 	$(PY) benchmarks/run_all.py
 
 bench-quick: install-test
+	@$(INSTALL) -e '.[all,build,test,bench]'
 	$(PY) benchmarks/run_all.py --quick
 
 clean:

@@ -384,3 +384,24 @@ def test_shipped_atlas_done_when():
     assert all(leg["estimate"]["hours"] > 0 for leg in p["legs"])
     items = [i for s in p["stops"] for i in s["items"]] + [lo["item"] for lo in p["left_out"]]
     assert sorted(items) == ["eyeglasses", "socks", "wigs"]
+
+
+@pytest.mark.parametrize("city", ["Narnia", "London", "Berlin"])
+def test_a_city_matched_only_by_spelling_below_prefecture_level_is_refused(trip_atlas, city):
+    with pytest.raises(PlaceNotFound, match="only a guess by spelling") as info:
+        plan(trip_atlas, "wigs", start=city)
+    assert "\n" not in str(info.value)
+
+
+def test_a_misspelt_big_city_is_still_taken(trip_atlas):
+    from clusteratlas.trip._plan import resolve_city
+
+    assert resolve_city("Shangai", "start")["name_zh"] == "上海市"
+    assert resolve_city("Guangzho", "start")["name_zh"] == "广州市"
+
+
+def test_airports_closed_to_civil_flights_are_never_the_nearest():
+    from clusteratlas.trip._travel import CLOSED_TO_CIVIL_FLIGHTS
+
+    got = [a.iata for a in nearest_airports(lon=116.39, lat=39.90, n=3)]  # Tiananmen, central Beijing
+    assert "NAY" in CLOSED_TO_CIVIL_FLIGHTS and "NAY" not in got and got[0] in {"PEK", "PKX"}

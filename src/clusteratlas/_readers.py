@@ -5,6 +5,7 @@ Private module: use :mod:`clusteratlas.tables`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,9 @@ class Row(dict):
     """
 
     problem: str | None = None
+    #: Set (to the same text as ``problem``) when the row's line could not be decoded: its values are empty
+    #: and callers give it ``status=error``.
+    error: str | None = None
 
     @classmethod
     def blank(cls, header: list[str], problem: str | None) -> Row:
@@ -54,8 +58,10 @@ class TableStream:
     """
 
     def __init__(self, path: Path, fmt: str, encoding: str | None, columns: list[str], rows: Iterator[dict],
-                 n_rows: int | None, *, encoding_detected: bool = False) -> None:
+                 n_rows: int | None, *, encoding_detected: bool = False, decision=None) -> None:
         self.path, self.format, self.encoding, self.columns = path, fmt, encoding, columns
+        #: The :class:`clusteratlas._encoding.EncodingDecision` of a text file (None for binary formats).
+        self.decision = decision
         self.n_rows = n_rows
         self.encoding_detected = encoding_detected
         self._rows = rows
@@ -65,8 +71,11 @@ class TableStream:
 
     def describe(self) -> str:
         """One line for the user: format, encoding, columns."""
-        how = " (detected)" if self.encoding_detected else ""
-        enc = f", encoding {self.encoding}{how}" if self.encoding else ""
+        if self.decision is not None:
+            enc = f", {self.decision.describe()}"
+        else:
+            how = " (detected)" if self.encoding_detected else ""
+            enc = f", encoding {self.encoding}{how}" if self.encoding else ""
         return f"{self.path.name}: {self.format}{enc}, {len(self.columns)} columns"
 
 
@@ -107,6 +116,16 @@ def read_table_stream(path: str | Path, column: str | None = None, *, encoding: 
                       sheet: str | None = None) -> TableStream:
     """Open a table file and stream its rows as dicts of strings (Parquet: native values).
 
+    Only regular files are read (a FIFO, device, socket or folder is refused, also behind a symlink), up to
+    the size limit of their kind (:data:`clusteratlas._safefile.MAX_BYTES`: 8 GiB for CSV/TSV, 1 GiB for
+    XLSX, 16 GiB for Parquet).
+
+    Text files are decoded line by line (see :mod:`clusteratlas._encoding`): the encoding is decided from
+    samples with charset-normalizer's help and reported by :meth:`TableStream.describe`; in a file mixing
+    UTF-8 and GB18030 (GBK) lines each line is decoded UTF-8 first, and a row that needed the other encoding
+    has a ``note``. A line that decodes in neither encoding, an unclosed quote or a wrong number of fields
+    keeps its row (``problem`` says why; ``error`` for undecodable lines): one bad line never stops a job.
+
     Parameters
     ----------
     path : str or Path
@@ -114,7 +133,7 @@ def read_table_stream(path: str | Path, column: str | None = None, *, encoding: 
     column : str, optional
         A column the caller needs: checked now, so that a wrong name fails before any work is done.
     encoding : str, optional
-        Force a text encoding instead of detecting UTF-8 / GB18030 (GBK).
+        Force a text encoding instead of detecting it (lines it cannot decode become error rows).
     sheet : str, optional
         XLSX sheet name (default: the first sheet).
 
@@ -126,22 +145,22 @@ def read_table_stream(path: str | Path, column: str | None = None, *, encoding: 
     Raises
     ------
     InputFileError
-        Missing or unreadable file, unknown format, no header, a missing ``column``, or a format whose
-        reader (openpyxl, pyarrow) is not installed.
+        Missing, unreadable, not a regular file or too large; unknown format or encoding name, no header, a
+        missing ``column``, or a format whose reader (openpyxl, pyarrow) is not installed.
     """
+    from clusteratlas._safefile import open_regular
     from clusteratlas.errors import InputFileError
 
     path = Path(path)
-    if path.is_dir():
-        raise InputFileError(f"{path} is a folder, not a file")
-    if not path.is_file():
-        raise InputFileError(f"no such file: {path}")
-    try:
-        with path.open("rb") as fh:
+    with open_regular(path, "csv", InputFileError) as fh:  # the kind's own limit is checked below
+        try:
             head = fh.read(65536)
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except OSError as exc:
+            raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     fmt = _sniff_format(path, head)
+    from clusteratlas._safefile import check_regular
+
+    check_regular(path, fmt, InputFileError)
     if fmt in ("csv", "tsv"):
         stream = _text_stream(path, fmt, head, encoding)
     elif fmt == "xlsx":
@@ -164,36 +183,65 @@ def _count_lines(path: Path) -> int:
     return n + (0 if last == b"\n" else 1)
 
 
-def _check_further(path: Path, enc: str) -> str:
-    """Re-check a UTF-8 guess on samples from the middle and the end of a large file (a GBK file whose
-    first 64 KB happen to be ASCII)."""
-    size = path.stat().st_size
-    if size <= 65536:
-        return enc
+#: A quoted field may span at most this many lines; beyond, its quote is taken as never closed.
+MAX_RECORD_LINES = 10_000
+
+
+class _RunawayQuote(Exception):
+    """A quoted field has run on for :data:`MAX_RECORD_LINES` lines."""
+
+
+class _Feed:
+    """The decoded lines handed to :mod:`csv`, remembering those of the record being read (to replay them
+    after a malformed record) and the notes and errors of their decoding."""
+
+    def __init__(self, lines: Iterator[tuple[int, str | None, str | None]]) -> None:
+        self.lines = lines
+        self.buf: list[tuple[int, str | None, str | None]] = []
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        item = next(self.lines)
+        self.buf.append(item)
+        if len(self.buf) > MAX_RECORD_LINES:
+            raise _RunawayQuote
+        text = item[1]
+        return "\n" if text is None else text  # an undecodable line reads as blank; its error is in buf
+
+
+def _decoded_lines(path: Path, decision) -> Iterator[tuple[int, str | None, str | None]]:
+    """``(line number, text or None, note or error)`` for each physical line of the file."""
+    if decision.encoding.startswith("utf-16"):
+        with path.open("r", encoding=decision.encoding, newline="") as fh:
+            for n, line in enumerate(fh, start=1):
+                yield n, line, None
+        return
+    decode = decision.decoder().decode
     with path.open("rb") as fh:
-        for frac in (0.25, 0.5, 0.75, 1.0):
-            fh.seek(max(0, int(size * frac) - 65536))
-            chunk = fh.read(65536)
-            start = next((i for i in range(min(4, len(chunk))) if chunk[i] < 0x80 or chunk[i] >= 0xC0), 0)
-            if detect_encoding(chunk[start:]) == "gb18030":
-                return "gb18030"
-    return enc
+        first = True
+        for n, raw in enumerate(fh, start=1):
+            if first:
+                first = False
+                if raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+            text, note = decode(raw, n)
+            yield n, text, note
 
 
 def _text_stream(path: Path, fmt: str, head: bytes, encoding: str | None) -> TableStream:
     import csv
 
+    from clusteratlas._encoding import decide_encoding
     from clusteratlas.errors import InputFileError
 
-    enc = encoding or detect_encoding(head)
-    if encoding is None and enc != "gb18030":
-        enc = _check_further(path, enc)
     try:
-        fh = path.open("r", encoding=enc, newline="", errors="strict")
-        sample = fh.read(8192)
-        fh.seek(0)
-    except (LookupError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot decode {path.name} as {enc}: {exc}") from None
+        decision = decide_encoding(path, head, encoding)
+    except LookupError:
+        raise InputFileError(f"unknown encoding {encoding!r}") from None
+    sample = head.decode(decision.encoding if decision.encoding.startswith("utf-16") else "utf-8",
+                         errors="replace")[:8192]
     if fmt == "csv":
         try:
             delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
@@ -202,61 +250,79 @@ def _text_stream(path: Path, fmt: str, head: bytes, encoding: str | None) -> Tab
     else:
         delimiter = "\t"
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
-    reader = csv.reader(fh, delimiter=delimiter, strict=True)
+    name = path.name
+    source = _decoded_lines(path, decision)
+    feed = _Feed(source)
+    reader = csv.reader(feed, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        fh.close()
-        raise InputFileError(f"{path.name} is empty (no header row)") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        fh.close()
-        raise InputFileError(f"cannot read {path.name}: {exc}") from None
+        raise InputFileError(f"{name} is empty (no header row)") from None
+    except (csv.Error, _RunawayQuote) as exc:
+        raise InputFileError(f"cannot read the header line of {name}: {exc or 'a quote never closed'}") from None
+    if feed.buf and feed.buf[0][1] is None:
+        raise InputFileError(f"{name}: the header {feed.buf[0][2]}")
     header = [h.strip() or f"column_{i + 1}" for i, h in enumerate(header)]
-
-    name, width = path.name, len(header)
+    width = len(header)
 
     def rows() -> Iterator[dict]:
+        nonlocal feed, reader
         held: list[Row] = []  # blank lines: kept when a data line follows, dropped at the end of the file
-        start = 2
-        try:
-            while True:
-                start = reader.line_num + 1
-                try:
-                    rec = next(reader)
-                except StopIteration:
+        while True:
+            feed.buf.clear()
+            try:
+                rec = next(reader)
+            except StopIteration:
+                break
+            except (csv.Error, _RunawayQuote) as exc:
+                if not feed.buf:  # pragma: no cover - csv raises only after reading a line
                     break
-                except csv.Error as exc:
-                    if "unexpected end of data" in str(exc):
-                        raise InputFileError(f"{name}: malformed CSV: a quoted field opened on line {start} "
-                                             "is never closed") from None
-                    row = Row.blank(header, f"line {start}: malformed CSV ({exc}); row left empty")
-                    yield from held
-                    held.clear()
-                    yield row
-                    continue
-                if not rec:  # in a one-column file a blank line is a blank cell, not a problem
-                    held.append(Row.blank(header, None if width == 1 else f"line {start} is blank"))
-                    continue
+                start = feed.buf[0][0]
+                if isinstance(exc, _RunawayQuote) or "unexpected end of data" in str(exc):
+                    why = (f"line {start}: a quoted field opened on this line is never closed; row left empty "
+                           "(the lines after it are read again)")
+                else:
+                    why = f"line {start}: malformed CSV ({exc}); row left empty"
                 yield from held
                 held.clear()
-                row = Row(zip(header, rec))
-                if len(rec) < width:
-                    row.update((h, "") for h in header[len(rec):])
-                    row.problem = (f"line {start} has {len(rec)} fields, the header {width}: "
-                                   "missing fields left empty")
-                elif len(rec) > width:
-                    extra = ",".join(rec[width:])
-                    extra = extra if len(extra) <= 60 else extra[:57] + "..."
-                    row.problem = (f"line {start} has {len(rec)} fields, the header {width}: "
-                                   f"extra fields ignored ({extra!r})")
+                yield Row.blank(header, why)
+                # read again every line after the first line of the bad record
+                feed = _Feed(itertools.chain(feed.buf[1:], source))
+                reader = csv.reader(feed, delimiter=delimiter, strict=True)
+                continue
+            lines = feed.buf
+            start = lines[0][0] if lines else 0
+            errors = [m for _, t, m in lines if t is None]
+            notes = [m for _, t, m in lines if t is not None and m]
+            if errors:
+                yield from held
+                held.clear()
+                row = Row.blank(header, "; ".join(errors))
+                row.error = row.problem
                 yield row
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{name}: bytes that are not {enc} near line {start}: {exc.reason}") from None
-        finally:
-            fh.close()
+                continue
+            if not rec:  # in a one-column file a blank line is a blank cell, not a problem
+                held.append(Row.blank(header, None if width == 1 else f"line {start} is blank"))
+                continue
+            yield from held
+            held.clear()
+            row = Row(zip(header, rec))
+            problems = list(notes)
+            if len(rec) < width:
+                row.update((h, "") for h in header[len(rec):])
+                problems.append(f"line {start} has {len(rec)} fields, the header {width}: "
+                                "missing fields left empty")
+            elif len(rec) > width:
+                extra = ",".join(rec[width:])
+                extra = extra if len(extra) <= 60 else extra[:57] + "..."
+                problems.append(f"line {start} has {len(rec)} fields, the header {width}: "
+                                f"extra fields ignored ({extra!r})")
+            if problems:
+                row.problem = "; ".join(problems)
+            yield row
 
-    return TableStream(path, fmt, enc, header, rows(), max(0, _count_lines(path) - 1),
-                       encoding_detected=encoding is None)
+    return TableStream(path, fmt, decision.encoding, header, rows(), max(0, _count_lines(path) - 1),
+                       encoding_detected=decision.detected, decision=decision)
 
 
 def _xlsx_stream(path: Path, sheet: str | None) -> TableStream:

@@ -366,6 +366,15 @@ def pinyin_syllables(text: str) -> list[str]:
     return syllables
 
 
+def is_number(text: str) -> bool:
+    """True when ``text`` parses as a float (``-3.5``, ``1e3``, ``nan``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 # -- user input --------------------------------------------------------------------------------------------
 
 def clean_query(query: object, *, max_length: int = 500) -> str:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
+import contextlib
+import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
+from clusteratlas._text import is_number
 from clusteratlas.shapes import flatten, geojson_feature
 
 #: Format name -> writer class.
@@ -51,10 +55,14 @@ class Writer:
     binary = False
     stdout_ok = True
 
-    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = ()) -> None:
+    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = (), *,
+                 target: Path | None = None) -> None:
         self.fh = fh
         self.columns = list(columns)
         self.float_columns = frozenset(float_columns)
+        #: The final file, when writing to one: scratch files go beside it, named as its temporary files
+        #: (see :func:`clusteratlas.tables.atomic_write`), so that a killed job's leftovers are cleaned up.
+        self.target = target
 
     def _flat(self, row: Sequence[Any] | Mapping[str, Any]) -> Sequence[Any]:
         if isinstance(row, Mapping):
@@ -86,19 +94,39 @@ class Writer:
         """Release what the writer holds after an error (the file itself is discarded by the caller)."""
 
 
+#: A text cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: Any) -> Any:
+    """``value`` safe for a spreadsheet: text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+    gets a leading apostrophe (``'=SUM(A1)``), as OWASP advises for CSV; numbers, and text that is a plain
+    number (``-3.5``), are left as they are. XLSX output keeps such text as a string cell instead.
+
+    References
+    ----------
+    OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not is_number(value):
+        return "'" + value
+    return value
+
+
 @register("csv", "csv")
 class CsvWriter(Writer):
-    """Comma-separated values, UTF-8, a header line first."""
+    """Comma-separated values, UTF-8, a header line first; text that a spreadsheet would take for a formula
+    is escaped (see :func:`escape_formula`)."""
 
     delimiter = ","
 
-    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = ()) -> None:
-        super().__init__(fh, columns, float_columns)
+    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = (), *,
+                 target: Path | None = None) -> None:
+        super().__init__(fh, columns, float_columns, target=target)
         self._csv = csv.writer(fh, delimiter=self.delimiter, lineterminator="\n")
-        self._csv.writerow(self.columns)
+        self._csv.writerow([escape_formula(c) for c in self.columns])
 
     def write(self, row: Sequence[Any] | Mapping[str, Any]) -> None:
-        self._csv.writerow(self._flat(row))
+        self._csv.writerow([escape_formula(v) for v in self._flat(row)])
 
 
 @register("tsv", "tsv", "tab")
@@ -114,8 +142,9 @@ class JsonWriter(Writer):
 
     head, tail = "[", "]\n"
 
-    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = ()) -> None:
-        super().__init__(fh, columns, float_columns)
+    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = (), *,
+                 target: Path | None = None) -> None:
+        super().__init__(fh, columns, float_columns, target=target)
         self._first = True
         fh.write(self.head)
 
@@ -174,8 +203,9 @@ class XlsxWriter(Writer):
     binary = True
     stdout_ok = False
 
-    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = ()) -> None:
-        super().__init__(fh, columns, float_columns)
+    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = (), *,
+                 target: Path | None = None) -> None:
+        super().__init__(fh, columns, float_columns, target=target)
         try:
             import openpyxl
         except ImportError:
@@ -184,7 +214,29 @@ class XlsxWriter(Writer):
             raise InputFileError("writing .xlsx needs openpyxl (pip install openpyxl)") from None
         self._wb = openpyxl.Workbook(write_only=True)
         self._ws = self._wb.create_sheet("rows")
+        self._scratch = self._sheet_beside_target()
         self._ws.append([_xlsx_cell(self._ws, c) for c in self.columns])
+
+    def _sheet_beside_target(self) -> str | None:
+        """Put openpyxl's scratch file of the sheet beside the target (not in the system's temp folder), named
+        like the target's temporary files, so that one left by a killed job is removed by the next run."""
+        if self.target is None:
+            return None
+        import tempfile
+
+        from clusteratlas.tables import _temp_prefix
+
+        try:
+            from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+        except ImportError:  # pragma: no cover - openpyxl's layout changed: keep its own scratch file
+            return None
+        fd, name = tempfile.mkstemp(prefix=f"{_temp_prefix(self.target)}{os.getpid()}.", suffix=".sheet.tmp",
+                                    dir=self.target.parent)
+        os.close(fd)
+        ALL_TEMP_FILES.append(name)
+        self._ws._writer = WorksheetWriter(self._ws, out=name)
+        self._ws._writer.write_top()
+        return name
 
     def write(self, row: Sequence[Any] | Mapping[str, Any]) -> None:
         ws = self._ws
@@ -198,6 +250,13 @@ class XlsxWriter(Writer):
             self._ws.close()  # stop openpyxl's row writer before its file goes
         except Exception:  # noqa: BLE001, S110 - best effort after an error
             pass
+        if self._scratch is not None:
+            from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+            with contextlib.suppress(OSError):
+                os.unlink(self._scratch)
+            with contextlib.suppress(ValueError):
+                ALL_TEMP_FILES.remove(self._scratch)
 
 
 @register("parquet", "parquet", "pq")
@@ -208,8 +267,9 @@ class ParquetWriter(Writer):
     stdout_ok = False
     batch_rows = 50_000
 
-    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = ()) -> None:
-        super().__init__(fh, columns, float_columns)
+    def __init__(self, fh: IO, columns: Sequence[str], float_columns: tuple[str, ...] = (), *,
+                 target: Path | None = None) -> None:
+        super().__init__(fh, columns, float_columns, target=target)
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq

@@ -51,8 +51,36 @@ from clusteratlas.model import (
 from clusteratlas.evidence import cluster_evidence
 from clusteratlas.shapes import cluster_summary, market_when, place_shape, tier_shape
 
-#: libyaml's safe loader when PyYAML was built with it (about ten times faster), else the Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _DuplicateKey(yaml.MarkedYAMLError):
+    """A mapping has the same key twice (YAML 1.2 forbids it; PyYAML would keep the last one silently)."""
+
+
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader when PyYAML was built with it (about ten times faster), else the Python one;
+    a key repeated in one mapping is an error naming its line (appending ``clusters: []`` to an industry
+    file must not drop every cluster of the industry)."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: the base class reports it
+                    break
+                if first is not None:
+                    raise _DuplicateKey(
+                        "while constructing a mapping", node.start_mark,
+                        f"duplicate key {str(key)[:60]!r} (first on line {first.line + 1})", key_node.start_mark)
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
+_LOADER = _StrictLoader
 
 
 @dataclass(frozen=True)
@@ -210,9 +238,24 @@ def _not_found(kind: str, key: str, known: Iterable[str]) -> str:
 
 # -- loading -----------------------------------------------------------------------------------------
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: str | Path) -> Any:
+    """Read one YAML file of a data folder, safely.
+
+    Only a regular file is read (a FIFO, device, socket or folder is refused, also behind a symlink), of at
+    most :data:`clusteratlas._safefile.MAX_BYTES` ``["yaml"]`` (32 MiB), as UTF-8, with the safe loader;
+    a key repeated within one mapping is an error (PyYAML would otherwise keep the last one silently).
+
+    Raises
+    ------
+    DataValidationError
+        One line naming the file (and the line, for malformed YAML and duplicate keys).
+    """
+    from clusteratlas._safefile import open_regular
+
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_regular(path, "yaml", DataValidationError) as fh:
+            text = fh.read().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataValidationError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
@@ -229,7 +272,13 @@ def parse_yaml(text: str, name: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataValidationError(f"{name}:{where}: malformed YAML ({problem})") from None
+        kind = "duplicate key" if isinstance(exc, _DuplicateKey) else "malformed YAML"
+        if isinstance(exc, _DuplicateKey):
+            raise DataValidationError(f"{name}:{where}: {problem}") from None
+        raise DataValidationError(f"{name}:{where}: {kind} ({problem})") from None
+
+
+_read_yaml = read_yaml
 
 
 def _first_error(path: Path, exc: ValidationError, records: list[Any] | None = None) -> DataValidationError:

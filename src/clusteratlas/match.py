@@ -10,7 +10,18 @@ links them, and a status:
     a second industry's best cluster scores at least :data:`AMBIGUITY_RATIO` of the first's (the runner-up
     is reported);
 ``no_match``
-    nothing reaches the relevance floor (blank cells, numbers, services, unknown products).
+    nothing reaches the relevance floor (blank cells, numbers, services, unknown products); a title whose
+    product no industry makes gets the reason "not covered by the atlas: <head phrase>", and
+    :class:`MatchReport` counts those head phrases (``clusteratlas match`` lists them at the end and writes
+    them with ``--report``).
+
+A long marketplace title is read for its head (:mod:`clusteratlas.search._title`): compatibility ("for
+Toyota", 适用于…), accessories ("with …") and packaging ("50kg bag", 礼盒装) are cut; materials and other
+industries' modifiers count less; the lead segment of a spaced Chinese title names the product; a wearer
+word (kids, 儿童, dog, 宠物) moves apparel to children's clothing or pet supplies; typos are tried (English
+edits, Chinese homophones) only when nothing matched as written. Heads that differ only in codes, sizes
+and unknown words share one decision, and a fast path (:mod:`clusteratlas.search._fast`) decides clear
+long titles from whole terms before the full ranking.
 
 The ``reason`` column says why a row is ``no_match``, and names any problem with the input line (a blank
 line, more or fewer fields than the header, broken quoting), so that no input row is dropped silently.
@@ -40,7 +51,15 @@ MATCH_FIELDS = ("industry", "cluster_id", "place_name", "place_name_zh", "adcode
 #: Reasons given for ``no_match``.
 REASON_EMPTY = "empty title"
 REASON_NO_PRODUCT = "no product named"
-REASON_NO_CLUSTER = "no cluster makes it"
+REASON_NO_CLUSTER = "no cluster makes it"  # earlier reason, kept for callers; titles now say what is missing
+REASON_NOT_COVERED = "not covered by the atlas"
+#: A title whose best cluster scores below this is not covered by the atlas (calibrated on the tuning set
+#: ``tests/data/tuning/titles.tsv``; see docs/notes/search-results.md).
+TITLE_FLOOR = 0.5
+#: Heads at least this long (characters) try the fast path first (:mod:`clusteratlas.search._fast`).
+FAST_MIN_CHARS = 12
+#: Markers of :meth:`Matcher._decide`: no product words in the head; nothing covers the head.
+_NO_PRODUCT, _REJECTED = "no product", "rejected"
 #: The values of ``status``.
 MATCH_STATUSES = ("matched", "ambiguous", "no_match")
 
@@ -79,6 +98,37 @@ class MatchReport(TableReport):
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MATCH_STATUSES, 0))
     distinct_titles: int = 0
+    #: head phrase -> rows rejected as "not covered by the atlas: <head phrase>"
+    not_covered: dict[str, int] = field(default_factory=dict)
+
+    def not_covered_summary(self, limit: int = 10) -> str | None:
+        """One line naming the most frequent head phrases the atlas does not cover, or None."""
+        if not self.not_covered:
+            return None
+        top = sorted(self.not_covered.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        more = len(self.not_covered) - len(top)
+        listed = "; ".join(f"{p} ({n})" for p, n in top)
+        return (f"Not covered by the atlas: {sum(self.not_covered.values())} rows, {len(self.not_covered)} "
+                f"products: {listed}" + (f"; and {more} more" if more > 0 else ""))
+
+    def write_not_covered(self, path: str | Path) -> None:
+        """Write the head phrases not covered as a TSV file (``head_phrase``, ``rows``), most frequent first.
+
+        Raises
+        ------
+        InputFileError
+            When the file cannot be written.
+        """
+        from clusteratlas.errors import InputFileError
+
+        rows = sorted(self.not_covered.items(), key=lambda kv: (-kv[1], kv[0]))
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write("head_phrase\trows\n")
+                for p, n in rows:
+                    fh.write(f"{p}\t{n}\n")
+        except OSError as exc:
+            raise InputFileError(f"cannot write the report {path}: {exc.strerror or exc}") from None
 
     def summary(self) -> str:
         """One line for the user."""
@@ -86,7 +136,8 @@ class MatchReport(TableReport):
         c = self.counts
         return (f"Matched {self.rows} rows ({self.distinct_titles} distinct titles) in {self.seconds:.1f} s "
                 f"({rate:,.0f} rows/s): {c['matched']} matched, {c['ambiguous']} ambiguous, "
-                f"{c['no_match']} no_match -> {self.out or 'stdout'}")
+                f"{c['no_match']} no_match" + (f", {c['error']} error (undecodable lines)" if c.get("error") else "")
+                + f" -> {self.out or 'stdout'}")
 
 
 class Matcher:
@@ -99,7 +150,7 @@ class Matcher:
     """
 
     def __init__(self, index=None, *, ambiguity_ratio: float = AMBIGUITY_RATIO,
-                 cache_size: int = CACHE_SIZE) -> None:
+                 cache_size: int = CACHE_SIZE, title_floor: float = TITLE_FLOOR) -> None:
         if index is None:
             from clusteratlas.search import get_index
 
@@ -108,7 +159,16 @@ class Matcher:
         self.ratio = ambiguity_ratio
         self.cache_size = cache_size
         self._cache = BoundedCache(cache_size)
+        self._heads = BoundedCache(cache_size)
+        self._fast = self._reader = None
         self.distinct = 0
+        self.floor = title_floor
+        #: head phrase -> titles rejected as not covered by the atlas (distinct titles)
+        self.not_covered: dict[str, int] = {}
+        voc = index.industry_voc
+        from clusteratlas.search._words import MODIFIERS
+
+        self._known = lambda s: s in voc.by_token and s not in MODIFIERS
 
     def match(self, value: Any) -> ProductMatch:
         """The match of one cell (any value: None, numbers and long text are safe)."""
@@ -124,7 +184,7 @@ class Matcher:
 
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
-        from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
+        from clusteratlas.search._title import corrected_title, head_phrase, read_title, reduce_head, uncovered_lead
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -133,12 +193,77 @@ class Matcher:
         if not text:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
-        qa = analyse_text(text, index)
+        tp = read_title(text, self._known)
+        got = self._fast_decide(tp.head, tp.wearers)  # clear long titles: no need to reduce or cache them
+        if got is None:
+            got = self._decide(reduce_head(tp.head, index), tp.wearers)
+        if got is _NO_PRODUCT:
+            if tp.head == text:
+                return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
+            got = self._decide(reduce_head(text, index), tp.wearers)
+        if got is _NO_PRODUCT or got is _REJECTED:
+            fixed = None if uncovered_lead(tp.head) else corrected_title(tp.head, index)
+            if fixed:  # typos, only for titles that matched nothing as written
+                got = self._decide(fixed, tp.wearers)
+        if got is _NO_PRODUCT or got is _REJECTED:
+            phrase = head_phrase(tp.head)
+            self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
+            return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {phrase}")
+        return ProductMatch(raw, *got)
+
+    def _fast_decide(self, head: str, wearers: tuple[str, ...]):
+        """The fast path's match fields for a long head text (:mod:`clusteratlas.search._fast`), or None."""
+        from clusteratlas.search import best_hs_code
+        from clusteratlas.search._title import lead_segment, uncovered_lead
+
+        if len(head) < FAST_MIN_CHARS or uncovered_lead(head):
+            return None
+        index = self.index
+        if self._fast is None:
+            from clusteratlas.search._fast import fast_titles, word_reader
+
+            self._fast, self._reader = fast_titles(index), word_reader(index)
+        fh = self._fast.decide(head, wearers, self._reader, lead_segment(head))
+        if fh is None:
+            return None
+        c = fh.cluster
+        return ("matched", fh.industry, c.id, c.place.get("name"), c.place.get("name_zh"), c.place.get("adcode"),
+                round(fh.score, 4), best_hs_code(fh.industry, head, index), None, None, fh.term, None)
+
+    def _decide(self, head: str, wearers: tuple[str, ...]):
+        """The match fields (after ``text``) for a reduced head text, remembered per (head, wearers):
+        titles that differ only in sizes, codes and words unknown to the vocabulary are decided once."""
+        key = (head, wearers)
+        got = self._heads.get(key)
+        if got is None:
+            got = self._heads.set(key, self._decide_new(head, wearers))
+        return got
+
+    def _decide_new(self, head: str, wearers: tuple[str, ...]):
+        from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
+        from clusteratlas.search._title import lead_segment, uncovered_lead, unknown_lead
+
+        index = self.index
+        qa = analyse_text(head, index)
         if not qa.hs_code and not qa.product_text:
-            return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
+            return _NO_PRODUCT
         scored = rank_clusters(qa, index, explain=False)
+        if scored and not qa.hs_code and not qa.places and (
+                scored[0][0] < self.floor or uncovered_lead(head)
+                or (_is_attribute(scored[0][3], index) and unknown_lead(head, self._known))):
+            scored = []  # an attribute alone ("carbon fiber" of a tennis racket) does not make a match
         if not scored:
-            return ProductMatch(raw, "no_match", reason=REASON_NO_CLUSTER)
+            return _REJECTED
+        if not qa.hs_code and not qa.places:
+            lead = lead_segment(head)
+            if lead:
+                from clusteratlas.search._rank import product_hits
+
+                first = product_hits(lead, index)[0]
+                kept = [s for s in scored if s[1].industry in first]
+                if kept:
+                    scored = kept  # a spaced Chinese title names its product first: 汽车刹车片 前片 陶瓷
+        scored = _for_wearer(scored, wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
         ambiguous = runner is not None and runner[0] >= self.ratio * score
@@ -146,20 +271,42 @@ class Matcher:
             hs = m.term.split(",")[0]
         else:
             hs = best_hs_code(best.industry, qa.product_text, index)
-        return ProductMatch(
-            text=raw, status="ambiguous" if ambiguous else "matched", industry=best.industry,
-            cluster_id=best.id, place_name=best.place.get("name"), place_name_zh=best.place.get("name_zh"),
-            adcode=best.place.get("adcode"), score=round(score, 4), hs_code=hs,
-            runner_up_industry=runner[1].industry if ambiguous else None,
-            runner_up_cluster_id=runner[1].id if ambiguous else None,
-            matched_term=m.term if m is not None else None,
-        )
+        return ("ambiguous" if ambiguous else "matched", best.industry, best.id, best.place.get("name"),
+                best.place.get("name_zh"), best.place.get("adcode"), round(score, 4), hs,
+                runner[1].industry if ambiguous else None, runner[1].id if ambiguous else None,
+                m.term if m is not None else None, None)
 
     def match_many(self, values: Iterable[Any]) -> Iterator[ProductMatch]:
         """One :class:`ProductMatch` per value, in order."""
         match = self.match
         for v in values:
             yield match(v)
+
+
+def _is_attribute(hit, index) -> bool:
+    from clusteratlas.search._title import attribute_terms
+
+    return hit is not None and (hit.owner, hit.term) in attribute_terms(index)
+
+
+def _for_wearer(scored: list, wearers: tuple[str, ...], index) -> list:
+    """Apparel for a wearer (儿童连衣裙, a dog's sweater) moves to the wearer's industry: its best cluster
+    first, at the score of the best match."""
+    if not wearers or not scored:
+        return scored
+    from clusteratlas.search._rank import ROLE_WEIGHTS
+    from clusteratlas.search._title import WEARER_MOVES
+
+    score, best, parts, m = scored[0]
+    for ind in wearers:
+        if ind == best.industry or best.industry not in WEARER_MOVES[ind]:
+            continue
+        clusters = index.by_industry.get(ind)
+        if not clusters:
+            continue
+        top = max(clusters, key=lambda c: (ROLE_WEIGHTS[c.role], c.evidence, c.id))
+        return [(score, top, parts, m), *scored]
+    return scored
 
 
 def match_products(source, column: str | None = None, out: str | Path | None = None, *, atlas=None,
@@ -259,7 +406,9 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
     if workers <= 1:
         matcher = Matcher(index)
         for rows in chunks:
-            yield rows, [matcher.match(r.get(column)).values() for r in rows]
+            values = [matcher.match(r.get(column)).values() for r in rows]
+            _count_not_covered(values, report)
+            yield rows, values
             report.distinct_titles = matcher.distinct
         return
     import multiprocessing as mp
@@ -278,7 +427,9 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
         if len(known) > CACHE_SIZE:
             known.clear()
             known.update(zip(todo, results))
-        return rows, [known[v] for v in values]
+        out = [known[v] for v in values]
+        _count_not_covered(out, report)
+        return rows, out
 
     with ctx.Pool(workers, initializer=_init_worker, initargs=(index,)) as pool:
         for rows in chunks:
@@ -289,6 +440,19 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
                 yield finish(pending.popleft())
         while pending:
             yield finish(pending.popleft())
+
+
+_REASON_AT = MATCH_FIELDS.index("reason")
+_NOT_COVERED_PREFIX = REASON_NOT_COVERED + ": "
+
+
+def _count_not_covered(values: list[tuple], report: MatchReport) -> None:
+    counts = report.not_covered
+    for v in values:
+        reason = v[_REASON_AT]
+        if reason and reason.startswith(_NOT_COVERED_PREFIX):
+            phrase = reason[len(_NOT_COVERED_PREFIX):]
+            counts[phrase] = counts.get(phrase, 0) + 1
 
 
 def _key(value):

@@ -89,13 +89,74 @@ def check_output_path(path: str | Path | None) -> Path | None:
     return path
 
 
+def _temp_prefix(path: Path) -> str:
+    """Temporary files of ``path`` are ``.{name}.part-{pid}.{random}.tmp`` beside it."""
+    return f".{path.name}.part-"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_temporaries(path: str | Path) -> list[Path]:
+    """Delete the temporary files an earlier, killed job left beside ``path`` (see :func:`atomic_write`).
+
+    A temporary file names the process that writes it; only those whose process is gone are removed, so
+    a job writing the same output at the same time keeps its file.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    path = Path(path)
+    prefix = _temp_prefix(path)
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix):].split(".", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def same_file(a: str | Path | None, b: str | Path | None) -> bool:
+    """True when ``a`` and ``b`` name the same existing file (through symlinks and hard links too)."""
+    if a is None or b is None or str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = "") -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success rename it to ``path``, on error delete it.
 
     The final file gets the permissions a plain ``open()`` would give it: those of the file it replaces,
-    else ``0o666`` less the umask.
+    else ``0o666`` less the umask. The temporary file is named ``.{name}.part-{pid}.{random}.tmp``; one left
+    by a killed process (``kill -9``) is removed by the next write of the same file (see
+    :func:`remove_stale_temporaries`). A full disk, a vanished folder or any other error while writing
+    removes the temporary file and leaves an earlier ``path`` as it was.
 
     Parameters
     ----------
@@ -121,7 +182,8 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
         perms = path.stat().st_mode & 0o7777
     except OSError:
         perms = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with contextlib.suppress(OSError):
             os.fchmod(fd, perms)
@@ -223,7 +285,10 @@ class TableWriter:
             fh = self._stack.enter_context(atomic_write(self.path, "wb" if self._cls.binary else "w"))
         else:
             fh = self._fh_given if self._fh_given is not None else sys.stdout
-        self._writer = self._cls(fh, self.columns, self.float_columns)
+        import inspect
+
+        extra = {"target": self.path} if "target" in inspect.signature(self._cls).parameters else {}
+        self._writer = self._cls(fh, self.columns, self.float_columns, **extra)
         self.write = self._writer.write
         return self
 
@@ -291,6 +356,8 @@ class TableReport:
     #: Input lines with a problem (blank, ragged, broken quoting): how many, and the first messages.
     problems: int = 0
     problem_messages: list[str] = field(default_factory=list)
+    #: The output column that names each line's problem (``reason`` for match, ``note`` for geocode).
+    reason_column: str | None = None
 
     def problem_summary(self) -> str | None:
         """One line naming the input lines with problems (None when there were none)."""
@@ -299,8 +366,8 @@ class TableReport:
         shown = "; ".join(self.problem_messages)
         more = f"; and {self.problems - len(self.problem_messages)} more" if self.problems > len(
             self.problem_messages) else ""
-        return (f"Warning: {self.problems} input line(s) had problems (see the reason column): "
-                f"{shown}{more}")
+        where = f" (see the {self.reason_column} column)" if self.reason_column else ""
+        return f"Warning: {self.problems} input line(s) had problems{where}: {shown}{more}"
 
 
 def annotate_table(path: str | Path, column: str, out: str | Path | None, fields: Sequence[str],
@@ -340,11 +407,15 @@ def annotate_table(path: str | Path, column: str, out: str | Path | None, fields
     Raises
     ------
     InputFileError
-        Unreadable input, missing column, unknown output extension, unwritable output folder; checked before
-        any row is read.
+        Unreadable input, missing column, unknown output extension, unwritable output folder, an output that
+        is the input file; checked before any row is read.
     """
+    from clusteratlas.errors import InputFileError
+
     started = time.perf_counter()
     to_stdout = out is None or str(out) == "-"
+    if not to_stdout and same_file(path, out):
+        raise InputFileError(f"the output file {out} is the input file; write the output elsewhere")
     if not to_stdout:
         check_output_path(out)  # an unwritable place or an unknown extension fails before the input is read
         if out_format is None:
@@ -362,7 +433,10 @@ def annotate_table(path: str | Path, column: str, out: str | Path | None, fields
     names = [f"{prefix}{f}" if f in taken else f for f in fields]
     header = [*stream.columns, *names]
     status_at = list(fields).index("status")
+    if reason_field is None:  # the problem of a line goes to the first of these fields the output has
+        reason_field = next((f for f in ("reason", "note") if f in fields), None)
     reason_at = list(fields).index(reason_field) if reason_field else None
+    report.reason_column = names[reason_at] if reason_at is not None else None
     floats = tuple(n for n, f in zip(names, fields) if f in float_fields)
     counts, messages, cols = report.counts, report.problem_messages, stream.columns
     n = 0
@@ -381,8 +455,11 @@ def annotate_table(path: str | Path, column: str, out: str | Path | None, fields
         write = writer.write
         for rows, results in annotate(chunks()):
             for row, res in zip(rows, results):
-                counts[res[status_at]] = counts.get(res[status_at], 0) + 1
                 problem = getattr(row, "problem", None)
+                if getattr(row, "error", None):  # an undecodable line: no result, status error
+                    res = [None] * len(fields)
+                    res[status_at] = "error"
+                counts[res[status_at]] = counts.get(res[status_at], 0) + 1
                 if problem:
                     report.problems += 1
                     if len(messages) < 5:

@@ -166,12 +166,12 @@ def thin_industries(industries: Iterable[Industry], minimum: int = MIN_TERMS) ->
 def term_notes(data_dir: Path) -> dict[str, str]:
     """Disambiguation notes of ``data/disambiguation.yaml`` (a list of ``{term, industries, note}``), by
     normalised term; empty when the file is absent."""
-    import yaml
+    from clusteratlas.atlas import read_yaml
 
     path = data_dir / "disambiguation.yaml"
     if not path.exists():
         return {}
-    return {norm_term(e["term"]): e["note"] for e in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return {norm_term(e["term"]): e["note"] for e in read_yaml(path) or []
             if e.get("note")}
 
 
@@ -221,12 +221,12 @@ SHARE_PREFIX = "share_of_"
 
 def copy_site_domains(data_dir: Path) -> dict[str, str]:
     """``copy_sites.yaml`` of a data folder: domain → why it is a copy site (empty when absent)."""
-    import yaml
+    from clusteratlas.atlas import read_yaml
 
     path = Path(data_dir) / "copy_sites.yaml"
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
     return {d["domain"].lower(): d.get("note", "") for d in raw.get("domains", [])}
 
 

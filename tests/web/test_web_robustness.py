@@ -57,7 +57,7 @@ def test_no_500_on_malformed_ids(client, path):
     r = client.get(path)
     assert 400 <= r.status_code < 500, (path, r.status_code, r.text[:200])
     assert r.json()["error"]["code"] in {"cluster_not_found", "industry_not_found", "not_found",
-                                         "invalid_parameter", "uri_too_long"}
+                                         "invalid_parameter", "uri_too_long", "bad_query"}
 
 
 def test_repeated_parameters(client):

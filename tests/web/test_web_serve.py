@@ -78,3 +78,34 @@ def test_uvicorn_serves_api_and_page(live_server):
         assert json.loads(r.read())["items"][0]["cluster_id"] == "xuchang-wigs"
     with urllib.request.urlopen(live_server + "/", timeout=10) as r:
         assert b"clusteratlas" in r.read()
+
+
+def test_serve_announces_only_once_listening(web_dir):
+    """The "serving at" line comes after the address is bound: a request sent the moment it appears is
+    answered (no connection refused)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "clusteratlas", "serve", "--port", str(port), "--workers", "1",
+                             "--data-dir", str(web_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        line = ""
+        while "serving the map" not in line:
+            line = proc.stderr.readline()
+            assert line or proc.poll() is None, "serve ended before announcing"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ready", timeout=30) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_1(web_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        res = run("serve", "--port", str(port), "--data-dir", str(web_dir))
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.strip().startswith("Error: cannot listen on 127.0.0.1:") and "in use" in res.stderr
+    assert "serving the map" not in res.stderr and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if not args:
         args = ["--help"]  # help asked for implicitly: on stdout, exit 0
+    _terminate_cleanly()
     try:
         from clusteratlas.cli._hot import fast
 
@@ -93,14 +94,72 @@ def main(argv: list[str] | None = None) -> None:
     except (OSError, UnicodeError) as exc:
         if _broken_pipe(exc):
             _quiet_exit_on_broken_pipe()
-        _error(exc)
+        _error(_describe_os_error(exc) if isinstance(exc, OSError) else exc)
+    except MemoryError:
+        _error("out of memory; work on less data at once (a smaller file, fewer simulations or a shorter "
+               "distance), or set --max-memory below what the machine can give to stop such a job early")
+    except KeyboardInterrupt:
+        _error("interrupted; a file being written was discarded, earlier files are unchanged", code=130)
+    except _Terminated as exc:
+        import signal
+
+        name = signal.Signals(exc.signum).name if exc.signum in signal.valid_signals() else str(exc.signum)
+        _error(f"stopped by {name}; a file being written was discarded, earlier files are unchanged",
+               code=128 + exc.signum)
 
 
-def _error(exc: BaseException) -> None:
-    """One line on stderr and exit code 1."""
+class _Terminated(BaseException):
+    """Raised in the main thread when the process receives SIGTERM (or SIGHUP), so that ``finally`` blocks and
+    :func:`clusteratlas.tables.atomic_write` remove their temporary files before the process ends."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate_cleanly() -> None:
+    """Turn SIGTERM and SIGHUP into :class:`_Terminated` (only in the main thread, only when default)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    main_pid = os.getpid()
+
+    def handler(signum, frame):  # noqa: ANN001, ARG001 - signal handler signature
+        if os.getpid() != main_pid:  # a forked worker (match's pool): end as it would have
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise _Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+            signal.signal(sig, handler)
+
+
+def _describe_os_error(exc: OSError) -> str:
+    """One line: what failed, on which file (``No space left on device: out.xlsx``)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on the disk"
+    elif exc.errno == errno.EFBIG:
+        reason = "file too large for this system or its limits"
+    where = exc.filename if exc.filename not in (None, "") else None
+    if where is None:
+        text = str(exc)
+        return text if not exc.strerror else f"{reason}; the output was not written (earlier files unchanged)"
+    return f"{reason}: {where}"
+
+
+def _error(exc: BaseException | str, code: int = 1) -> None:
+    """One line on stderr and exit code ``code`` (1)."""
+    line = " ".join(str(exc).split())
     try:
-        sys.stderr.write(f"Error: {exc}\n")
+        sys.stderr.write(f"Error: {line}\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-    sys.exit(1)
+    sys.exit(code)

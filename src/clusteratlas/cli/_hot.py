@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from clusteratlas._text import is_number
 from clusteratlas.cli._emit import OutputFormat, echo_err, emit, resolve_format
 
 FIND_COLUMNS = [("cluster_id", "cluster"), ("industry", "industry"), ("place.name", "place"),
@@ -158,7 +159,7 @@ def fast(args: list[str]) -> bool:
     i = 1
     while i < len(args):
         arg = args[i]
-        if arg.startswith("-") and arg != "-" and not (query is None and _is_number(arg)):
+        if arg.startswith("-") and arg != "-" and not (query is None and is_number(arg)):
             name, eq, inline = arg.partition("=")
             spec = options.get(name)
             if spec is None or spec[0] in params:
@@ -189,12 +190,4 @@ def fast(args: list[str]) -> bool:
         run_find(query, **params)
     else:
         run_place(query, **params)
-    return True
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
     return True

@@ -20,6 +20,8 @@ def match_cmd(
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first).")] = None,
     progress: Annotated[Optional[bool], typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: on a terminal).")] = None,
+    report_file: Annotated[Optional[Path], typer.Option(
+        "--report", help="Also write the products not covered by the atlas (head phrase, rows) to this TSV.")] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Match every product title of a file to the industry and cluster that make it.
@@ -27,7 +29,9 @@ def match_cmd(
     Output: the input's columns, then industry, cluster_id, place_name, place_name_zh, adcode, score,
     hs_code, status (matched | ambiguous | no_match), runner_up_industry, runner_up_cluster_id and
     matched_term and reason (why no_match, or what was wrong with the input line: blank, more or fewer
-    fields than the header); one row per input row, in order, written atomically.
+    fields than the header); one row per input row, in order, written atomically. A title whose product
+    no industry makes gets "not covered by the atlas: <head phrase>"; the most frequent such products are
+    listed on stderr at the end, and all of them written to --report.
 
     Example: clusteratlas match catalogue.csv --column title --out matched.csv
     """
@@ -50,6 +54,12 @@ def match_cmd(
     if warning:
         echo_err(warning)
     echo_err(report.summary())
+    uncovered = report.not_covered_summary()
+    if uncovered:
+        echo_err(uncovered)
+    if report_file is not None:
+        report.write_not_covered(report_file)
+        echo_err(f"Products not covered: {len(report.not_covered)} head phrases -> {report_file}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -10,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from clusteratlas.cli._options import DataDirOption
+from clusteratlas.errors import AtlasError
 
 
 def _need_web() -> None:
@@ -57,7 +57,10 @@ def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the map in the default browser.")] = False,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="uvicorn worker processes.")] = 1,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", min=1, max=1024,
+        help="Worker processes (default: one per usable core; capped by the cores and by the memory available, "
+             "about 512 MiB each).")] = None,
     get: Annotated[Optional[str], typer.Option(
         "--get", metavar="PATH",
         help="Answer one GET request (e.g. /api/v1/search?q=wig) in-process, print it and exit.")] = None,
@@ -71,26 +74,29 @@ def serve_cmd(
     if get is not None:
         raise typer.Exit(get_once(get, data_dir))
     _need_web()
-    import uvicorn
+    from clusteratlas.web._serve import run, worker_plan
+    from clusteratlas.web.app import create_app
 
-    from clusteratlas.web.app import DATA_DIR_ENV, create_app
-
+    plan = worker_plan(workers)
+    if plan.note:
+        typer.echo(f"clusteratlas: {plan.note}", err=True)
+    # Load and warm every index once, here, before the workers fork: they share it and are ready at once.
+    app = create_app(data_dir=data_dir)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    typer.echo(f"clusteratlas: serving the map at {url} and the API at {url}api/v1 (Ctrl-C stops)", err=True)
-    if open_browser:
-        import threading
-        import webbrowser
 
-        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    if workers > 1:
-        create_app(data_dir=data_dir)  # validate the data once, before the workers start
-        if data_dir is not None:
-            os.environ[DATA_DIR_ENV] = str(Path(data_dir).resolve())
-        uvicorn.run("clusteratlas.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", access_log=False)
-    else:
-        uvicorn.run(create_app(data_dir=data_dir), host=host, port=port, log_level="warning",
-                    access_log=False)
+    def announce() -> None:
+        typer.echo(f"clusteratlas: serving the map at {url} and the API at {url}api/v1 with {plan.workers} "
+                   f"worker(s) (Ctrl-C stops)", err=True)
+        if open_browser:
+            import threading
+            import webbrowser
+
+            threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+
+    try:
+        run(app, host=host, port=port, workers=plan.workers, on_listening=announce)
+    except OSError as exc:
+        raise AtlasError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,15 @@ every hit whose term lacks them. An industry is relevant when its best hit score
 :data:`RELEVANCE_FLOOR` and beats the industry's own negative terms; its clusters are then ranked by
 industry score × role weight, plus bonuses for evidence (claims and titles), cluster-level matches, the place
 named in the query and the tiers asked for. A query that names only a place returns the clusters at that
-place. Nothing relevant → ``[]``.
+place. Nothing relevant → ``[]``. Role weights are relative to the industry's best role (roles order an
+industry's clusters; they never decide between industries), and a query that is an industry's own name or
+alias gives no specialty bonus (it asks for the industry, so its leading cluster comes first).
+
+In titles (three words or more, or long Chinese), materials and pre-modifiers count less
+(:mod:`clusteratlas.search._title`): a term other industries use as a modifier ("silk" of "silk scarf"),
+a term directly followed by another industry's term ("tempered glass" of "tempered glass screen
+protector") and an English term whose words lie scattered over the title are × 0.8 when another industry
+is named plainly; several distinct Chinese terms of one industry add up (智能门锁…指纹锁…密码锁).
 
 Results are cached per normalised product text within the index (bounded), and the index itself in memory and
 on disk (:mod:`clusteratlas.search._store`). Every function is safe to call from many threads at once.

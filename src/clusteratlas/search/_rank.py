@@ -11,6 +11,7 @@ from typing import Any
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
 from clusteratlas.search._index import SearchIndex
 from clusteratlas.search._query import QueryAnalysis
+from clusteratlas.search._title import demote_attributes, demote_premodifiers
 from clusteratlas.search._vocab import (
     CONTAIN_BASE,
     NON_PRODUCT,
@@ -164,6 +165,11 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
         if cur is None or h.score > cur.score:
             raw[ind] = h
     inds = _relevant(raw, service)
+    if len(inds) > 1 and (text.count(" ") >= 2 or (len(text) >= 8 and has_cjk(text))):  # a title, not a query
+        lowered = demote_premodifiers(demote_attributes(inds, index, RELEVANCE_FLOOR), text, index)
+        lowered = {k: h for k, h in lowered.items() if h.score >= RELEVANCE_FLOOR}
+        if lowered:  # demotions re-rank the relevant industries; they never leave none
+            inds = lowered
     top = max((h.score for h in inds.values()), default=0.0)
     if top >= FULL_MATCH:  # a full match: industries that only share a minor word of the query go
         inds = {k: h for k, h in inds.items() if h.score >= RELATIVE_FLOOR * top}
@@ -239,6 +245,13 @@ def _hs_scores(code: str, index: SearchIndex) -> dict[str, Hit]:
     return out
 
 
+def _top_roles(index: SearchIndex) -> dict[str, float]:
+    """Per industry, the role weight of its best cluster: roles order an industry's clusters, and an
+    industry whose clusters are all ``major`` is not thereby ranked below one with a ``leading`` cluster."""
+    return index.caches["derived"].get_or_set("top_roles", lambda: {
+        ind: max(ROLE_WEIGHTS[c.role] for c in cs) for ind, cs in index.by_industry.items() if cs})
+
+
 def best_hs_code(industry: str, text: str, index: SearchIndex) -> str | None:
     """The HS code of ``industry`` whose description shares most words with ``text`` (a subheading only
     when it shares more than its heading), else the industry's first code."""
@@ -280,6 +293,7 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
         return []
     cluster_hits, own = product_hits(qa.product_text, index)[1:] if qa.product_text else ({}, {})
     specific = _specific_industries(qa.product_text, inds, index) if qa.product_text and inds else frozenset()
+    top_role = _top_roles(index)
     scored = []
     for c in pool:
         m = inds.get(c.industry)
@@ -298,7 +312,7 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
             base = 0.8
             if explain:
                 parts.append({"part": "place only", "score": base})
-        role_w = ROLE_WEIGHTS[c.role]
+        role_w = ROLE_WEIGHTS[c.role] / top_role.get(c.industry, 1.0)
         score = base * role_w
         if explain:
             parts.append({"part": "role", "role": c.role, "factor": role_w})
@@ -307,7 +321,10 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
             if explain:
                 parts.append({"part": "prominence", "claims_and_titles": c.evidence,
                               "bonus": round(PROMINENCE_STEP * c.evidence, 4)})
-        if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")):  # not counted twice
+        names_industry = m is not None and m.field in ("name", "alias") and m.score >= FULL_MATCH
+        if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")) and not names_industry:
+            # (not counted twice; and a query that is the industry's own name asks for the industry, so
+            # a cluster's specialty that repeats the name does not put it before the leading cluster)
             bonus = 0.3 * ch.score * min(base, 1.0)
             score += bonus
             if explain:

@@ -56,6 +56,9 @@ FUZZY_CREDIT = 0.85
 SHORT_FUZZY_CREDIT = 0.6
 #: Weight (share of the highest idf) of a query word that is unknown to the vocabulary but generic.
 MODIFIER_WEIGHT = 0.25
+#: Bonus per further distinct Chinese term of the same owner found in the query (at most MULTI_TERM_MAX):
+#: 智能门锁…指纹锁…密码锁 is a lock, though 防盗门 is a door.
+MULTI_TERM_BONUS, MULTI_TERM_MAX = 0.03, 3
 #: Score floor of a whole term found inside a longer query: base + (1 - base) × coverage of the query.
 CONTAIN_BASE = 0.55
 #: A query whose words are spread over several of an owner's terms scores this share of a single-term hit.
@@ -167,8 +170,12 @@ class Vocabulary:
                 if len(surface) >= 3 and not surface.isdigit() and not negative:
                     self.words.setdefault(surface, s)
             cjk = "".join(CJK_RUN_RE.findall(norm))
-            for sub in drop_cjk:
-                cjk = cjk.replace(sub, "")
+            if drop_cjk:
+                full = cjk
+                for sub in drop_cjk:
+                    cjk = cjk.replace(sub, "")
+                if len(cjk) < 2 and cjk != full:
+                    cjk = ""  # one character left of 和田玉 (玉) names the industry, not the cluster
             term = Term(owner, fld, text, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs),
                         tuple(p[2] for p in pairs), cjk, to_pinyin(cjk) if cjk else "", negative)
         if not term.tokens and not term.cjk and not term.pinyin:
@@ -345,6 +352,8 @@ def _word_info(w: str, voc: Vocabulary) -> tuple[str, str, str, str, float]:
     light = light_stem(w)
     if s in STOPWORDS:
         return ("stopword" if s in voc.by_token else "stop", surface, s, light, 0.0)
+    if w.isdigit() and len(w) < 4:
+        return ("digit", surface, s, light, 0.0)  # "6 bags" is no 尼龙6; "18650" and "6204" stay codes
     if s in voc.by_token and not (s in MODIFIERS and light not in voc.light_set):
         return ("known", surface, s, light, voc.idf[s])
     if any(ch.isdigit() for ch in w):
@@ -431,6 +440,8 @@ def _english_stats(known: dict[str, QueryWord], voc: Vocabulary) -> tuple[list[t
     out = []
     for idx in cand:
         t = terms[idx]
+        if t.cjk and not t.negative:
+            continue  # "USB打火机": its Latin word alone is not the term (the Chinese part is scored as Chinese)
         got_q = got_t = 0.0
         min_credit = 1.0
         for tok, lt, sf, w_idf in t.parts:
@@ -516,6 +527,13 @@ def _score_chinese(cjk: str, voc: Vocabulary, effective_len: int | None,
                 _offer(best, t.owner, fw * (cov + (1.0 - cov) * b), t.text, t.field, "zh", t.negative)
                 if not t.negative:
                     spans[t.owner].append((i, j, idx))
+    if contain_base:  # several different terms of one owner in a run-together title name its product
+        for owner, sp in spans.items():
+            distinct = {terms[s[2]].cjk for s in sp if s[1] - s[0] >= 2}
+            if len(distinct) >= 2 and owner in best:
+                h = best[owner]
+                extra = MULTI_TERM_BONUS * min(len(distinct) - 1, MULTI_TERM_MAX)
+                best[owner] = h._replace(score=h.score + extra)
     if n >= 2:
         inside = [terms[idx] for idx in voc.cjk_sub.get(cjk, ()) if not terms[idx].negative]
         # the query inside a term counts its share of the term; inside the owner's name or many of its

@@ -39,9 +39,10 @@ MODIFIERS = StemSet((
 NON_PRODUCT = StemSet((
     "repair", "repairs", "rental", "rent", "hire", "tutorial", "course", "lesson", "lessons", "job", "jobs",
     "career", "salary", "insurance", "recipe", "recipes", "booking", "ticket", "tickets", "news", "weather",
-    "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "restaurant",
-    "hotel", "travel", "visa", "delivery", "cleaning"))
-ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款")
+    "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "visa",
+    "cleaning", "tutoring", "tutor", "haircut", "photographer"))
+ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款", "陪练", "辅导", "网课",
+                  "上门", "代办", "代理记账", "摄影服务", "家政", "保洁")
 NON_PRODUCT_FACTOR = 0.5
 #: Chinese words that say nothing about the product (removed from the CJK part of a query).
 ZH_STOPWORDS = ("哪里", "哪儿", "在哪", "产地", "产业带", "产业集群", "厂家", "工厂", "供应商", "生产", "批发",
@@ -49,3 +50,9 @@ ZH_STOPWORDS = ("哪里", "哪儿", "在哪", "产地", "产业带", "产业集�
 #: Chinese title words that count for little (they shorten the query length that coverage is measured on).
 ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工厂店", "跨境", "外贸", "韩版", "时尚", "高档",
                 "品牌", "正品", "热卖", "厂", "款", "式", "大码", "小号", "男女", "通用", "套装")
+
+#: Products no atlas industry makes, whose name in the lead of a title means "not covered" even when an
+#: attribute matches ("tennis racket carbon fiber", "英短蓝猫 幼猫 活体 … 疫苗齐全"): live animals, sports
+#: rackets, cement (from the tuning set's out-of-scope rows). Stemmed English forms; Chinese substrings.
+NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "cement"))
+ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥")

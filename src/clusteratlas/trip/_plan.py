@@ -129,9 +129,15 @@ def check_dates(start_date: Any, end_date: Any, days: Any, today: dt.date
     return start, end, days
 
 
+#: A start or end city matched only by spelling (the gazetteer's ``fuzzy`` match) is taken only at these
+#: levels: "Shangai" is Shanghai, but "Narnia" is not 南贾镇 and "Berlin" is not 碑林区.
+_FUZZY_CITY_LEVELS = frozenset({"province", "prefecture"})
+
+
 def resolve_city(query: Any, what: str) -> dict[str, Any]:
     """The place a city query names (the gazetteer's best candidate), as a place dict with its nearest
-    airport. Raises :class:`PlaceNotFound` (one line) when nothing matches."""
+    airport. Raises :class:`PlaceNotFound` (one line) when nothing matches, or when the only match is a
+    guess by spelling (``fuzzy``) below prefecture level."""
     from clusteratlas import resolve_place
 
     if not isinstance(query, str) or not query.strip():
@@ -140,6 +146,12 @@ def resolve_city(query: Any, what: str) -> dict[str, Any]:
     if not found:
         raise PlaceNotFound(f"no place matches {query.strip()!r} (the {what} city)")
     c = found[0]
+    if c.match == "fuzzy" and c.level not in _FUZZY_CITY_LEVELS:
+        where = " / ".join(p.get("name_en") or p.get("name_zh") or "" for p in c.path[:1])
+        raise PlaceNotFound(
+            f"no city matches {query.strip()!r} (the {what} city); the closest name, {c.name} ({c.name_zh}"
+            f"{', ' + where if where else ''}), is only a guess by spelling: give the city in characters or "
+            "its pinyin")
     return {"query": query.strip(), "adcode": c.adcode, "name": c.name, "name_zh": c.name_zh, "level": c.level,
             "lat": c.lat, "lon": c.lon, "path": [dict(p) for p in c.path], "ambiguous": c.ambiguous}
 

@@ -88,9 +88,18 @@ class Airport:
                 "lat": self.lat, "lon": self.lon, "distance_km": round(self.distance_km, 1)}
 
 
+#: Airports ``airportsdata`` still lists that no longer take civil flights: IATA code → (date closed, source).
+CLOSED_TO_CIVIL_FLIGHTS: dict[str, tuple[str, str]] = {
+    # Xinhua, 2019-09-25: "Beijing Nanyuan Airport to cease public operations soon … Civil aviation airlines
+    # will move to the new Daxing International Airport"; the last civil flight left that night.
+    "NAY": ("2019-09-25", "http://www.xinhuanet.com/english/2019-09/25/c_138421587.htm"),
+}
+
+
 @functools.cache
 def _airports() -> tuple[Airport, ...]:
-    """Civil airports with an IATA code in :data:`AIRPORT_COUNTRIES` (air bases left out), read once."""
+    """Civil airports with an IATA code in :data:`AIRPORT_COUNTRIES` (air bases and the airports of
+    :data:`CLOSED_TO_CIVIL_FLIGHTS` left out), read once."""
     import airportsdata
 
     rows = airportsdata.load("IATA")
@@ -99,6 +108,7 @@ def _airports() -> tuple[Airport, ...]:
                 lat=float(r["lat"]), lon=float(r["lon"]))
         for code, r in sorted(rows.items())
         if r.get("country") in AIRPORT_COUNTRIES and "air base" not in r["name"].lower()
+        and code not in CLOSED_TO_CIVIL_FLIGHTS
     )
 
 

@@ -70,10 +70,48 @@ def data_response(request: Request, payload: Any) -> Response:
     return cached(request, json_bytes(payload), "application/json")
 
 
-class GuardMiddleware:
-    """Pure ASGI middleware: read-only methods, a bound on the address length, security headers.
+def control_characters(scope: Scope) -> str | None:
+    """The name of the first parameter (or ``path``) holding a control character (``\\x00``–``\\x1f`` but tab,
+    line feed and carriage return, and ``\\x7f``), the rule of :func:`clusteratlas._text.clean_query`,
+    applied to every endpoint alike; None when there is none."""
+    from urllib.parse import parse_qsl
 
-    Rejections use the API's error envelope (405 method_not_allowed, 414 uri_too_long).
+    from clusteratlas._text import CONTROL_RE
+
+    if CONTROL_RE.search(scope["path"]):
+        return "path"
+    qs = scope.get("query_string", b"")
+    if not qs:
+        return None
+    for name, value in parse_qsl(qs.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                                 errors="replace"):
+        if CONTROL_RE.search(value) or CONTROL_RE.search(name):
+            return name if not CONTROL_RE.search(name) else "parameter name"
+    return None
+
+
+def slash_redirect(scope: Scope) -> Response:
+    """``308`` to the address without its trailing slash. The ``Location`` is a path (relative reference, RFC
+    9110 §10.2.2): it never echoes the ``Host`` header, so a forged host cannot make the server redirect
+    elsewhere."""
+    from urllib.parse import quote
+
+    path = "/" + scope["path"].strip("/")
+    raw = scope.get("raw_path")
+    location = raw.decode("latin-1").rstrip("/") or "/" if raw else quote(path)
+    if not location.startswith("/") or location.startswith("//"):
+        location = "/" + location.lstrip("/")
+    qs = scope.get("query_string", b"")
+    if qs:
+        location += "?" + qs.decode("latin-1")
+    return Response(status_code=308, headers={"Location": location, "Cache-Control": "no-store"})
+
+
+class GuardMiddleware:
+    """Pure ASGI middleware: read-only methods, a bound on the address length, the control-character rule on
+    every parameter, trailing-slash redirects that never echo the Host header, security headers.
+
+    Rejections use the API's error envelope (405 method_not_allowed, 414 uri_too_long, 400 bad_query).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -93,6 +131,13 @@ class GuardMiddleware:
         elif target > MAX_TARGET_BYTES:
             reject = error_response(414, "uri_too_long",
                                     f"the address is {target} bytes long; the limit is {MAX_TARGET_BYTES}")
+        else:
+            bad = control_characters(scope)
+            if bad is not None:
+                reject = error_response(400, "bad_query", f"{bad} contains control characters",
+                                        [{"param": bad, "message": "control characters are not accepted"}])
+            elif scope["path"] != "/" and scope["path"].endswith("/") and not scope["path"].startswith("/static/"):
+                reject = slash_redirect(scope)
 
         head = scope["method"] == "HEAD"
         if head and reject is None:  # answer HEAD as GET without the body

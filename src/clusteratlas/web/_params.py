@@ -17,8 +17,9 @@ MAX_RESULTS = 100
 MAX_OFFSET = 100_000
 
 
-def get_atlas(request: Request):
-    """The atlas the app was created with (read-only, shared by every request)."""
+async def get_atlas(request: Request):
+    """The atlas the app was created with (read-only, shared by every request). A coroutine, so that FastAPI
+    calls it on the event loop instead of handing it to a thread (about 1 ms per request under load)."""
     return request.app.state.atlas
 
 

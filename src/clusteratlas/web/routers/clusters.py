@@ -9,11 +9,23 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from clusteratlas.web import _schemas as S
 from clusteratlas.web._errors import ERROR_RESPONSES, error_response
-from clusteratlas.web._http import data_response
+from clusteratlas.web._http import cached, data_response, json_bytes
 from clusteratlas.web._params import DEFAULT_PAGE, MAX_QUERY_CHARS, Limit, Offset, get_atlas
 from clusteratlas.filters import select_clusters
 
 router = APIRouter(prefix="/clusters", tags=["clusters"], responses=ERROR_RESPONSES)
+
+
+def summaries(app, atlas) -> dict:
+    """Every cluster's summary, computed once per app (the atlas is read-only): ``{"ids": [...] in atlas order,
+    "by_id": {id: summary}}``. Thread-safe: concurrent first calls compute the same value."""
+    cached = getattr(app.state, "cluster_summaries", None)
+    if cached is None:
+        ids = [c.id for c in atlas.clusters.values()]
+        by_id = {c.id: atlas.cluster_summary(c) for c in atlas.clusters.values()}
+        cached = {"ids": ids, "by_id": by_id, "json": {cid: json_bytes(row) for cid, row in by_id.items()}}
+        app.state.cluster_summaries = cached
+    return cached
 
 
 @router.get("", summary="List clusters (filters, pagination)", response_model=S.ClusterPage)
@@ -39,27 +51,33 @@ async def list_clusters(
     The page is ``items[offset:offset+limit]``; ``next`` and ``prev`` are the addresses of the
     neighbouring pages (null at the ends), ``total`` the number of matching clusters.
     """
-    sel = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
-                          bbox=bbox, q=q)
-    page = sel.clusters[offset:offset + limit]
-    items = []
-    for c in page:
-        row = atlas.cluster_summary(c)
-        if q is not None:
-            row["score"] = sel.scores.get(c.id)
-        items.append(row)
-    total = len(sel.clusters)
+    every = summaries(request.app, atlas)
+    if all(v is None for v in (industry, group, province, adcode, bbox, q)):
+        ids = every["ids"]  # no filter: the precomputed list, in atlas order
+        scores: dict[str, float] = {}
+    else:
+        sel = select_clusters(atlas, industry=industry, group=group, province=province, adcode=adcode,
+                              bbox=bbox, q=q)
+        ids, scores = [c.id for c in sel.clusters], sel.scores
+    frags = every["json"]
+    page = ids[offset:offset + limit]
+    if q is None:
+        items = b",".join(frags[cid] for cid in page)
+    else:  # the summary's JSON object with the score added before its closing brace
+        items = b",".join(frags[cid][:-1] + b',"score":' + json_bytes(scores.get(cid)) + b"}" for cid in page)
+    total = len(ids)
     params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
 
     def link(off: int) -> str:
         return f"{request.url.path}?{urlencode(params | {'limit': limit, 'offset': off})}"
 
-    body = {
-        "items": items, "total": total, "limit": limit, "offset": offset,
+    rest = json_bytes({
+        "total": total, "limit": limit, "offset": offset,
         "next": link(offset + limit) if offset + limit < total else None,
         "prev": link(max(0, offset - limit)) if offset > 0 else None,
-    }
-    return data_response(request, body)
+    })
+    # the page's JSON assembled from each summary's JSON, encoded once per app
+    return cached(request, b'{"items":[' + items + b"]," + rest[1:], "application/json")
 
 
 @router.get("/{cluster_id}", summary="One cluster in full", response_model=S.ClusterDetail)

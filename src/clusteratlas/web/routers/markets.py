@@ -25,7 +25,8 @@ async def list_markets(
                                    description="Name, in English or Chinese (`Huaqiangbei`, `义乌国际商贸城`); "
                                                "orders by match.")] = None,
     cluster: Annotated[str | None, Query(max_length=120, description="Only markets serving this cluster.")] = None,
-    kind: Annotated[str | None, Query(max_length=40, description="One of: " + ", ".join(KINDS) + ".")] = None,
+    kind: Annotated[str | None, Query(max_length=40, description="One of: " + ", ".join(KINDS) + ".",
+                                      json_schema_extra={"enum": list(KINDS)})] = None,
     bbox: Annotated[str | None, Query(max_length=100, description="`west,south,east,north`, WGS-84 degrees "
                                                                   "(markets without a point are left out).")]
     = None,

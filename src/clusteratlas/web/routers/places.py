@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from clusteratlas.web import _schemas as S
 from clusteratlas.web._errors import ERROR_RESPONSES, error_response
 from clusteratlas.web._http import data_response
-from clusteratlas.web._params import MAX_RESULTS, Text
+from clusteratlas.web._params import MAX_QUERY_CHARS, MAX_RESULTS, Text
 
 router = APIRouter(prefix="/places", tags=["places"], responses=ERROR_RESPONSES)
 
@@ -43,6 +43,9 @@ async def places(
     """Candidates for a place name in Chinese, English or pinyin (former names and common misspellings
     included), best first; each with ``adcode``, ``name``, ``name_zh``, ``level``, ``lat``, ``lon``
     (WGS-84), ``path``. ``[]`` when nothing matches."""
+    from clusteratlas._text import clean_query
+
+    q = clean_query(q, max_length=MAX_QUERY_CHARS)  # the rules of /search: no control characters, not blank
     gaz = _gazetteer()
     if gaz is None:
         return _unavailable()

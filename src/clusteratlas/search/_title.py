@@ -1,0 +1,511 @@
+"""Marketplace titles: the head phrase (the product a title is about) apart from its attributes.
+
+Private module: used by :mod:`clusteratlas.match` and by ranking (:mod:`clusteratlas.search._rank`).
+
+A long title ("PU Leather Travel Trolley Suitcase 20 inch with TSA Lock for Women", "汽车刹车片 陶瓷 适用于丰田")
+names one product and many attributes. :func:`read_title` keeps the product part, the *head text*:
+
+* compatibility and accessories go: in English everything from "for", "with", "compatible", "fits",
+  "including" on (once a product word came before), in Chinese 适用于 / 兼容 / 适配 … and what follows them in
+  the same segment, and the target of 专用 ("电磁炉专用锅" is a pot);
+* packaging goes: "50kg bag", "gift box", 袋装, 礼盒装, 6袋 …;
+* what is left is matched as usual; materials and finishes are demoted afterwards
+  (:func:`attribute_terms`: a term of one industry that other industries use as a modifier — "silk" of
+  "silk scarf", 陶瓷 of 陶瓷砖 — counts less when the title also names another industry's product);
+* the wearer or user (kids, 儿童, pet, 狗狗 …) is kept as a word list (:data:`WEARERS`): it moves apparel to
+  the wearer's industry (a children's dress is children's clothing, a dog's sweater a pet supply).
+
+:func:`head_phrase` gives the few words shown in "not covered by the atlas: <head phrase>".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clusteratlas._cache import BoundedCache
+from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, is_cjk_char, stem
+from clusteratlas.search._words import MODIFIERS, STOPWORDS, ZH_MODIFIERS, ZH_STOPWORDS
+
+#: English words after which a title names what the product fits or comes with, not the product.
+EN_CUT_WORDS = frozenset(("for", "with", "compatible", "fits", "including", "includes", "plus", "w"))
+#: Chinese markers of compatibility: the marker and the rest of its segment go.
+ZH_CUT_MARKERS = ("适用于", "适用", "兼容", "适配", "配套", "用于")
+#: Packaging in English: a quantity or a packaging adjective before the container word.
+_EN_PACKAGING_RE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?\s*(?:kg|g|lb|lbs|oz|ml|l|pcs|pc|pack|count|ct)?\s+(?:per\s+|in\s+(?:a\s+)?)?"
+    r"(?:(?:resealable|gift|zipper|zip|retail|opp|dust|drawstring)\s+)?"
+    r"|(?:resealable|gift|zipper|zip|retail|opp|dust|drawstring|in a|in)\s+)"
+    r"(?:bag|bags|box|boxes|pouch|pouches|sack|sacks|carton|cartons|tin|tins|jar|jars|drum|pail|bucket)\b")
+#: Packaging in Chinese: 袋装, 礼盒装, 6袋, 整箱 …
+_ZH_PACKAGING_RE = re.compile(r"(?:\d+\s*[袋盒瓶罐箱包桶]装?|[袋盒瓶罐箱桶]装|礼盒装?|礼袋|整箱|箱装|独立包装|密封袋装)")
+#: Wearer or user words: (words, the industry that makes apparel and goods for them).
+WEARERS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "childrens-clothing": (frozenset(("kid", "kids", "children", "child", "childrens", "toddler", "toddlers",
+                                      "baby", "babies", "infant", "infants", "boys", "girls", "newborn")),
+                           ("儿童", "童装", "宝宝", "婴儿", "婴幼儿", "幼儿", "男童", "女童", "中大童", "小童",
+                            "小孩", "新生儿", "童")),
+    "pet-supplies": (frozenset(("pet", "pets", "dog", "dogs", "puppy", "puppies", "cat", "cats", "kitten",
+                                "doggy")),
+                     ("宠物", "狗狗", "猫咪", "小型犬", "中型犬", "大型犬", "泰迪", "狗", "猫")),
+}
+#: Industries whose products a wearer word moves to the wearer's industry (garments and their kin).
+APPAREL = frozenset(("womens-wear", "casual-wear", "shirts", "sweaters", "underwear", "swimwear", "workwear",
+                     "down-feathers", "leather-fur-garments", "hanfu", "wedding-dresses", "denim", "scarves",
+                     "home-textiles", "cashmere", "socks"))
+
+#: Beyond apparel, goods that a pet word makes pet supplies (a pet stroller, bed, bowl or toothbrush).
+PET_GOODS = APPAREL | frozenset(("kids-vehicles", "toys", "furniture", "luggage", "toothbrushes", "kitchenware",
+                                 "mattresses"))
+#: The industries each wearer moves (see :data:`WEARERS`).
+WEARER_MOVES = {"childrens-clothing": APPAREL, "pet-supplies": PET_GOODS}
+
+_SEG_RE = re.compile(r"\s+")
+#: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product.
+_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|纹)(?=[\s\u4e00-\u9fff]|$)")
+_EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    """A title read once: ``head`` (normalised text naming the product) and the wearer industries named."""
+
+    text: str
+    head: str
+    wearers: tuple[str, ...] = ()
+
+
+def read_title(text: str, known) -> TitleParts:
+    """The head text of normalised ``text`` (see the module docstring).
+
+    ``known(stem) -> bool`` says whether an English stem is a product word of the vocabulary (the cut at
+    "for" / "with" waits for one).
+    """
+    head = _ZH_FEEL_RE.sub(" ", _ZH_PACKAGING_RE.sub(" ", text)) if has_cjk(text) else text
+    if "feel" in head or "look" in head or "effect" in head or "finish" in head or "like" in head:
+        head = _EN_FEEL_RE.sub(" ", head)
+    if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
+            or "tin" in head or "jar" in head or "drum" in head or "pail" in head or "bucket" in head:
+        head = _EN_PACKAGING_RE.sub(" ", head)
+    if has_cjk(head):
+        head = _cut_zh(head)
+    words = head.split()
+    cut = None
+    seen_product = False
+    for i, w in enumerate(words):
+        if w in EN_CUT_WORDS and seen_product:
+            cut = i
+            break
+        if not seen_product and w.isascii() and w.isalpha() and known(stem(w)):
+            seen_product = True
+        elif not seen_product and not w.isascii() and has_cjk(w):
+            seen_product = True
+    if cut is not None:
+        words = words[:cut]
+    head = " ".join(words) or text
+    return TitleParts(text, head, _wearers(text))
+
+
+def _cut_zh(text: str) -> str:
+    segs = _SEG_RE.split(text)
+    out = []
+    for seg in segs:
+        if "专用" in seg:
+            before, _, after = seg.partition("专用")
+            seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
+        for m in ZH_CUT_MARKERS:
+            k = seg.find(m)
+            if k >= 0:
+                seg = seg[:k]
+        if seg:
+            out.append(seg)
+    return " ".join(out)
+
+
+def _wearers(text: str) -> tuple[str, ...]:
+    words = set(WORD_RE.findall(text))
+    out = []
+    cjk = "".join(CJK_RUN_RE.findall(text))
+    for ind, (en, zh) in WEARERS.items():
+        if words & en or (cjk and any(z in cjk for z in zh)):
+            out.append(ind)
+    return tuple(out)
+
+
+_ZH_NOISE = tuple(sorted({*ZH_MODIFIERS, *ZH_STOPWORDS}, key=len, reverse=True))
+
+
+def head_phrase(head: str, max_words: int = 4) -> str:
+    """A few words naming the product of a head text: digits, sizes, generic and marketing words dropped
+    (English: the first ``max_words`` that are left; Chinese: the first segment, at most eight characters)."""
+    words = []
+    for w in head.split():
+        if has_cjk(w):
+            cjk = "".join(CJK_RUN_RE.findall(w))
+            for noise in _ZH_NOISE:
+                cjk = cjk.replace(noise, "")
+            if len(cjk) >= 2:
+                words.append(cjk[:8])
+            continue
+        if not w.isalpha() or len(w) < 2:
+            continue
+        s = stem(w)
+        if s in STOPWORDS or s in MODIFIERS:
+            continue
+        words.append(w)
+        if len(words) >= max_words:
+            break
+    return " ".join(words[:max_words]) or head.strip()
+
+
+#: A hit on an attribute term (:func:`attribute_terms`) counts this share when the title also names another
+#: industry's product by a term that is no attribute.
+ATTRIBUTE_FACTOR = 0.8
+
+
+def attribute_terms(index) -> frozenset[tuple[str, str]]:
+    """``(industry, term text)`` of the terms that other industries' terms use as a modifier: an English
+    term found in another industry's term before that term's last word ("silk" in "silk scarf", "ceramic" in
+    "ceramic tiles"), a Chinese term found in another industry's term before its last character (陶瓷 in
+    陶瓷砖, 水晶 in 水晶灯). Learnt from the vocabulary, cached per index."""
+    return index.caches["derived"].get_or_set("attribute_terms", lambda: _attribute_terms(index.industry_voc))
+
+
+def _attribute_terms(voc) -> frozenset[tuple[str, str]]:
+    en: dict[tuple[str, ...], set[str]] = {}
+    zh: dict[str, set[str]] = {}
+    for t in voc.terms:
+        if t.negative:
+            continue
+        toks = t.tokens
+        if not t.cjk and len(toks) >= 2:
+            for i in range(len(toks) - 1):
+                for j in range(i + 1, len(toks)):
+                    en.setdefault(toks[i:j], set()).add(t.owner)
+        c = t.cjk
+        if len(c) >= 3:
+            for i in range(len(c) - 1):
+                for j in range(i + 2, len(c)):
+                    zh.setdefault(c[i:j], set()).add(t.owner)
+    out = set()
+    for t in voc.terms:
+        if t.negative:
+            continue
+        if t.cjk:
+            owners = zh.get(t.cjk)
+        elif t.tokens:
+            owners = en.get(t.tokens)
+        else:
+            continue
+        if owners and owners - {t.owner}:
+            out.add((t.owner, t.text))
+    return frozenset(out)
+
+
+def demote_attributes(inds: dict, index, floor: float) -> dict:
+    """``inds`` (industry → Hit) with hits on attribute terms × :data:`ATTRIBUTE_FACTOR` when another
+    industry's hit at least ``floor`` is on a term that is no attribute."""
+    if len(inds) < 2:
+        return inds
+    attrs = attribute_terms(index)
+    flagged = {k for k, h in inds.items() if (h.owner, h.term) in attrs}
+    if not flagged or not any(k not in flagged and h.score >= floor and h.kind in ("en", "zh", "pinyin")
+                              for k, h in inds.items()):
+        return inds
+    return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in flagged else h) for k, h in inds.items()}
+
+
+def corrected_title(text: str, index) -> str | None:
+    """``text`` with likely typos corrected, or None when nothing changed: English words one edit (two from
+    nine letters) from a vocabulary word (:meth:`Vocabulary.correct`) when the edit looks like a typo
+    (:func:`_likely_typo`), Chinese homophones of a vocabulary term (罗丝 → 螺丝,
+    圣旦树 → 圣诞树: same toneless pinyin, and not a whole two-character word such as 食材). Used only for
+    titles that matched nothing as written."""
+    voc = index.industry_voc
+    changed = False
+    out = []
+    for w in text.split():
+        if has_cjk(w):
+            fixed = _zh_homophones(w, index)
+            changed |= fixed != w
+            out.append(fixed)
+            continue
+        if len(w) >= 4 and w.isalpha() and stem(w) not in voc.by_token and stem(w) not in STOPWORDS \
+                and stem(w) not in MODIFIERS:
+            fix = voc.correct(w)
+            if fix is not None and _likely_typo(w, fix):
+                out.append(fix)
+                changed = True
+                continue
+        out.append(w)
+    return " ".join(out) if changed else None
+
+
+def _likely_typo(word: str, fix: str) -> bool:
+    """A dropped letter ("dres", "wirless") or two swapped letters ("handbga") at any length; another letter
+    ("excavater") only from eight letters on: "charter" is no typo of "charger", nor "match" of "watch"."""
+    if len(fix) == len(word) + 1 or len(word) >= 8:
+        return True
+    return len(fix) == len(word) and sorted(fix) == sorted(word)
+
+
+def _zh_pinyin_terms(index) -> dict[str, str]:
+    def build():
+        voc = index.industry_voc
+        out: dict[str, str] = {}
+        for t in voc.terms:
+            if not t.negative and len(t.cjk) >= 2 and t.cjk == "".join(CJK_RUN_RE.findall(t.cjk)) and t.pinyin:
+                out.setdefault(t.pinyin, t.cjk)
+        return out
+    return index.caches["derived"].get_or_set("zh_pinyin_terms", build)
+
+
+def _zh_homophones(word: str, index) -> str:
+    from clusteratlas._text import _pinyin_module
+
+    table = _zh_pinyin_terms(index)
+    exact = index.industry_voc.cjk_exact
+    pyn = _pinyin_module()
+    out = word
+    for run in CJK_RUN_RE.findall(word):
+        syl = pyn.lazy_pinyin(run, v_to_u=False)
+        if len(syl) != len(run):
+            continue
+        n = len(run)
+        i = 0
+        fixed = []
+        while i < n:
+            for j in range(min(n, i + 6), i + 1, -1):
+                sub = run[i:j]
+                cand = table.get("".join(syl[i:j]))
+                if cand and cand != sub and sub not in exact and len(cand) == j - i and (j - i < n or n >= 3):
+                    fixed.append(cand)
+                    i = j
+                    break
+            else:
+                fixed.append(run[i])
+                i += 1
+        new = "".join(fixed)
+        if new != run:
+            out = out.replace(run, new, 1)
+    return out
+
+
+def lead_segment(head: str) -> str | None:
+    """The first segment of a spaced title with Chinese in it (``"汽车刹车片 前片 陶瓷"`` → ``"汽车刹车片"``),
+    generic and marketing words skipped; None for English titles and for a single segment."""
+    if not has_cjk(head):
+        return None
+    segs = head.split()
+    if len(segs) < 2:
+        return None
+    for seg in segs:
+        core = seg
+        if has_cjk(seg):
+            for noise in _ZH_NOISE:
+                core = core.replace(noise, "")
+            if len(core) >= 2:
+                return seg
+        elif seg.isalpha() and len(seg) >= 3 and stem(seg) not in STOPWORDS and stem(seg) not in MODIFIERS:
+            return seg
+    return None
+
+
+def demote_premodifiers(inds: dict, text: str, index) -> dict:
+    """``inds`` with the hit of a term that is directly followed by another industry's term in ``text``
+    × :data:`ATTRIBUTE_FACTOR` (in "tempered glass screen protector" and 航空铝合金零件 the first term
+    describes the second), and so the hit of an English term of several words that are not next to each
+    other in a title of four words or more ("LED" … "driver" in "drill driver kit … LED light")."""
+    if len(inds) < 2:
+        return inds
+    from clusteratlas._text import normalize
+
+    stems = [stem(w) for w in WORD_RE.findall(text)]
+    cjk = "".join(CJK_RUN_RE.findall(text))
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for k, h in inds.items():
+        if h.kind == "en":
+            toks = [stem(w) for w in WORD_RE.findall(normalize(h.term))]
+            n = len(toks)
+            for i in range(len(stems) - n + 1):
+                if n and stems[i:i + n] == toks:
+                    spans.setdefault(k, []).append(("en", i, i + n))
+            if n > 1 and k not in spans and any(set(toks) <= set(stems[i:i + n + 1]) for i in range(len(stems))):
+                spans[k] = []  # one word between ("acoustic classical guitar"): together, though not adjacent
+        elif h.kind == "zh" and cjk:
+            t = "".join(CJK_RUN_RE.findall(normalize(h.term)))
+            i = cjk.find(t) if t else -1
+            while i >= 0:
+                spans.setdefault(k, []).append(("zh", i, i + len(t)))
+                i = cjk.find(t, i + 1)
+    demoted = set()
+    for k, h in inds.items():  # an English term whose words lie scattered over a title ("led … driver")
+        if h.kind == "en" and k not in spans and " " in h.term.strip() and len(stems) >= 4:
+            demoted.add(k)
+    for a, sa in spans.items():
+        for b, sb in spans.items():
+            if a != b and any(x[0] == y[0] and x[2] == y[1] for x in sa for y in sb):
+                demoted.add(a)
+    if not demoted or len(demoted) == len(inds):
+        return inds
+    return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
+
+
+def uncovered_lead(head: str) -> bool:
+    """True when the lead of a head text names a product the atlas does not cover: a word of
+    :data:`~clusteratlas.search._words.NOT_COVERED` among its first three content words (Chinese: in its
+    first three segments, or first eight characters when it is not spaced)."""
+    from clusteratlas.search._words import NOT_COVERED, ZH_NOT_COVERED
+
+    if has_cjk(head):
+        segs = head.split()
+        lead = " ".join(segs[:3]) if len(segs) > 1 else head[:8]
+        if any(z in lead for z in ZH_NOT_COVERED):
+            return True
+    words = head.split()
+    if _NOT_COVERED_WORDS.isdisjoint(words[:12]):  # cheap test first: most titles name none
+        return False
+    return any(s in NOT_COVERED for s in _content_stems(head)[:3])
+
+
+def unknown_lead(head: str, known) -> bool:
+    """True when the first content word of an English head text is no vocabulary word ("tennis racket
+    carbon fiber")."""
+    if has_cjk(head):
+        return False
+    stems = _content_stems(head)
+    return bool(stems) and not known(stems[0])
+
+
+def _content_stems(head: str) -> list[str]:
+    out = []
+    for w in head.split():
+        if not w.isalpha() or len(w) < 2:
+            continue
+        s = stem(w)
+        if s in STOPWORDS or s in MODIFIERS:
+            continue
+        out.append(s)
+    return out
+
+
+#: Words whose keep-or-replace decision is remembered per index.
+REDUCER_WORDS = 200_000
+#: Heads with more words than this are reduced (:func:`reduce_head`) before matching.
+REDUCE_MIN_WORDS = 4
+_PLACEHOLDERS = tuple("zq" + c for c in "abcdefghijklmnopqrstuvwxyz")
+
+
+def reduce_head(head: str, index) -> str:
+    """The head text with everything that cannot change its match replaced, so that titles differing only in
+    model codes, sizes, brand names or other words unknown to the vocabulary share one reading (and one
+    cached result): numbers go, each distinct unknown English word becomes a placeholder word (it still
+    dilutes coverage as an unknown word does), and Chinese characters outside every vocabulary term, place
+    name and word list become one placeholder character (the length that coverage is measured on stays).
+    Short heads (fewer than :data:`REDUCE_MIN_WORDS` words, without Chinese) are returned as they are."""
+    cjk = has_cjk(head)
+    words = head.split()
+    if not cjk and len(words) < REDUCE_MIN_WORDS:
+        return head
+    keep, automaton, filler = _reducer(index)
+    out = []
+    unknown: dict[str, str] = {}
+    for w in words:
+        if w.isascii():
+            k = keep.get(w)
+            if k is None:
+                k = keep.set(w, _keep_word(w, index))
+            if k:
+                out.append(w)
+            elif not any(ch.isdigit() for ch in w) or w.isalpha():
+                ph = unknown.get(w)
+                if ph is None:
+                    ph = unknown[w] = _PLACEHOLDERS[min(len(unknown), len(_PLACEHOLDERS) - 1)]
+                out.append(ph)
+            # numbers and codes weigh nothing: dropped
+        else:
+            out.append(_reduce_cjk(w, automaton, filler, index, keep, unknown))
+    return " ".join(o for o in out if o)
+
+
+def _reduce_cjk(w: str, automaton, filler: str, index, keep: dict, unknown: dict) -> str:
+    marks = bytearray(len(w))
+    for end, length in automaton.iter(w):
+        marks[end - length + 1:end + 1] = b"\x01" * length
+    chars = []
+    for i, ch in enumerate(w):
+        if marks[i] or not is_cjk_char(ch):
+            chars.append(ch)
+        else:
+            chars.append(filler)
+    s = "".join(chars)
+    if not s.isascii() and any(c.isascii() and c.isalnum() for c in s):
+        # Latin parts glued to Chinese ("PU皮", "mini3"): kept as written when they are vocabulary words
+        parts = re.split(r"([a-z0-9']+)", s)
+        rebuilt = []
+        for p in parts:
+            if p and p.isascii() and p[0].isalnum():
+                k = keep.get(p)
+                if k is None:
+                    k = keep.set(p, _keep_word(p, index))
+                if k:
+                    rebuilt.append(p)
+                elif p.isalpha():
+                    ph = unknown.get(p)
+                    if ph is None:
+                        ph = unknown[p] = _PLACEHOLDERS[min(len(unknown), len(_PLACEHOLDERS) - 1)]
+                    rebuilt.append(" " + ph + " ")
+            else:
+                rebuilt.append(p)
+        s = "".join(rebuilt)
+    return s
+
+
+def _keep_word(w: str, index) -> bool:
+    from clusteratlas.search._words import NON_PRODUCT, NOT_COVERED
+
+    if not w.isalpha():
+        return stem(w) in index.industry_voc.by_token  # "18650", "rj45": codes that are vocabulary words
+    s = stem(w)
+    voc = index.industry_voc
+    return (s in voc.by_token or s in index.cluster_voc.by_token or s in STOPWORDS or s in MODIFIERS
+            or s in NON_PRODUCT or s in NOT_COVERED or w in EN_CUT_WORDS or w in _INTENT_WORDS
+            or w in _WEARER_WORDS or w in index.place_keys or w in voc.by_pinyin)
+
+
+_WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
+_NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
+                                "racquets", "cement"))
+
+
+def _intent_words() -> frozenset[str]:
+    from clusteratlas.search._query import INTENT_WORDS
+
+    return frozenset(w for p in INTENT_WORDS for w in p.split())
+
+
+_INTENT_WORDS = _intent_words()
+
+
+def _reducer(index):
+    def build():
+        import ahocorasick
+
+        from clusteratlas.search._query import INTENT_WORDS
+        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED
+
+        keys = set(index.industry_voc.cjk_exact) | set(index.cluster_voc.cjk_exact) | set(index.place_zh)
+        keys |= {*ZH_MODIFIERS, *ZH_STOPWORDS, *ZH_NOT_COVERED, *ZH_NON_PRODUCT, *ZH_CUT_MARKERS}
+        keys |= {z for _, zh in WEARERS.values() for z in zh}
+        keys |= {p for p in INTENT_WORDS if has_cjk(p)}
+        keys |= {t.cjk for t in index.industry_voc.terms if t.cjk}
+        a = ahocorasick.Automaton()
+        for k in keys:
+            if k:
+                a.add_word(k, len(k))
+        a.make_automaton()
+        used = set("".join(keys))
+        filler = next(c for c in "丨丶丿乀乁乚亅" if c not in used)
+        return BoundedCache(REDUCER_WORDS), a, filler
+
+    return index.caches["derived"].get_or_set("title_reducer", build)
