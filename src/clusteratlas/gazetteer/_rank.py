@@ -55,8 +55,10 @@ def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False)
     With ``prune``, candidates that explain two or more mentions fewer than the best are not scored (the
     bulk path: it only needs the winner and its rivals).
     """
+    from clusteratlas.gazetteer._history import rank_paths
+
     units = gd.units()
-    paths = gd.paths()
+    paths = rank_paths()  # ancestors, and the units a unit was carved out of (龙港市 out of 苍南县)
     mds = [m.cands for m in mentions]
     mask: dict[str, int] = {}
     get = mask.get

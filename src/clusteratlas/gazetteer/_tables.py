@@ -52,7 +52,7 @@ Entry = tuple[tuple[str, ...], float, str, str, str]
 
 #: The modules whose code shapes the tables (part of the disk-cache key).
 _CODE = tuple(Path(__file__).resolve().parent.parent / name for name in (
-    "gazetteer/_tables.py", "gazetteer/_names.py", "gazetteer/_scan.py", "_text.py"))
+    "gazetteer/_tables.py", "gazetteer/_names.py", "gazetteer/_scan.py", "gazetteer/_history.py", "_text.py"))
 _BUILDERS: dict[str, Callable[[], Any]] = {}
 
 
@@ -304,7 +304,24 @@ def zh_index() -> dict[str, list[Entry]]:
             if any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
                 idx[rec["name"]].append(((str(rec["adcode"]),), 1.0, match, "",
                                          rec.get("note", "")))
+    _merge_entries(idx, _history().zh_entries())
     return dict(idx)
+
+
+def _history():
+    from clusteratlas.gazetteer import _history as gh
+
+    return gh
+
+
+def _merge_entries(idx: dict[str, list], extra: dict[str, list]) -> None:
+    """Add development-zone and succession entries, except where the name already names those units."""
+    for name, entries in extra.items():
+        have = {code for e in idx.get(name, ()) for code in (e[0][0] if isinstance(e[0][0], tuple) else e[0])}
+        for e in entries:
+            codes = e[0][0] if isinstance(e[0][0], tuple) else e[0]
+            if not set(codes) <= have:
+                idx[name].append(e)
 
 
 @_table
@@ -356,6 +373,9 @@ def latin_index() -> dict[str, list[tuple[Entry, int]]]:
         for fn, note in groups:
             if fn.pinyin:
                 add(fn.pinyin, ((code,), 0.5 if len(fn.pinyin) < 2 else 0.9, "former_name", fn.suffix, note))
+                typed = TYPE_PINYIN.get(fn.suffix)
+                if typed:  # Huxian, Hu County (户县 -> 鄠邑区)
+                    add(fn.pinyin + typed, ((code,), 0.95, "former_name", fn.suffix, note))
     data = aliases_file()
     for area in data.get("areas", []):
         codes = tuple(str(c) for c in area["adcodes"])
@@ -368,6 +388,7 @@ def latin_index() -> dict[str, list[tuple[Entry, int]]]:
             if not any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
                 idx[latin_key(rec["name"])].append(((((str(rec["adcode"]),), q, match, "",
                                                       rec.get("note", ""))), 0))
+    _merge_entries(idx, _history().latin_entries())
     return dict(idx)
 
 
