@@ -124,6 +124,42 @@ def zh_entries() -> dict[str, list[gd.Entry]]:
     return dict(idx)
 
 
+_ZONE_KINDS_EN = {
+    "经济技术开发区": ("economic and technological development zone", "economic technological development zone",
+                "economic and technological development area", "economic and technological development district",
+                "economic development zone", "development zone", "development area", "development district", "etdz"),
+    "经开区": (), "经济开发区": ("economic development zone", "economic development area", "development zone"),
+    "高新技术产业开发区": ("hi tech industrial development zone", "high tech industrial development zone",
+                   "new and high tech industrial development zone", "hi tech zone", "high tech zone",
+                   "hi tech park", "high tech park", "hi tech district", "high tech district",
+                   "national hi tech zone", "national high tech zone", "hi tech development zone",
+                   "high tech development zone"),
+    "高新区": (),
+}
+_ZONE_KINDS_EN["经开区"] = _ZONE_KINDS_EN["经济技术开发区"]
+_ZONE_KINDS_EN["高新区"] = _ZONE_KINDS_EN["高新技术产业开发区"]
+
+
+def _english_forms(forms: list[str]) -> set[str]:
+    """English forms of a zone written "<place stem> + kind" (南京经开区 -> nanjing economic and technological
+    development zone …), where the stem names a current unit."""
+    from clusteratlas._text import pinyin_syllables
+
+    stems = {u.stem for u in gd.units().values() if u.level <= 3}
+    out = set()
+    for form in forms:
+        for kind, english in _ZONE_KINDS_EN.items():
+            if not form.endswith(kind):
+                continue
+            place = form[: -len(kind)]
+            if place.endswith(("市", "区", "县")) and place[:-1] in stems:
+                place = place[:-1]
+            if place in stems and len(place) >= 2:
+                py = "".join(pinyin_syllables(place))
+                out.update(latin_key(py + e) for e in english)
+    return out
+
+
 @gd._table
 def latin_entries() -> dict[str, list[tuple[gd.Entry, int]]]:
     """Latin keys of zones (curated English names) and of old county-level units (their pinyin, with and
@@ -133,9 +169,10 @@ def latin_entries() -> dict[str, list[tuple[gd.Entry, int]]]:
 
     idx: dict[str, list] = defaultdict(list)
     for codes, forms, note in _zone_rows():
-        for form in forms:
-            if not _has_cjk(form) and latin_key(form):
-                idx[latin_key(form)].append(((codes, 1.0, "alias", "", note), 0))
+        keys = {latin_key(f) for f in forms if not _has_cjk(f)} | _english_forms(forms)
+        for key in keys:
+            if key:
+                idx[key].append(((codes, 1.0, "alias", "", note), 0))
     for name, recs in succession_records().items():
         stem, suffix = split_suffix(name, 3)
         syl = tuple(pinyin_syllables(stem))

@@ -41,7 +41,8 @@ def latin_mentions(part: str) -> list[Mention]:
     best: list[tuple[int, int, list[tuple[int, int, int]]]] = [(0, 0, [])] * (n + 1)
     for i in range(n - 1, -1, -1):
         cand = (best[i + 1][0], best[i + 1][1], best[i + 1][2])  # skip token i
-        for j in range(i + 1, min(n, i + 6) + 1):
+        for j in range(min(n, i + 9), i, -1):  # longest first: a zone's English name beats its place + type
+
             key = "".join(keys[i:j])
             if key not in index or keys[i] in NOISE_WORDS and j == i + 1:
                 continue

@@ -317,7 +317,9 @@ def _history():
 def _merge_entries(idx: dict[str, list], extra: dict[str, list]) -> None:
     """Add development-zone and succession entries, except where the name already names those units."""
     for name, entries in extra.items():
-        have = {code for e in idx.get(name, ()) for code in (e[0][0] if isinstance(e[0][0], tuple) else e[0])}
+        # codes the name already names, and their ancestors (白沟新城 is 白沟镇 already, finer than its county)
+        have = {anc for e in idx.get(name, ()) for code in (e[0][0] if isinstance(e[0][0], tuple) else e[0])
+                for anc in paths().get(code, (code,))}
         for e in entries:
             codes = e[0][0] if isinstance(e[0][0], tuple) else e[0]
             if not set(codes) <= have:
