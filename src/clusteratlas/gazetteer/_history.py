@@ -59,6 +59,8 @@ def succession_records() -> dict[str, tuple[tuple[tuple[str, ...], int | None, s
         codes = tuple(c for c in r["today_codes"].split("|") if c in units)
         if not codes or r["old_name"] in {units[c].name for c in codes}:
             continue  # the same name today (a recode, or a county made a city of its name)
+        if len(r["old_name"]) == 2 and r["old_name"].endswith("区"):
+            continue  # generic district names (新区, 郊区, 城区, 矿区) name no one place
         year = int(r["until"]) if r["until"].isdigit() else None
         key = (r["old_name"], codes, r["old_parent"])
         old = merged.get(key)

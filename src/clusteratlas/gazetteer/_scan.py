@@ -41,6 +41,11 @@ _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _s in sorted(TEXT_SUFFIXES, key=len, reverse=True):
     _SUFFIX_BY_FIRST[_s[0]] = _SUFFIX_BY_FIRST.get(_s[0], ()) + (_s,)
 
+#: County-level name types: after a township's stem they mean the text names something else.
+#: (区 and 市 are not among them: an abolished district often lives on as a street of its name, 达濠区 ->
+#: 达濠街道.)
+_COUNTY_SUFFIXES = frozenset(("县", "旗", "新区", "自治县", "自治旗"))
+
 # Separators inside cache keys (control characters never survive normalisation).
 _HIT, _FIELD, _MENTION = "\x1f", "\x1e", "\x1c"
 _CACHE_LIMIT = 200_000
@@ -241,6 +246,8 @@ def mention_cands(key: str) -> dict[str, Cand]:
             if match in ("exact", "former_name"):
                 if suffix == "":  # a stem: what follows decides
                     if follow:
+                        if len(codes[0]) == 9 and follow in _COUNTY_SUFFIXES:
+                            continue  # 太湖新区 is not 太湖街道: a county or new area follows a township's stem
                         if follow != units[codes[0]].suffix:
                             q *= 0.9  # the type changed (镇 -> 街道, 县 -> 区) or was written loosely
                     elif street or (name[-1] in _STREET_END and len(codes[0]) == 9):

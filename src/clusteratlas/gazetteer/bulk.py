@@ -26,6 +26,7 @@ GEOCODE_FIELDS = ("adcode", "name", "name_zh", "level", "province", "prefecture"
 GEOCODE_STATUSES = ("matched", "ambiguous", "not_found")
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_maybe_province = re.compile(r"^(?:中国|中华人民共和国)?[\u4e00-\u9fff]{2,3}[省省]").match
 
 
 def resolve_address(address: Any) -> dict[str, Any]:
@@ -47,13 +48,16 @@ def resolve_address(address: Any) -> dict[str, Any]:
 def _shared_row(address: Any) -> dict[str, Any]:
     """:func:`resolve_address` without the copy: the returned dict may be shared (cached); do not mutate."""
     from clusteratlas.gazetteer import _resolve as gr
+    from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer._explain import failure_reason, refine
+    from clusteratlas.gazetteer._names import normalize_cjk
     from clusteratlas.gazetteer._scan import resolve_cjk_keyed
 
     if address is None or not isinstance(address, str):
         if isinstance(address, (int, float)) and not (isinstance(address, float) and math.isnan(address)):
             address = str(address)
         else:
-            return _EMPTY_ROW
+            return {**_EMPTY_ROW, "note": failure_reason(address)}
     text = address[:MAX_ADDRESS_CHARS]
     note = uncoded_region(text)
     if note:
@@ -61,8 +65,17 @@ def _shared_row(address: Any) -> dict[str, Any]:
     if has_cjk(text) and not _LATIN_WORD.search(text):
         key, result = resolve_cjk_keyed(text)
         if result[0]:
-            return _ROWS.get_or_set(key, lambda: _row(*result))
-    return _row(*gr.resolve(text, limit=5))
+            top = result[0][0]
+            if gd.units()[top.code].level > 2 and (top.explained >= 1.5 or not _maybe_province(text)):
+                return _ROWS.get_or_set(key, lambda: _row(*result))  # a county or a township: the cached row
+            ranked, ambiguous, why = refine(normalize_cjk(text, gd.protected_chars()), result[0], result[1])
+            if not ranked:
+                return {**_EMPTY_ROW, "note": why}
+            return _row(ranked, ambiguous, result[2])
+    ranked, ambiguous, n, why = gr.resolve_explained(text, limit=5)
+    if not ranked:
+        return {**_EMPTY_ROW, "note": why or failure_reason(text, cut=len(address) > MAX_ADDRESS_CHARS)}
+    return _row(ranked, ambiguous, n)
 
 
 _EMPTY_ROW: dict[str, Any] = {**dict.fromkeys(GEOCODE_FIELDS), "status": "not_found", "candidates": 0, "note": ""}
@@ -71,17 +84,22 @@ _ROWS = BoundedCache(200_000)
 
 def _row(ranked: list[Any], ambiguous: bool, n_mentions: int) -> dict[str, Any]:
     from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer._explain import ambiguity_note
 
     row = dict(_EMPTY_ROW)
     if not ranked:
+        row["note"] = "no place name found"
         return row
     top = ranked[0]
     units = gd.units()
     u = units[top.code]
+    notes = list(top.notes)
+    if ambiguous:
+        notes.insert(0, ambiguity_note(ranked))
     row.update(adcode=u.code, name=u.name_en, name_zh=u.name, level=u.level_name, lat=u.lat, lon=u.lon,
                precision=u.precision, match=top.match,
                score=round(min(1.0, top.explained / max(1, n_mentions)), 3),
-               status="ambiguous" if ambiguous else "matched", candidates=len(ranked), note="; ".join(top.notes))
+               status="ambiguous" if ambiguous else "matched", candidates=len(ranked), note="; ".join(notes))
     for c in u.path:
         row[units[c].level_name] = units[c].name
     return row
