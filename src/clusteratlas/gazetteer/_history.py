@@ -25,7 +25,7 @@ from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import latin_key, split_suffix
 
 #: The NBS code table the township and zone codes come from.
-NBS_VINTAGE = "NBS 统计用区划代码 2023"
+NBS_VINTAGE = "统计用区划代码 2023"
 
 _EVENTS = {
     "abolished": "abolished", "merged": "merged", "rename": "renamed", "county_to_city": "made a city",
@@ -62,12 +62,14 @@ def succession_records() -> dict[str, tuple[tuple[tuple[str, ...], int | None, s
         if len(r["old_name"]) == 2 and r["old_name"].endswith("区"):
             continue  # generic district names (新区, 郊区, 城区, 矿区) name no one place
         year = int(r["until"]) if r["until"].isdigit() else None
-        key = (r["old_name"], codes, r["old_parent"])
+        key = (r["old_name"], codes)
         old = merged.get(key)
-        if old is None or (year or 0) > (old[0] or 0):
-            merged[key] = (year, r["event"])
+        # the change that ended the name: the latest, a recode only when nothing else is known
+        rank = (r["event"] != "recode", year or 0)
+        if old is None or rank > old[0]:
+            merged[key] = (rank, year, r["event"], r["old_parent"])
     out: dict[str, list] = defaultdict(list)
-    for (name, codes, parent), (year, event) in merged.items():
+    for (name, codes), (_rank, year, event, parent) in merged.items():
         out[name].append((codes, year, event, parent))
     return {k: tuple(v) for k, v in out.items()}
 
@@ -99,7 +101,7 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
         codes = tuple(c for c, s in shares if s >= 0.2) if top < 0.6 else (shares[0][0],)
         where = " / ".join(f"{units[c].name} ({c}, {s:.0%} of its NBS townships)" for c, s in shares if c in codes)
         note = (f"{r['name']} is a development zone or new area (NBS {r['nbs_code']}), not an administrative "
-                f"unit; its townships lie in {where} ({NBS_VINTAGE})")
+                f"unit; its townships lie in {where} (NBS {NBS_VINTAGE})")
         out.append((codes, r["forms"].split("|"), note))
     for z in gd.aliases_file().get("zones", []):
         codes = tuple(str(c) for c in z["adcodes"])
@@ -223,4 +225,19 @@ def nbs_codes() -> dict[str, tuple[str, str]]:
         if r["nbs_level"] == "county" and r["nbs_code"] not in units:
             top = r["mca_counties"].split("|")[0].partition(":")[0]
             out[r["nbs_code"]] = (top if top in units else "", r["name"])
+    return out
+
+
+@gd._table
+def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
+    """Codes of county-level units since 1980 that are no current MCA code (and the NBS township code of a
+    town made a city) -> ``(today's codes, note)``."""
+    units = gd.units()
+    out: dict[str, tuple[tuple[str, ...], str]] = {}
+    for r in _read_tsv("successions.tsv.gz"):
+        codes = tuple(c for c in r["today_codes"].split("|") if c in units)
+        if codes and r["old_code"] not in units:
+            year = int(r["until"]) if r["until"].isdigit() else None
+            out[r["old_code"]] = (codes, f"{r['old_code']} was the code of " + succession_note(
+                r["old_name"], codes, year, r["event"], r["old_parent"]))
     return out

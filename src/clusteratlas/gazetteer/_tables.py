@@ -324,6 +324,17 @@ def _merge_entries(idx: dict[str, list], extra: dict[str, list]) -> None:
             codes = e[0][0] if isinstance(e[0][0], tuple) else e[0]
             if not set(codes) <= have:
                 idx[name].append(e)
+                continue
+            # already a former name of those units: keep the entry, say what happened ("abolished in 2020 →
+            # now 蓬莱区"), which the successions know better than the yearly lists
+            entry = e[0] if isinstance(e[0][0], tuple) else e
+            if entry[2] != "former_name":
+                continue
+            for k, old in enumerate(idx[name]):
+                old_entry = old[0] if isinstance(old[0][0], tuple) else old
+                if old_entry[2] == "former_name" and old_entry[0] == entry[0]:
+                    new = old_entry[:4] + ("; ".join(x for x in (old_entry[4], entry[4]) if x),)
+                    idx[name][k] = (new, old[1]) if old_entry is not old else new
 
 
 @_table
