@@ -76,6 +76,7 @@ def _clear_caches() -> None:
     _scan._cands_cache.clear()  # the memos only: the tables stay loaded
     _scan._resolve_cache.clear()
     bulk._ROWS.clear()
+    bulk._BY_UNIT.clear()
 
 
 def peak_rss_mb() -> float:

@@ -135,9 +135,31 @@ def automaton():
                 inner = next((sfx for sfx in _SUFFIX_BY_FIRST.get(name[k:k + 1], ()) if name.startswith(sfx, k)),
                              "") if k < len(name) else ""
                 chain.append((name[:k], k, name[:k] in stems, inner))
-        auto.add_word(name, tuple(chain))
+        chain = tuple(chain)
+        auto.add_word(name, (chain, _static_key(name, chain, names)))
     auto.make_automaton()
     return auto
+
+
+_SENTINEL = "\x00"  # never part of a name, a suffix or a street word
+
+
+def _static_key(name: str, chain: tuple, names: set[str]) -> tuple[str, bool] | None:
+    """The mention key :func:`_chain_hits` gives for ``name`` when nothing that follows it matters, and
+    whether the two characters across its end must be checked at run time; None when what follows may change
+    the key (a suffix or street word, or a longer name, starting inside ``name`` could run past its end)."""
+    groups = gd.zh_prefix_groups()
+    n = len(name)
+    words = [w for ws in _SUFFIX_BY_FIRST.values() for w in ws] + list(STREET_WORDS)
+    for p in range(1, n):
+        rest = name[p:]
+        if any(len(w) > len(rest) and w.startswith(rest) for w in words):
+            return None
+        if p <= n - 2 and any(length > n - p for length, _ in groups.get(name[p:p + 2], ())):
+            return None
+    tail_check = any(k == n - 1 and inner for _nm, k, _st, inner in chain[1:])
+    key, end = _chain_hits(name + _SENTINEL, 0, chain, groups)
+    return (key, tail_check) if end == n else None
 
 
 def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], ...],
@@ -171,7 +193,7 @@ def zh_scan(text: str) -> list[tuple[str, int, int]]:
     auto = automaton()
     if auto is not None:
         pos = 0
-        for last, chain in auto.iter_long(text):
+        for last, (chain, _static) in auto.iter_long(text):
             start = last - chain[0][1] + 1
             if start < pos:
                 continue  # inside a suffix consumed by the previous mention
@@ -206,20 +228,17 @@ def _scan_keys(text: str) -> list[str]:
     out: list[str] = []
     pos = 0
     n = len(text)
-    for last, chain in auto.iter_long(text):
+    for last, (chain, static) in auto.iter_long(text):
         name, length, is_stem, _ = chain[0]
         start = last - length + 1
         if start < pos:
             continue
-        if len(chain) == 1:  # the common case: one name, nothing special after it
-            end = last + 1
-            if end >= n:
-                out.append(name)
-                pos = end
-                continue
-            nxt = text[end]
-            if nxt not in suffix_first and (not is_stem or nxt not in street_first):
-                out.append(name)
+        end = last + 1
+        if static is not None:  # what follows does not matter unless it is a suffix or a street word
+            nxt = text[end] if end < n else ""
+            if (not nxt or nxt not in suffix_first and (not is_stem or nxt not in street_first)) and \
+                    not (static[1] and text[last:last + 2] in groups):
+                out.append(static[0])
                 pos = end
                 continue
         key, pos = _chain_hits(text, start, chain, groups)

@@ -83,13 +83,28 @@ _ROWS = BoundedCache(200_000)
 
 
 def _row(ranked: list[Any], ambiguous: bool, n_mentions: int) -> dict[str, Any]:
+    """The row of a ranked answer (shared between equal answers: do not mutate)."""
+    if not ranked:
+        return {**_EMPTY_ROW, "note": "no place name found"}
+    top = ranked[0]
+    score = round(min(1.0, top.explained / max(1, n_mentions)), 3)
+    if not ambiguous:  # rows of one unit answered the same way are one object (distinct addresses, few units)
+        key = (top.code, score, top.match, top.notes, len(ranked))
+        row = _BY_UNIT.get(key)
+        if row is None:
+            row = _BY_UNIT.set(key, _new_row(ranked, ambiguous, score))
+        return row
+    return _new_row(ranked, ambiguous, score)
+
+
+_BY_UNIT = BoundedCache(100_000)
+
+
+def _new_row(ranked: list[Any], ambiguous: bool, score: float) -> dict[str, Any]:
     from clusteratlas.gazetteer import _tables as gd
     from clusteratlas.gazetteer._explain import ambiguity_note
 
     row = dict(_EMPTY_ROW)
-    if not ranked:
-        row["note"] = "no place name found"
-        return row
     top = ranked[0]
     units = gd.units()
     u = units[top.code]
@@ -97,8 +112,7 @@ def _row(ranked: list[Any], ambiguous: bool, n_mentions: int) -> dict[str, Any]:
     if ambiguous:
         notes.insert(0, ambiguity_note(ranked))
     row.update(adcode=u.code, name=u.name_en, name_zh=u.name, level=u.level_name, lat=u.lat, lon=u.lon,
-               precision=u.precision, match=top.match,
-               score=round(min(1.0, top.explained / max(1, n_mentions)), 3),
+               precision=u.precision, match=top.match, score=score,
                status="ambiguous" if ambiguous else "matched", candidates=len(ranked), note="; ".join(notes))
     for c in u.path:
         row[units[c].level_name] = units[c].name
