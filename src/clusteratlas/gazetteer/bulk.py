@@ -47,11 +47,38 @@ def resolve_address(address: Any) -> dict[str, Any]:
 
 def _shared_row(address: Any) -> dict[str, Any]:
     """:func:`resolve_address` without the copy: the returned dict may be shared (cached); do not mutate."""
+    if address.__class__ is str and len(address) <= MAX_ADDRESS_CHARS and has_cjk(address) \
+            and not _LATIN_WORD.search(address) and not uncoded_region(address):
+        # the bulk path's common case: Chinese text naming a county or a township (cached by mention keys)
+        key, result = _resolve_cjk_keyed()(address)
+        ranked = result[0]
+        if ranked:
+            top = ranked[0]
+            if top.code[4:] != "00" and (top.explained >= 1.5 or not _maybe_province(address)):
+                row = _ROWS.get(key)
+                return row if row is not None else _ROWS.set(key, _row(*result))
+    return _slow_row(address)
+
+
+def _resolve_cjk_keyed():
+    global _RESOLVE_CJK_KEYED
+    if _RESOLVE_CJK_KEYED is None:
+        from clusteratlas.gazetteer._scan import resolve_cjk_keyed
+
+        _RESOLVE_CJK_KEYED = resolve_cjk_keyed
+    return _RESOLVE_CJK_KEYED
+
+
+_RESOLVE_CJK_KEYED = None
+
+
+def _slow_row(address: Any) -> dict[str, Any]:
+    """:func:`_shared_row` for everything but the common case: non-text, Latin, long or unplaced text, and
+    answers that stop at a province or prefecture (which :func:`_explain.refine` looks at again)."""
     from clusteratlas.gazetteer import _resolve as gr
     from clusteratlas.gazetteer import _tables as gd
     from clusteratlas.gazetteer._explain import failure_reason, refine
     from clusteratlas.gazetteer._names import normalize_cjk
-    from clusteratlas.gazetteer._scan import resolve_cjk_keyed
 
     if address is None or not isinstance(address, str):
         if isinstance(address, (int, float)) and not (isinstance(address, float) and math.isnan(address)):
@@ -63,7 +90,7 @@ def _shared_row(address: Any) -> dict[str, Any]:
     if note:
         return {**_EMPTY_ROW, "note": note}
     if has_cjk(text) and not _LATIN_WORD.search(text):
-        key, result = resolve_cjk_keyed(text)
+        key, result = _resolve_cjk_keyed()(text)
         if result[0]:
             top = result[0][0]
             if gd.units()[top.code].level > 2 and (top.explained >= 1.5 or not _maybe_province(text)):
