@@ -25,8 +25,9 @@ from __future__ import annotations
 from clusteratlas._cache import BoundedCache
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
-from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, drop_ancestors,
-                                          is_ambiguous, rank)
+from clusteratlas.gazetteer._history import rank_paths as _rank_paths
+from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, clean_leader,
+                                          drop_ancestors, is_ambiguous, rank, score_one)
 
 #: Words that, right after a stem, show the text names a road, a building or a company instead.
 STREET_WORDS = ("路", "大道", "大街", "街", "巷", "弄", "号", "村", "社区", "大厦", "广场", "小区", "花园", "胡同",
@@ -301,19 +302,27 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
     # mentions that name nothing (roads such as 长江路) are left out of the key: same places, same answer
     cache = _cands_cache
     keys = []
+    found = []
     for k in _scan_keys(norm):
         cands = cache.get(k)
         if cands is None:
             cands = mention_cands(k)
         if cands:
             keys.append(k)
+            found.append(cands)
     key = _MENTION.join(keys)
     hit = _resolve_cache.get(key)
     if hit is not None:
         return key, hit
-    mentions = [Mention("", mention_cands(k), "zh") for k in keys]
+    mentions = [Mention("", cands, "zh") for cands in found]
+    result: tuple[list[Ranked], bool, int]
     if not mentions:
-        result: tuple[list[Ranked], bool, int] = ([], False, 0)
+        result = ([], False, 0)
+    elif len(found) >= 2 and (leader := clean_leader(found, _rank_paths())) is not None:
+        # the clean address (one township explains every mention): what rank(prune=True) would score alone
+        top = score_one(leader, found, _rank_paths(), gd.units(), True)
+        ranked, ambiguous = check_named_regions([top], mentions, False) if top else ([], False)
+        result = (ranked, ambiguous, len(mentions))
     else:
         ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
         ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))

@@ -78,9 +78,18 @@ def table(name: str) -> Any:
 def _table(fn: Callable[[], Any]) -> Callable[[], Any]:
     """Register ``fn`` as the builder of the table of its name; calling the result gives the table."""
     _BUILDERS[fn.__name__] = fn
+    name = fn.__name__
+    box: list[Any] = []  # the loaded table, kept here for the hot loops (forgotten by clear_caches)
 
     def get() -> Any:
-        return table(fn.__name__)
+        if box:
+            return box[0]
+        got = table(name)
+        box[:] = [got]
+        return got
+
+    with _cache._registry_lock:
+        _cache._resetters.append(box.clear)
 
     get.__name__, get.__doc__ = fn.__name__, fn.__doc__
     return get
