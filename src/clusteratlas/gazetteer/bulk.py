@@ -26,7 +26,7 @@ GEOCODE_FIELDS = ("adcode", "name", "name_zh", "level", "province", "prefecture"
 GEOCODE_STATUSES = ("matched", "ambiguous", "not_found")
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-_maybe_province = re.compile(r"^(?:中国|中华人民共和国)?[\u4e00-\u9fff]{2,3}[省省]").match
+_maybe_province = re.compile(r"^(?:中国|中华人民共和国)?[\u4e00-\u9fff]{2,3}省").match
 
 
 def resolve_address(address: Any) -> dict[str, Any]:
@@ -41,6 +41,14 @@ def resolve_address(address: Any) -> dict[str, Any]:
         ``adcode, name, name_zh, level, province, prefecture, county, township`` (Chinese names of the
         path), ``lat, lon`` (WGS-84), ``precision``, ``match``, ``score``, ``status``
         (matched | ambiguous | not_found), ``candidates`` (number of candidates) and ``note``.
+
+        ``note`` always says why a row failed ("empty value", "no place name found", "no province named
+        青云省: nothing resolved", the Taiwan note), names the rivals of an ambiguous row ("ambiguous: 新华街道
+        (花都区) or …"), and explains matches that need it: a former or abolished name ("… abolished in 2020
+        → now 蓬莱区 (370614)"), a development zone and the county holding it, a county read through a
+        homophone typo ("no 卫都区 under 许昌市: read as 魏都区 …", ``match="fuzzy"``), or a county the text
+        names that does not exist ("county not found under 许昌市: 望川区", the row stopping at the
+        prefecture).
     """
     return dict(_shared_row(address))
 
