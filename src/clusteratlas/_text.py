@@ -104,6 +104,7 @@ def strip_accents(text: str) -> str:
 
 
 _normalized = BoundedCache(MEMO_SIZE)
+_normalized_get = _normalized._data.get
 
 
 def normalize(text: str) -> str:
@@ -111,7 +112,7 @@ def normalize(text: str) -> str:
 
     Apostrophes between letters are kept (``children's``, ``gu'an``) so that callers can decide.
     """
-    got = _normalized.get(text)
+    got = _normalized_get(text)
     if got is not None:
         return got
     out = text
@@ -241,11 +242,12 @@ def strip_tones(text: str) -> str:
 
 
 _compact = BoundedCache(MEMO_SIZE)
+_compact_get = _compact._data.get
 
 
 def compact_pinyin(text: str) -> str:
     """User-typed pinyin to one compact string: ``"Jiǎ fà"``, ``"jia3-fa4"``, ``"jia'fa"`` → ``"jiafa"``."""
-    got = _compact.get(text)
+    got = _compact_get(text)
     if got is None:
         out = text
         if _NON_ASCII_RE.search(out) or any(ch.isdigit() for ch in out):
