@@ -13,9 +13,16 @@ Prints rows per second (wall clock and CPU; best of ``--repeat`` runs, each star
 the time to load the tables, peak resident memory, and the share of rows whose township / county is the
 one the address was generated from. The machine is shared: the spread between runs is printed too.
 
+With ``--vs-cpca`` the same addresses, made distinct (every string once), are also given to ``cpca``
+(``cpca-new``, in the ``analytics`` extra) in the same process, alternating the two, and the figure reported
+is the ratio of the best times (geocode rows/s ÷ cpca rows/s; above 1 means geocode is faster) with the share
+of rows each puts in the county the address was generated from. A ratio is stable on a shared machine where
+rows/s are not.
+
 Usage::
 
     .venv/bin/python benchmarks/gazetteer_bulk.py                 # 100,000 rows, register mix
+    .venv/bin/python benchmarks/gazetteer_bulk.py --vs-cpca       # 100,000 distinct rows, against cpca
     .venv/bin/python benchmarks/gazetteer_bulk.py --mix uniform
     .venv/bin/python benchmarks/gazetteer_bulk.py --rows 20000 --file out.csv   # also through the CLI writer
 """
@@ -76,6 +83,7 @@ def _clear_caches() -> None:
     _scan._cands_cache.clear()  # the memos only: the tables stay loaded
     _scan._resolve_cache.clear()
     bulk._ROWS.clear()
+    bulk._BY_UNIT.clear()
 
 
 def peak_rss_mb() -> float:
@@ -89,7 +97,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=3, help="timed runs (the best is reported)")
     ap.add_argument("--file", type=Path, help="also geocode a CSV of the addresses through the CLI path")
+    ap.add_argument("--vs-cpca", action="store_true", help="distinct addresses, timed against cpca (a ratio)")
     args = ap.parse_args(argv)
+    if args.vs_cpca:
+        vs_cpca(args.rows, mix=args.mix, seed=args.seed, repeat=args.repeat)
+        return
 
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
@@ -138,6 +150,53 @@ def main(argv: list[str] | None = None) -> None:
                         "--output", str(out)], check=True)
         print(f"CLI geocode (read, resolve, write): {len(rows) / (time.perf_counter() - t):,.0f} rows/s "
               f"including start-up -> {out}")
+
+
+def distinct_addresses(n: int, *, mix: str, seed: int) -> tuple[list[str], list[str]]:
+    """``n`` distinct addresses (duplicates of :func:`make_addresses` dropped, more drawn until ``n``)."""
+    seen: dict[str, str] = {}
+    k = 0
+    while len(seen) < n:
+        addrs, truth = make_addresses(n, mix=mix, seed=seed + k)
+        for a, t in zip(addrs, truth):
+            if len(seen) < n:
+                seen.setdefault(a, t)
+        k += 1
+    return list(seen), list(seen.values())
+
+
+def vs_cpca(n: int, *, mix: str, seed: int, repeat: int) -> None:
+    """geocode and cpca on the same ``n`` distinct addresses, alternating, best of ``repeat`` each."""
+    try:
+        import cpca_new
+    except ImportError:
+        print("cpca-new is not installed (pip install 'clusteratlas[analytics]'): no baseline to compare with")
+        return
+    from clusteratlas.gazetteer import geocode_many, resolve_address
+
+    resolve_address("广东省佛山市顺德区北滘镇")
+    cpca_new.transform(["广东省佛山市顺德区北滘镇"])
+    addresses, truth = distinct_addresses(n, mix=mix, seed=seed)
+    times: dict[str, list[tuple[float, float]]] = {"geocode": [], "cpca": []}
+    right: dict[str, float] = {}
+    for _ in range(repeat):
+        _clear_caches()
+        t, p = time.perf_counter(), time.process_time()
+        got = [r["adcode"] for r in geocode_many(addresses)]
+        times["geocode"].append((time.perf_counter() - t, time.process_time() - p))
+        right["geocode"] = sum((a or "")[:6] == c[:6] for a, c in zip(got, truth)) / n
+        t, p = time.perf_counter(), time.process_time()
+        df = cpca_new.transform(addresses)
+        times["cpca"].append((time.perf_counter() - t, time.process_time() - p))
+        right["cpca"] = sum(str(a or "")[:6] == c[:6] for a, c in zip(df["adcode"], truth)) / n
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in times.items()}
+    print(f"rows: {n:,} distinct ({mix} mix, seed {seed}); best of {repeat}, alternating, cold caches")
+    for name, label in (("geocode", "geocode_many"), ("cpca", "cpca.transform")):
+        w, c = best[name]
+        print(f"{label}: {n / w:,.0f} rows/s wall, {n / c:,.0f} rows/s CPU; right county {right[name]:.2%}; "
+              "runs (wall s): " + ", ".join(f"{x:.2f}" for x, _ in times[name]))
+    print(f"ratio geocode / cpca (rows/s): {best['cpca'][0] / best['geocode'][0]:.2f}x wall clock, "
+          f"{best['cpca'][1] / best['geocode'][1]:.2f}x CPU time")
 
 
 if __name__ == "__main__":

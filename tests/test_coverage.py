@@ -33,7 +33,9 @@ def test_shipped_atlas_reaches_the_coverage_goal():
     res = subprocess.run([sys.executable, "-m", "clusteratlas", "stats", "--format", "json"],
                          capture_output=True, text=True, timeout=120)
     s = json.loads(res.stdout)[0]
-    assert s["clusters"] >= 150 and s["industries"] >= 60
+    # issue 11's goals: >= 600 clusters, >= 150 industries, all 31 mainland provinces
+    assert s["clusters"] >= 600 and s["industries"] >= 150
+    assert s["provinces"] == 31 and s["mainland_provinces_missing"] == []
     assert 0 < s["share_verified"] <= 1
 
 

@@ -104,6 +104,7 @@ def strip_accents(text: str) -> str:
 
 
 _normalized = BoundedCache(MEMO_SIZE)
+_normalized_get = _normalized._data.get
 
 
 def normalize(text: str) -> str:
@@ -111,7 +112,7 @@ def normalize(text: str) -> str:
 
     Apostrophes between letters are kept (``children's``, ``gu'an``) so that callers can decide.
     """
-    got = _normalized.get(text)
+    got = _normalized_get(text)
     if got is not None:
         return got
     out = text
@@ -129,6 +130,7 @@ def normalize(text: str) -> str:
 # -- English stems ---------------------------------------------------------------------------------------
 
 _stems = BoundedCache(4 * MEMO_SIZE)
+_stems_get = _stems._data.get  # the memo's dict lookup without a method call (hot path of bulk matching)
 
 
 def _stemmer():
@@ -143,8 +145,10 @@ def _stemmer():
 
 def stem(word: str) -> str:
     """Snowball English stem of one lower-case word; possessive ``'s`` dropped."""
-    got = _stems.get(word)
+    got = _stems_get(word)
     if got is None:
+        if word.isdigit() and word.isascii():
+            return word  # numbers, model codes: Snowball leaves ASCII digits as they are (not memoised)
         got = _stems.set(word, _stemmer().stemWord(word.removesuffix("'s").replace("'", "")))
     return got
 
@@ -160,9 +164,22 @@ def known_stems() -> dict[str, str]:
     return dict(_stems._data)
 
 
+_lights = BoundedCache(4 * MEMO_SIZE)
+_lights_get = _lights._data.get
+
+
 def light_stem(word: str) -> str:
     """The word without possessive and plural endings only (``glasses`` → ``glass``, ``wigs`` → ``wig``,
     ``batteries`` → ``battery``); derivational endings are kept (``stockings`` → ``stocking``)."""
+    got = _lights_get(word)
+    if got is None:
+        if word.isdigit():
+            return word
+        got = _lights.set(word, _light_stem(word))
+    return got
+
+
+def _light_stem(word: str) -> str:
     word = word.removesuffix("'s").replace("'", "")
     if len(word) <= 3 or word.endswith(("ss", "us", "is")):
         return word
@@ -225,11 +242,12 @@ def strip_tones(text: str) -> str:
 
 
 _compact = BoundedCache(MEMO_SIZE)
+_compact_get = _compact._data.get
 
 
 def compact_pinyin(text: str) -> str:
     """User-typed pinyin to one compact string: ``"Jiǎ fà"``, ``"jia3-fa4"``, ``"jia'fa"`` → ``"jiafa"``."""
-    got = _compact.get(text)
+    got = _compact_get(text)
     if got is None:
         out = text
         if _NON_ASCII_RE.search(out) or any(ch.isdigit() for ch in out):

@@ -211,9 +211,12 @@ def test_codes_current_former_and_statistical():
     assert top("440606").adcode == "440606"
     c = top("440681")  # 顺德市's code 1995-2001
     assert c.adcode == "440606" and c.match == "former_name"
-    # 12 digits (statistics bureau): the county only; its township part is another code system
-    assert top("440606101000").adcode == "440606"
-    assert place_for_adcode("440606101000").adcode == "440606"
+    # 12 digits (statistics bureau, NBS): the MCA township matched to it (another code system: NBS
+    # 440606101 is 陈村镇, MCA 440606101 is 北滘镇)
+    c = top("440606101000")
+    assert (c.adcode, c.name_zh) == ("440606100", "陈村镇") and "NBS code" in c.note
+    assert place_for_adcode("440606101000").adcode == "440606100"
+    assert place_for_adcode("440606102000").name_zh == "北滘镇"
     assert resolve_place("528311") == []  # a postcode is not a code
 
 

@@ -88,9 +88,12 @@ def test_aliases_file_names_agree_with_the_table():
             assert units[code].name == rec["name_zh"], rec
     for rec in data["former_names"]:
         assert units[str(rec["adcode"])].name == rec["current"], rec
-    for area in data["areas"]:
+    for area in data["areas"] + data["zones"]:
         for code, name in area["adcodes"].items():
             assert units[str(code)].name == name, area["name_zh"]
+    for rec in data["carved_from"]:
+        assert units[str(rec["adcode"])].name == rec["name_zh"], rec
+        assert all(str(c) in units and units[str(c)].level == 3 for c in rec["from"]), rec
 
 
 def test_polygon_code_map_targets_exist():

@@ -39,12 +39,12 @@ def test_labelled_set_is_large_and_covers_the_industries_and_kinds():
 
 def test_labelled_set_top1_industry_at_least_97_percent():
     score, misses = _score(DATA / "queries_labelled.tsv")
-    assert score >= 0.97, misses
+    assert score >= 0.993, misses  # measured 447/450 (2026-12-02)
 
 
 def test_held_out_set_top1_industry_at_least_95_percent():
     score, misses = _score(DATA / "queries_holdout.tsv")
-    assert score >= 0.95, misses
+    assert score >= 0.99, misses  # measured 140/141 (2026-12-02)
 
 
 @pytest.mark.parametrize("path", ["queries_labelled.tsv", "queries_holdout.tsv"])

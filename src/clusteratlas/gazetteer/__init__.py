@@ -187,9 +187,11 @@ def _unit(adcode: Any):
 
     code = str(adcode).strip() if adcode is not None else ""
     if len(code) == 12 and code.isdigit():
-        # a 12-digit statistics-bureau (NBS) code: only its county part is an MCA code (NBS township codes
-        # are another system: 440606101 is 北滘镇 for the MCA, 陈村镇 for the NBS)
-        code = code[:6]
+        # a 12-digit statistics-bureau (NBS) code: its MCA township by the NBS-MCA match, else its county
+        # part (NBS township codes are another system: 440606101 is 北滘镇 for the MCA, 陈村镇 for the NBS)
+        from clusteratlas.gazetteer._history import nbs_codes
+
+        code = nbs_codes().get(code, ("", ""))[0] or code[:6]
     if len(code) == 9 and code.endswith("000"):
         code = code[:6]
     unit = gd.units().get(code)
@@ -229,7 +231,8 @@ def children_of(adcode: str = "") -> list[str]:
 def place_for_adcode(adcode: str) -> Any:
     """The :class:`clusteratlas.model.Place` for an MCA code (6 or 9 digits).
 
-    A 12-digit statistics-bureau code gives its county (NBS township codes are not MCA codes).
+    A 12-digit statistics-bureau (NBS, 统计用区划代码 2023) code gives the MCA township matched to it, or its
+    county when none is (NBS and MCA township codes are different systems).
 
     Returns
     -------

@@ -41,7 +41,8 @@ def latin_mentions(part: str) -> list[Mention]:
     best: list[tuple[int, int, list[tuple[int, int, int]]]] = [(0, 0, [])] * (n + 1)
     for i in range(n - 1, -1, -1):
         cand = (best[i + 1][0], best[i + 1][1], best[i + 1][2])  # skip token i
-        for j in range(i + 1, min(n, i + 6) + 1):
+        for j in range(min(n, i + 9), i, -1):  # longest first: a zone's English name beats its place + type
+
             key = "".join(keys[i:j])
             if key not in index or keys[i] in NOISE_WORDS and j == i + 1:
                 continue
@@ -89,6 +90,8 @@ def latin_mentions(part: str) -> list[Mention]:
             for code in codes:
                 unit = units[code]
                 w = _type_weight(unit.suffix, suffix, types)
+                if w < 1.0 and unit.level == 4 and types and not types & _TOWN_TYPES:
+                    continue  # "Baihe County" names a county: 百合镇 is no answer
                 qq = q * w
                 if types and w == 1.0 and q <= 0.5:  # one-syllable stem confirmed by its type: Pei County
                     qq = 0.95
@@ -106,6 +109,7 @@ def latin_mentions(part: str) -> list[Mention]:
     return out
 
 
+_TOWN_TYPES = frozenset(("镇", "乡", "街道", "民族乡", "苏木"))
 _ENGLISH_TYPE_WORDS = frozenset(
     "province municipality autonomousregion region sar city prefecture autonomousprefecture league county "
     "autonomouscounty banner autonomousbanner district newarea newdistrict town towns township subdistrict "
@@ -135,21 +139,48 @@ def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
 
 
 def code_mentions(text: str) -> list[Mention]:
-    """A part that is only a six- or nine-digit MCA code (current or former), or a 12-digit statistics code
-    (its county part); numbers inside addresses (postcodes, house numbers) are not codes."""
-    out = []
+    """A part that is only a code: a six- or nine-digit MCA code (current or former), a 12-digit NBS
+    township code (统计用区划代码), a nine-digit NBS code (its first nine digits), or a six-digit NBS code of a
+    development zone; numbers inside addresses (postcodes, house numbers) are not codes.
+
+    Each candidate's note says which code system read it that way. NBS and MCA township codes are different
+    systems (440606101 is 北滘镇 for the MCA and 陈村镇 for the NBS): a nine-digit code that is both gives both
+    readings, the MCA one first, and the answer is flagged ambiguous.
+    """
+    from clusteratlas.gazetteer._history import NBS_VINTAGE, nbs_codes, succession_codes
+
     units = gd.units()
     text = text.strip()
     if not (text.isdigit() and len(text) in (6, 9, 12)):
-        return out
-    # a 12-digit statistics-bureau (NBS) code: only its county part is an MCA code (NBS and MCA township
-    # codes are different systems: 440606101 is 北滘镇 for the MCA and 陈村镇 for the NBS)
-    for code in ((text[:6],) if len(text) == 12 else (text,)):
-        cands: dict[str, Cand] = {}
-        if code in units:
-            cands[code] = (1.0, "exact", "MCA code")
-        for current in gd.former_codes().get(code, ()):
-            add_cand(cands, current, (0.9, "former_name", f"{code} is a former code of {units[current].name}"))
-        if cands:
-            out.append(Mention(code, cands, "code"))
-    return out
+        return []
+    nbs = nbs_codes()
+    cands: dict[str, Cand] = {}
+    if len(text) == 12:
+        mca, name = nbs.get(text, ("", ""))
+        if mca:
+            cands[mca] = (1.0, "exact", f"NBS code ({NBS_VINTAGE}) of {name}; MCA code {mca}")
+        elif text in succession_codes():
+            pass  # a township code that ended (below)
+        elif text[:6] in units:  # a county's NBS code, or a township the MCA table does not list: its county
+            what = f"NBS code of {name}, which the MCA table does not list" if name else "NBS code"
+            cands[text[:6]] = (1.0 if text.endswith("000000") else 0.9, "exact",
+                               f"{what}; its county part {text[:6]} is the MCA code of {units[text[:6]].name}")
+    else:
+        if text in units:
+            cands[text] = (1.0, "exact", "MCA code (2025-12-31)")
+        elif len(text) == 9 and text.endswith("000") and text[:6] in units:
+            cands[text[:6]] = (1.0, "exact", "MCA code (2025-12-31), written with nine digits")
+        for current in gd.former_codes().get(text, ()):
+            add_cand(cands, current, (0.9, "former_name", f"{text} is a former code of {units[current].name}"))
+        mca, name = nbs.get(text + "000" if len(text) == 9 else text, ("", ""))
+        if mca and mca not in cands:
+            zone = " (a development zone)" if len(text) == 6 else ""
+            add_cand(cands, mca, (0.98 if cands else 1.0, "exact",
+                                  f"read as an NBS code ({NBS_VINTAGE}): {name}{zone}; MCA code {mca}"))
+        elif mca and len(text) == 9:
+            cands[mca] = (cands[mca][0], cands[mca][1], cands[mca][2] + "; also its NBS code")
+    if not cands:  # a code that ended since 1980 (长岛县 370634; 龙港镇's NBS code 330327101000)
+        codes, note = succession_codes().get(text, ((), ""))
+        for code in codes:
+            add_cand(cands, code, (0.9, "former_name", note))
+    return [Mention(text, cands, "code")] if cands else []

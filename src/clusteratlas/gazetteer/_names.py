@@ -251,6 +251,7 @@ def boundaries(syllables: list[str]) -> int:
 UNCODED_NOTE = ("Taiwan (台湾省) is not in the MCA code table used here (the MCA publishes no numeric codes for "
                 "it): no division is matched")
 _UNCODED_ZH_RE = re.compile(r"台湾(?:省|地区)|^(?:中国|中华人民共和国)?台湾(?![路街道巷])|台北市|新北市|高雄市|台中市|台南市|基隆市")
+_UNCODED_HINT_RE = re.compile(r"[台臺A-Za-z]|新北|高雄|基隆")
 _UNCODED_LATIN = frozenset("taiwan taipei kaohsiung taichung tainan keelung hsinchu taoyuancity".split())
 
 
@@ -263,6 +264,8 @@ def uncoded_region(text: str) -> str | None:
     >>> uncoded_region("湖北省武汉市江岸区台北街道") is None
     True
     """
+    if _UNCODED_HINT_RE.search(text) is None:
+        return None  # no 台/臺, 新北, 高雄, 基隆 and no Latin letters: the bulk path's common case
     norm = normalize_cjk(text) if has_cjk(text) else ""
     if norm and _UNCODED_ZH_RE.search(norm):
         return UNCODED_NOTE

@@ -55,8 +55,10 @@ def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False)
     With ``prune``, candidates that explain two or more mentions fewer than the best are not scored (the
     bulk path: it only needs the winner and its rivals).
     """
+    from clusteratlas.gazetteer._history import rank_paths
+
     units = gd.units()
-    paths = gd.paths()
+    paths = rank_paths()  # ancestors, and the units a unit was carved out of (龙港市 out of 苍南县)
     mds = [m.cands for m in mentions]
     mask: dict[str, int] = {}
     get = mask.get
@@ -80,55 +82,88 @@ def rank(mentions: list[Mention], *, address: bool = False, prune: bool = False)
             codes = [c for c in codes if support[c] >= top - 1]
     ranked: list[Ranked] = []
     for code in codes:
-        ancestors = paths[code][:-1]
-        total = 0.0
-        own_total = 0.0
-        n = 0
-        own: Cand | None = None
-        owns_one = False  # some mention names this unit at least as well as any of its ancestors
-        notes: list[str] = []
-        area = False
-        for md in mds:
-            mine = md.get(code)
-            anc_best: Cand | None = None
-            for anc in ancestors:
-                c = md.get(anc)
-                if c is not None and (anc_best is None or c[0] > anc_best[0]):
-                    anc_best = c
-            if mine is None:
-                if anc_best is None:
-                    continue
-                best = anc_best
-                own_total += anc_best[0]
-            else:
-                if anc_best is None or mine[0] >= anc_best[0]:
-                    owns_one = True
-                    best = mine
-                else:
-                    best = anc_best
-                own_total += mine[0]
-                if own is None or mine[0] > own[0]:
-                    own = mine
-                    area = mine[1] == "alias" and bool(mine[2]) and sum(
-                        1 for c in md.values() if c[2] == mine[2]) > 1
-            n += 1
-            total += best[0]
-            if best[2] and best[2] not in notes:
-                notes.append(best[2])
-        if own is None:
-            continue
-        if not owns_one:
-            total = own_total  # named only where an ancestor is named better (建安区 for "Xuchang")
-        match = own[1]
-        if match == "exact" and address and n >= 2:
-            match = "address"
-        unit = units[code]
-        prior = LEVEL_PRIOR[unit.level] * 0.75 + unit.prominence * 0.25
-        ranked.append(Ranked(code, total, total + PRIOR_WEIGHT * prior, n, match, tuple(notes), area))
+        r = score_one(code, mds, paths, units, address)
+        if r is not None:
+            ranked.append(r)
     # by the score callers see (explained, capped at the number of mentions), then by the prior
     n_all = len(mds)
     ranked.sort(key=lambda r: (-round(min(r.explained, n_all), 3), -r.final, r.code))
     return ranked
+
+
+def score_one(code: str, mds: list[dict[str, Cand]], paths: dict[str, tuple[str, ...]], units: dict,
+              address: bool) -> Ranked | None:
+    """One candidate's score over the mentions' candidate dicts (see :func:`rank`); None when no mention
+    names the unit itself."""
+    ancestors = paths[code][:-1]
+    total = 0.0
+    own_total = 0.0
+    n = 0
+    own: Cand | None = None
+    owns_one = False  # some mention names this unit at least as well as any of its ancestors
+    notes: list[str] = []
+    area = False
+    for md in mds:
+        mine = md.get(code)
+        anc_best: Cand | None = None
+        for anc in ancestors:
+            c = md.get(anc)
+            if c is not None and (anc_best is None or c[0] > anc_best[0]):
+                anc_best = c
+        if mine is None:
+            if anc_best is None:
+                continue
+            best = anc_best
+            own_total += anc_best[0]
+        else:
+            if anc_best is None or mine[0] >= anc_best[0]:
+                owns_one = True
+                best = mine
+            else:
+                best = anc_best
+            own_total += mine[0]
+            if own is None or mine[0] > own[0]:
+                own = mine
+                area = mine[1] == "alias" and bool(mine[2]) and sum(
+                    1 for c in md.values() if c[2] == mine[2]) > 1
+        n += 1
+        total += best[0]
+        if best[2] and best[2] not in notes:
+            notes.append(best[2])
+    if own is None:
+        return None
+    if not owns_one:
+        total = own_total  # named only where an ancestor is named better (建安区 for "Xuchang")
+    match = own[1]
+    if match == "exact" and address and n >= 2:
+        match = "address"
+    unit = units[code]
+    prior = LEVEL_PRIOR[unit.level] * 0.75 + unit.prominence * 0.25
+    return Ranked(code, total, total + PRIOR_WEIGHT * prior, n, match, tuple(notes), area)
+
+
+def clean_leader(mds: list[dict[str, Cand]], paths: dict[str, tuple[str, ...]]) -> str | None:
+    """The one unit explaining every mention when the last mention names only townships (which have no
+    descendants, so no other unit can explain it): :func:`rank` with ``prune`` scores that unit alone. None
+    when there is no such unit, more than one, or the last mention names something else."""
+    *firsts, last = mds
+    for code in last:
+        if len(code) != 9:
+            return None
+    leader = None
+    for code in last:
+        path = paths[code]
+        for md in firsts:
+            for anc in path:
+                if anc in md:
+                    break
+            else:
+                break
+        else:
+            if leader is not None:
+                return None
+            leader = code
+    return leader
 
 
 def is_ambiguous(ranked: list[Ranked]) -> bool:

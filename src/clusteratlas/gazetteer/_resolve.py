@@ -30,11 +30,9 @@ def query_mentions(query: str) -> list[Mention]:
         mentions.extend(code_mentions(part))
         if has_cjk(part):
             norm = normalize_cjk(part, protected)
-            found = zh_mentions(norm)
-            if not found:
-                for run in CJK_RUN_RE.findall(norm):
-                    found.extend(fuzzy_mentions(run, cjk=True))
-            mentions.extend(found)
+            # no sound-alike matching of Chinese names: a name that matches nothing real gives nothing (a
+            # homophone typo of a county under a named prefecture is read by _explain.county_gap)
+            mentions.extend(zh_mentions(norm))
             latin = CJK_RUN_RE.sub(" ", part)
         else:
             latin = part
@@ -58,13 +56,27 @@ def query_mentions(query: str) -> list[Mention]:
 
 def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:
     """Ranked candidates for a query, the ambiguity flag, and the number of mentions found."""
+    return resolve_explained(query, limit)[:3]
+
+
+def resolve_explained(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int, str]:
+    """:func:`resolve` and, when nothing is found, why (``""`` when there is nothing more to say)."""
+    from clusteratlas.gazetteer._explain import refine
+
     mentions = query_mentions(query)
+    cjk = has_cjk(query)
     if not mentions:
-        return [], False, 0
-    address = has_cjk(query) and len(mentions) >= 2
+        if cjk:
+            _, _, why = refine(normalize_cjk(query, gd.protected_chars()), [], False)
+            return [], False, 0, why
+        return [], False, 0, ""
+    address = cjk and len(mentions) >= 2
     ranked = drop_ancestors(rank(mentions, address=address))
     ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
-    return ranked[:limit], ambiguous, len(mentions)
+    why = ""
+    if cjk:
+        ranked, ambiguous, why = refine(normalize_cjk(query, gd.protected_chars()), ranked, ambiguous)
+    return ranked[:limit], ambiguous, len(mentions), why
 
 
-__all__ = ["Mention", "Ranked", "query_mentions", "resolve"]
+__all__ = ["Mention", "Ranked", "query_mentions", "resolve", "resolve_explained"]

@@ -25,8 +25,9 @@ from __future__ import annotations
 from clusteratlas._cache import BoundedCache
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
-from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, drop_ancestors,
-                                          is_ambiguous, rank)
+from clusteratlas.gazetteer._history import rank_paths as _rank_paths
+from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, clean_leader,
+                                          drop_ancestors, is_ambiguous, rank, score_one)
 
 #: Words that, right after a stem, show the text names a road, a building or a company instead.
 STREET_WORDS = ("路", "大道", "大街", "街", "巷", "弄", "号", "村", "社区", "大厦", "广场", "小区", "花园", "胡同",
@@ -40,6 +41,11 @@ _STREET_END = frozenset("路街道巷村弄")
 _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _s in sorted(TEXT_SUFFIXES, key=len, reverse=True):
     _SUFFIX_BY_FIRST[_s[0]] = _SUFFIX_BY_FIRST.get(_s[0], ()) + (_s,)
+
+#: County-level name types: after a township's stem they mean the text names something else.
+#: (区 and 市 are not among them: an abolished district often lives on as a street of its name, 达濠区 ->
+#: 达濠街道.)
+_COUNTY_SUFFIXES = frozenset(("县", "旗", "新区", "自治县", "自治旗"))
 
 # Separators inside cache keys (control characters never survive normalisation).
 _HIT, _FIELD, _MENTION = "\x1f", "\x1e", "\x1c"
@@ -130,9 +136,31 @@ def automaton():
                 inner = next((sfx for sfx in _SUFFIX_BY_FIRST.get(name[k:k + 1], ()) if name.startswith(sfx, k)),
                              "") if k < len(name) else ""
                 chain.append((name[:k], k, name[:k] in stems, inner))
-        auto.add_word(name, tuple(chain))
+        chain = tuple(chain)
+        auto.add_word(name, (chain, _static_key(name, chain, names)))
     auto.make_automaton()
     return auto
+
+
+_SENTINEL = "\x00"  # never part of a name, a suffix or a street word
+
+
+def _static_key(name: str, chain: tuple, names: set[str]) -> tuple[str, bool] | None:
+    """The mention key :func:`_chain_hits` gives for ``name`` when nothing that follows it matters, and
+    whether the two characters across its end must be checked at run time; None when what follows may change
+    the key (a suffix or street word, or a longer name, starting inside ``name`` could run past its end)."""
+    groups = gd.zh_prefix_groups()
+    n = len(name)
+    words = [w for ws in _SUFFIX_BY_FIRST.values() for w in ws] + list(STREET_WORDS)
+    for p in range(1, n):
+        rest = name[p:]
+        if any(len(w) > len(rest) and w.startswith(rest) for w in words):
+            return None
+        if p <= n - 2 and any(length > n - p for length, _ in groups.get(name[p:p + 2], ())):
+            return None
+    tail_check = any(k == n - 1 and inner for _nm, k, _st, inner in chain[1:])
+    key, end = _chain_hits(name + _SENTINEL, 0, chain, groups)
+    return (key, tail_check) if end == n else None
 
 
 def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], ...],
@@ -166,7 +194,7 @@ def zh_scan(text: str) -> list[tuple[str, int, int]]:
     auto = automaton()
     if auto is not None:
         pos = 0
-        for last, chain in auto.iter_long(text):
+        for last, (chain, _static) in auto.iter_long(text):
             start = last - chain[0][1] + 1
             if start < pos:
                 continue  # inside a suffix consumed by the previous mention
@@ -201,20 +229,17 @@ def _scan_keys(text: str) -> list[str]:
     out: list[str] = []
     pos = 0
     n = len(text)
-    for last, chain in auto.iter_long(text):
+    for last, (chain, static) in auto.iter_long(text):
         name, length, is_stem, _ = chain[0]
         start = last - length + 1
         if start < pos:
             continue
-        if len(chain) == 1:  # the common case: one name, nothing special after it
-            end = last + 1
-            if end >= n:
-                out.append(name)
-                pos = end
-                continue
-            nxt = text[end]
-            if nxt not in suffix_first and (not is_stem or nxt not in street_first):
-                out.append(name)
+        end = last + 1
+        if static is not None:  # what follows does not matter unless it is a suffix or a street word
+            nxt = text[end] if end < n else ""
+            if (not nxt or nxt not in suffix_first and (not is_stem or nxt not in street_first)) and \
+                    not (static[1] and text[last:last + 2] in groups):
+                out.append(static[0])
                 pos = end
                 continue
         key, pos = _chain_hits(text, start, chain, groups)
@@ -241,6 +266,8 @@ def mention_cands(key: str) -> dict[str, Cand]:
             if match in ("exact", "former_name"):
                 if suffix == "":  # a stem: what follows decides
                     if follow:
+                        if len(codes[0]) == 9 and follow in _COUNTY_SUFFIXES:
+                            continue  # 太湖新区 is not 太湖街道: a county or new area follows a township's stem
                         if follow != units[codes[0]].suffix:
                             q *= 0.9  # the type changed (镇 -> 街道, 县 -> 区) or was written loosely
                     elif street or (name[-1] in _STREET_END and len(codes[0]) == 9):
@@ -275,19 +302,27 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
     # mentions that name nothing (roads such as 长江路) are left out of the key: same places, same answer
     cache = _cands_cache
     keys = []
+    found = []
     for k in _scan_keys(norm):
         cands = cache.get(k)
         if cands is None:
             cands = mention_cands(k)
         if cands:
             keys.append(k)
+            found.append(cands)
     key = _MENTION.join(keys)
     hit = _resolve_cache.get(key)
     if hit is not None:
         return key, hit
-    mentions = [Mention("", mention_cands(k), "zh") for k in keys]
+    mentions = [Mention("", cands, "zh") for cands in found]
+    result: tuple[list[Ranked], bool, int]
     if not mentions:
-        result: tuple[list[Ranked], bool, int] = ([], False, 0)
+        result = ([], False, 0)
+    elif len(found) >= 2 and (leader := clean_leader(found, _rank_paths())) is not None:
+        # the clean address (one township explains every mention): what rank(prune=True) would score alone
+        top = score_one(leader, found, _rank_paths(), gd.units(), True)
+        ranked, ambiguous = check_named_regions([top], mentions, False) if top else ([], False)
+        result = (ranked, ambiguous, len(mentions))
     else:
         ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
         ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))

@@ -52,7 +52,7 @@ Entry = tuple[tuple[str, ...], float, str, str, str]
 
 #: The modules whose code shapes the tables (part of the disk-cache key).
 _CODE = tuple(Path(__file__).resolve().parent.parent / name for name in (
-    "gazetteer/_tables.py", "gazetteer/_names.py", "gazetteer/_scan.py", "_text.py"))
+    "gazetteer/_tables.py", "gazetteer/_names.py", "gazetteer/_scan.py", "gazetteer/_history.py", "_text.py"))
 _BUILDERS: dict[str, Callable[[], Any]] = {}
 
 
@@ -78,9 +78,18 @@ def table(name: str) -> Any:
 def _table(fn: Callable[[], Any]) -> Callable[[], Any]:
     """Register ``fn`` as the builder of the table of its name; calling the result gives the table."""
     _BUILDERS[fn.__name__] = fn
+    name = fn.__name__
+    box: list[Any] = []  # the loaded table, kept here for the hot loops (forgotten by clear_caches)
 
     def get() -> Any:
-        return table(fn.__name__)
+        if box:
+            return box[0]
+        got = table(name)
+        box[:] = [got]
+        return got
+
+    with _cache._registry_lock:
+        _cache._resetters.append(box.clear)
 
     get.__name__, get.__doc__ = fn.__name__, fn.__doc__
     return get
@@ -304,7 +313,37 @@ def zh_index() -> dict[str, list[Entry]]:
             if any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
                 idx[rec["name"]].append(((str(rec["adcode"]),), 1.0, match, "",
                                          rec.get("note", "")))
+    _merge_entries(idx, _history().zh_entries())
     return dict(idx)
+
+
+def _history():
+    from clusteratlas.gazetteer import _history as gh
+
+    return gh
+
+
+def _merge_entries(idx: dict[str, list], extra: dict[str, list]) -> None:
+    """Add development-zone and succession entries, except where the name already names those units."""
+    for name, entries in extra.items():
+        # codes the name already names, and their ancestors (白沟新城 is 白沟镇 already, finer than its county)
+        have = {anc for e in idx.get(name, ()) for code in (e[0][0] if isinstance(e[0][0], tuple) else e[0])
+                for anc in paths().get(code, (code,))}
+        for e in entries:
+            codes = e[0][0] if isinstance(e[0][0], tuple) else e[0]
+            if not set(codes) <= have:
+                idx[name].append(e)
+                continue
+            # already a former name of those units: keep the entry, say what happened ("abolished in 2020 →
+            # now 蓬莱区"), which the successions know better than the yearly lists
+            entry = e[0] if isinstance(e[0][0], tuple) else e
+            if entry[2] != "former_name":
+                continue
+            for k, old in enumerate(idx[name]):
+                old_entry = old[0] if isinstance(old[0][0], tuple) else old
+                if old_entry[2] == "former_name" and old_entry[0] == entry[0]:
+                    new = old_entry[:4] + ("; ".join(x for x in (old_entry[4], entry[4]) if x),)
+                    idx[name][k] = (new, old[1]) if old_entry is not old else new
 
 
 @_table
@@ -356,6 +395,9 @@ def latin_index() -> dict[str, list[tuple[Entry, int]]]:
         for fn, note in groups:
             if fn.pinyin:
                 add(fn.pinyin, ((code,), 0.5 if len(fn.pinyin) < 2 else 0.9, "former_name", fn.suffix, note))
+                typed = TYPE_PINYIN.get(fn.suffix)
+                if typed:  # Huxian, Hu County (户县 -> 鄠邑区)
+                    add(fn.pinyin + typed, ((code,), 0.95, "former_name", fn.suffix, note))
     data = aliases_file()
     for area in data.get("areas", []):
         codes = tuple(str(c) for c in area["adcodes"])
@@ -368,6 +410,7 @@ def latin_index() -> dict[str, list[tuple[Entry, int]]]:
             if not any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
                 idx[latin_key(rec["name"])].append(((((str(rec["adcode"]),), q, match, "",
                                                       rec.get("note", ""))), 0))
+    _merge_entries(idx, _history().latin_entries())
     return dict(idx)
 
 

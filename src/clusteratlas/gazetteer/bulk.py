@@ -26,6 +26,7 @@ GEOCODE_FIELDS = ("adcode", "name", "name_zh", "level", "province", "prefecture"
 GEOCODE_STATUSES = ("matched", "ambiguous", "not_found")
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_maybe_province = re.compile(r"^(?:中国|中华人民共和国)?[\u4e00-\u9fff]{2,3}省").match
 
 
 def resolve_address(address: Any) -> dict[str, Any]:
@@ -40,29 +41,76 @@ def resolve_address(address: Any) -> dict[str, Any]:
         ``adcode, name, name_zh, level, province, prefecture, county, township`` (Chinese names of the
         path), ``lat, lon`` (WGS-84), ``precision``, ``match``, ``score``, ``status``
         (matched | ambiguous | not_found), ``candidates`` (number of candidates) and ``note``.
+
+        ``note`` always says why a row failed ("empty value", "no place name found", "no province named
+        青云省: nothing resolved", the Taiwan note), names the rivals of an ambiguous row ("ambiguous: 新华街道
+        (花都区) or …"), and explains matches that need it: a former or abolished name ("… abolished in 2020
+        → now 蓬莱区 (370614)"), a development zone and the county holding it, a county read through a
+        homophone typo ("no 卫都区 under 许昌市: read as 魏都区 …", ``match="fuzzy"``), or a county the text
+        names that does not exist ("county not found under 许昌市: 望川区", the row stopping at the
+        prefecture).
     """
     return dict(_shared_row(address))
 
 
 def _shared_row(address: Any) -> dict[str, Any]:
     """:func:`resolve_address` without the copy: the returned dict may be shared (cached); do not mutate."""
+    if address.__class__ is str and len(address) <= MAX_ADDRESS_CHARS and has_cjk(address) \
+            and not _LATIN_WORD.search(address) and not uncoded_region(address):
+        # the bulk path's common case: Chinese text naming a county or a township (cached by mention keys)
+        key, result = _resolve_cjk_keyed()(address)
+        ranked = result[0]
+        if ranked:
+            top = ranked[0]
+            if top.code[4:] != "00" and (top.explained >= 1.5 or not _maybe_province(address)):
+                row = _ROWS.get(key)
+                return row if row is not None else _ROWS.set(key, _row(*result))
+    return _slow_row(address)
+
+
+def _resolve_cjk_keyed():
+    global _RESOLVE_CJK_KEYED
+    if _RESOLVE_CJK_KEYED is None:
+        from clusteratlas.gazetteer._scan import resolve_cjk_keyed
+
+        _RESOLVE_CJK_KEYED = resolve_cjk_keyed
+    return _RESOLVE_CJK_KEYED
+
+
+_RESOLVE_CJK_KEYED = None
+
+
+def _slow_row(address: Any) -> dict[str, Any]:
+    """:func:`_shared_row` for everything but the common case: non-text, Latin, long or unplaced text, and
+    answers that stop at a province or prefecture (which :func:`_explain.refine` looks at again)."""
     from clusteratlas.gazetteer import _resolve as gr
-    from clusteratlas.gazetteer._scan import resolve_cjk_keyed
+    from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer._explain import failure_reason, refine
+    from clusteratlas.gazetteer._names import normalize_cjk
 
     if address is None or not isinstance(address, str):
         if isinstance(address, (int, float)) and not (isinstance(address, float) and math.isnan(address)):
             address = str(address)
         else:
-            return _EMPTY_ROW
+            return {**_EMPTY_ROW, "note": failure_reason(address)}
     text = address[:MAX_ADDRESS_CHARS]
     note = uncoded_region(text)
     if note:
         return {**_EMPTY_ROW, "note": note}
     if has_cjk(text) and not _LATIN_WORD.search(text):
-        key, result = resolve_cjk_keyed(text)
+        key, result = _resolve_cjk_keyed()(text)
         if result[0]:
-            return _ROWS.get_or_set(key, lambda: _row(*result))
-    return _row(*gr.resolve(text, limit=5))
+            top = result[0][0]
+            if gd.units()[top.code].level > 2 and (top.explained >= 1.5 or not _maybe_province(text)):
+                return _ROWS.get_or_set(key, lambda: _row(*result))  # a county or a township: the cached row
+            ranked, ambiguous, why = refine(normalize_cjk(text, gd.protected_chars()), result[0], result[1])
+            if not ranked:
+                return {**_EMPTY_ROW, "note": why}
+            return _row(ranked, ambiguous, result[2])
+    ranked, ambiguous, n, why = gr.resolve_explained(text, limit=5)
+    if not ranked:
+        return {**_EMPTY_ROW, "note": why or failure_reason(text, cut=len(address) > MAX_ADDRESS_CHARS)}
+    return _row(ranked, ambiguous, n)
 
 
 _EMPTY_ROW: dict[str, Any] = {**dict.fromkeys(GEOCODE_FIELDS), "status": "not_found", "candidates": 0, "note": ""}
@@ -70,18 +118,37 @@ _ROWS = BoundedCache(200_000)
 
 
 def _row(ranked: list[Any], ambiguous: bool, n_mentions: int) -> dict[str, Any]:
+    """The row of a ranked answer (shared between equal answers: do not mutate)."""
+    if not ranked:
+        return {**_EMPTY_ROW, "note": "no place name found"}
+    top = ranked[0]
+    score = round(min(1.0, top.explained / max(1, n_mentions)), 3)
+    if not ambiguous:  # rows of one unit answered the same way are one object (distinct addresses, few units)
+        key = (top.code, score, top.match, top.notes, len(ranked))
+        row = _BY_UNIT.get(key)
+        if row is None:
+            row = _BY_UNIT.set(key, _new_row(ranked, ambiguous, score))
+        return row
+    return _new_row(ranked, ambiguous, score)
+
+
+_BY_UNIT = BoundedCache(100_000)
+
+
+def _new_row(ranked: list[Any], ambiguous: bool, score: float) -> dict[str, Any]:
     from clusteratlas.gazetteer import _tables as gd
+    from clusteratlas.gazetteer._explain import ambiguity_note
 
     row = dict(_EMPTY_ROW)
-    if not ranked:
-        return row
     top = ranked[0]
     units = gd.units()
     u = units[top.code]
+    notes = list(top.notes)
+    if ambiguous:
+        notes.insert(0, ambiguity_note(ranked))
     row.update(adcode=u.code, name=u.name_en, name_zh=u.name, level=u.level_name, lat=u.lat, lon=u.lon,
-               precision=u.precision, match=top.match,
-               score=round(min(1.0, top.explained / max(1, n_mentions)), 3),
-               status="ambiguous" if ambiguous else "matched", candidates=len(ranked), note="; ".join(top.notes))
+               precision=u.precision, match=top.match, score=score,
+               status="ambiguous" if ambiguous else "matched", candidates=len(ranked), note="; ".join(notes))
     for c in u.path:
         row[units[c].level_name] = units[c].name
     return row

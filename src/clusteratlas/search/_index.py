@@ -94,9 +94,10 @@ class SearchIndex:
 
 
 def _new_caches() -> dict[str, BoundedCache]:
-    """The per-index memos: product hits per query text, HS description words, derived tables, the semantic
-    model's vectors."""
+    """The per-index memos: product hits per query text, HS description words, derived tables, prepared
+    product texts, the semantic model's vectors."""
     return {"product": BoundedCache(100_000), "hs_words": BoundedCache(10_000), "derived": BoundedCache(16),
+            "prepared": BoundedCache(4096),
             "semantic_query": BoundedCache(10_000)}
 
 

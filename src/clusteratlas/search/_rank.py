@@ -102,6 +102,16 @@ def prepare_text(text: str, voc) -> PreparedText:
     return PreparedText(words, cjk, max(eff, 1), latin, pinyin, substrings, english)
 
 
+def _prepared(text: str, index: SearchIndex) -> PreparedText:
+    """:func:`prepare_text` against the index's industry vocabulary, remembered for the few calls that follow
+    (:func:`product_hits`, then :func:`_specific_industries` on the same text); read-only once made."""
+    cache = index.caches["prepared"]
+    got = cache.get(text)
+    if got is None:
+        got = cache.set(text, prepare_text(text, index.industry_voc))
+    return got
+
+
 def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str, Hit]:
     """Best hit per owner of ``voc`` for a :class:`PreparedText`."""
     cb = CONTAIN_BASE if contain else 0.0
@@ -140,7 +150,7 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
     got = cache.get(text)
     if got is not None:
         return got
-    prep = prepare_text(text, index.industry_voc)
+    prep = _prepared(text, index)
     raw = score_prepared(prep, index.industry_voc)
     service = _non_product_words(text)
     own = _relevant(raw, service)
@@ -200,7 +210,7 @@ def _specific_industries(text: str, inds: dict[str, Hit], index: SearchIndex) ->
     if not any(ch.isascii() and ch.isalpha() for ch in text):
         return frozenset()
     voc = index.industry_voc
-    words = [w for w in prepare_text(text, voc).words if w.stem is not None and w.weight > 0]
+    words = [w for w in _prepared(text, index).words if w.stem is not None and w.weight > 0]
     out = set()
     for ind, h in inds.items():
         if h.kind != "en" or h.field.startswith("cluster"):

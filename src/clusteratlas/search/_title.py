@@ -61,6 +61,8 @@ PET_GOODS = APPAREL | frozenset(("kids-vehicles", "toys", "furniture", "luggage"
 WEARER_MOVES = {"childrens-clothing": APPAREL, "pet-supplies": PET_GOODS}
 
 _SEG_RE = re.compile(r"\s+")
+#: The markers of :data:`ZH_CUT_MARKERS` that contain no other marker (a title without them has none).
+_ZH_CUT_FIRST = tuple(m for m in ZH_CUT_MARKERS if not any(o != m and o in m for o in ZH_CUT_MARKERS))
 #: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product.
 _ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|纹)(?=[\s\u4e00-\u9fff]|$)")
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
@@ -108,6 +110,8 @@ def read_title(text: str, known) -> TitleParts:
 
 def _cut_zh(text: str) -> str:
     segs = _SEG_RE.split(text)
+    if "专用" not in text and not any(m in text for m in _ZH_CUT_FIRST):  # most titles have no marker
+        return " ".join(seg for seg in segs if seg)
     out = []
     for seg in segs:
         if "专用" in seg:

