@@ -132,3 +132,10 @@ def test_semantic_re_ranking_is_optional():
     reranked = [r.industry for r in find("glass", semantic=True)]
     assert set(plain) == set(reranked)  # the model re-orders, it never adds or removes
     assert find("weather forecast", semantic=True) == []
+
+
+@pytest.mark.parametrize("query, industry", [("jia fa", "wigs"), ("yan jing", "eyewear"), ("wa zi", "socks")])
+def test_words_spelling_a_products_pinyin_are_not_read_as_a_place(query, industry):
+    """'jia' alone names Jia County (a cluster's place), but 'jia fa' together is 假发."""
+    got = find(query, limit=1)
+    assert got and got[0].industry == industry, got

@@ -101,9 +101,15 @@ def _take_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
     used = [False] * len(words)
     voc = index.industry_voc
     place_keys = index.place_keys
+    # Words that together spell a product's pinyin ("jia fa" is 假发) are the product, not a place ("Jia County").
+    in_product = [False] * len(words)
+    for n in (3, 2):
+        for i in range(len(words) - n + 1):
+            if all(keys[i:i + n]) and "".join(keys[i:i + n]) in voc.by_pinyin:
+                in_product[i:i + n] = [True] * n
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
-            if keys[i] not in starts or any(used[i:i + n]) or not all(keys[i:i + n]):
+            if keys[i] not in starts or any(used[i:i + n]) or not all(keys[i:i + n]) or any(in_product[i:i + n]):
                 continue
             gram = words[i:i + n]
             cut = n
