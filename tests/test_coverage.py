@@ -36,6 +36,9 @@ def test_shipped_atlas_reaches_the_coverage_goal():
     # issue 11's goals: >= 600 clusters, >= 150 industries, all 31 mainland provinces
     assert s["clusters"] >= 600 and s["industries"] >= 150
     assert s["provinces"] == 31 and s["mainland_provinces_missing"] == []
+    # depth: a sourced quality/price tier on >= 60 clusters; >= 100 markets and fairs with address and point
+    assert s["clusters_with_sourced_tier"] >= 60
+    assert s["markets_with_address"] >= 100 and s["markets_with_point"] >= 100
     assert 0 < s["share_verified"] <= 1
 
 
