@@ -377,7 +377,8 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
                                     hscale_km=h)
         hist, info = binned_pair_histogram(points, weights, cutoff_km=cutoff, binw_km=binw, cell_km=cell,
                                            exact_below_km=exact_below_km, nmom=S.NMOM, hscale_km=h)
-        grids[what] = {"cell_km": info["cell_km"], "exact_below_km": info["exact_below_km"]}
+        grids[what] = {"cell_km": info["cell_km"], "exact_below_km": info["exact_below_km"], "path": info["path"],
+                       **({"tiles": info["tiles"]} if "tiles" in info else {})}
         return hist
 
     clock = time.perf_counter()
