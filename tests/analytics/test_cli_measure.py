@@ -96,3 +96,15 @@ def test_bad_input_is_one_line_exit_1(run_cli, capsys, firms_csv, tmp_path, demo
     code, out, err = run_cli(capsys, "measure", *args)
     assert code == 1 and out == ""
     assert needle in err and err.startswith("Error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--simulations", "1e12"], "--simulations must be a whole number from 0 to 100,000"),
+    (["--simulations", "1000000000000"], "--simulations must be a whole number"),
+    (["--max-distance-km", "1e6", "-s", "0"], "at most 20,015 km"),
+    (["--bandwidth-km", "0.00001", "--max-distance-km", "20000", "--step-km", "5", "-s", "0"], "GiB"),
+])
+def test_kd_huge_requests_fail_fast_in_one_line(run_cli, capsys, firms_csv, args, needle):
+    code, out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "-i", "socks", *args)
+    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+    assert code == 1 and out == "" and len(lines) == 1 and needle in lines[0], err

@@ -113,6 +113,10 @@ def ripley_k(x: Any, y: Any, *, window: tuple[float, float, float, float], radii
     if np.any((x < xmin) | (x > xmax) | (y < ymin) | (y > ymax)):
         raise DataValidationError("all points must lie inside the window")
     n = x.size
+    from clusteratlas._limits import check_memory
+
+    check_memory(8.0 * n * 6 + 8.0 * r.size * 4 * 2, f"Ripley's K ({n:,} points, {r.size:,} radii)",
+                 "use fewer points or radii")
     xy = np.ascontiguousarray(np.column_stack([x, y]))
     rmax = float(r[-1]) if r[-1] > 0 else 1.0
     grid = Grid.covering(np.vstack([xy, [[xmin, ymin], [xmax, ymax]]]), rmax / 2)

@@ -33,7 +33,7 @@ RegionLevel = Annotated[str | None, typer.Option(
 WeightCol = Annotated[str | None, typer.Option("--weight-col", help="Weight column (employment, output).")]
 IndustryFrom = Annotated[str, typer.Option("--industry-from", help="'code' or 'text' (match product text).")]
 Industry = Annotated[str | None, typer.Option("--industry", "-i", help="The industry to measure.")]
-Simulations = Annotated[int, typer.Option("--simulations", "-s", min=0, help="Monte-Carlo simulations.")]
+Simulations = Annotated[str, typer.Option("--simulations", "-s", help="Monte-Carlo simulations (0 to 100,000).")]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the simulations (reproducible).")]
 Plot = Annotated[Path | None, typer.Option("--plot", help="Also save a PNG plot to this file.")]
 Metric = Annotated[str, typer.Option("--metric", help="great_circle or equal_area.")]
@@ -85,6 +85,20 @@ def _check_output_path(path: Path | None, what: str = "--plot") -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise BadQueryError(f"{what} {path}: the folder {parent} does not exist")
+
+
+def _simulations(text: str | int) -> int:
+    """``--simulations`` as a whole number in range (one-line error otherwise, e.g. for ``1e12``)."""
+    from clusteratlas.analytics._simulate import MAX_SIMULATIONS
+    from clusteratlas.errors import BadQueryError
+
+    try:
+        value = int(str(text).strip().replace("_", "").replace(",", ""))
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= MAX_SIMULATIONS:
+        raise BadQueryError(f"--simulations must be a whole number from 0 to {MAX_SIMULATIONS:,}; got {text}")
+    return value
 
 
 def _need_industry(industry: str | None, what: str) -> str:
@@ -254,7 +268,7 @@ def eg_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
 def kd_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol = "industry",
            lat_col: LatCol = "lat", lon_col: LonCol = "lon", region_col: RegionCol = None,
            adcode_col: AdcodeCol = None, address_col: AddressCol = None, weight_col: WeightCol = None,
-           industry_from: IndustryFrom = "code", simulations: Simulations = 999, seed: Seed = None,
+           industry_from: IndustryFrom = "code", simulations: Simulations = "999", seed: Seed = None,
            max_distance_km: Annotated[float, typer.Option("--max-distance-km", min=0.001)] = 200.0,
            step_km: Annotated[float, typer.Option("--step-km", min=0.001)] = 1.0,
            bandwidth_km: Annotated[float | None, typer.Option("--bandwidth-km", min=0.0)] = None,
@@ -267,6 +281,7 @@ def kd_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol
     from clusteratlas.analytics.kdensity import k_density
 
     ind = _need_industry(industry, "kd")
+    simulations = _simulations(simulations)
     _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, None, weight_col,
                industry_from)
@@ -283,7 +298,7 @@ def m_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol 
           address_col: AddressCol = None, weight_col: WeightCol = None, industry_from: IndustryFrom = "code",
           radii: Annotated[str, typer.Option("--radii", help="Comma-separated radii in km.")] =
           "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20",
-          simulations: Simulations = 0, seed: Seed = None, metric: Metric = "great_circle",
+          simulations: Simulations = "0", seed: Seed = None, metric: Metric = "great_circle",
           method: Method = "auto", fmt: FormatOption = None, plot: Plot = None) -> None:
     """Marcon-Puech M function (relative concentration within r), optional envelopes.
 
@@ -293,6 +308,7 @@ def m_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol 
     from clusteratlas.errors import BadQueryError
 
     ind = _need_industry(industry, "m")
+    simulations = _simulations(simulations)
     try:
         r = [float(v) for v in radii.split(",") if v.strip()]
     except ValueError as exc:
@@ -315,7 +331,7 @@ def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: Indus
                  k: Annotated[int, typer.Option("--k", min=1, help="Nearest regions as neighbours.")] = 8,
                  threshold_km: Annotated[float | None, typer.Option(
                      "--threshold-km", help="Distance-band neighbours instead of k nearest.")] = None,
-                 simulations: Simulations = 999, seed: Seed = None, fmt: FormatOption = None,
+                 simulations: Simulations = "999", seed: Seed = None, fmt: FormatOption = None,
                  plot: Plot = None) -> None:
     """Getis-Ord Gi* and local Moran's I of an industry over regions (permutations = --simulations).
 
@@ -324,6 +340,7 @@ def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: Indus
     from clusteratlas.analytics.lisa import hotspots
 
     ind = _need_industry(industry, "hotspots")
+    simulations = _simulations(simulations)
     _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
@@ -378,11 +395,12 @@ def _name_flags(fn):
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from clusteratlas._limits import ResourceLimitError
         from clusteratlas.errors import BadQueryError, DataValidationError
 
         try:
             return fn(*args, **kwargs)
-        except (BadQueryError, DataValidationError) as exc:
+        except (BadQueryError, DataValidationError, ResourceLimitError) as exc:
             text = _FLAG_RE.sub(lambda m: f"{m.group(1)} / {FLAGS[m.group(1)]}", str(exc))
             raise type(exc)(text) from None
 
