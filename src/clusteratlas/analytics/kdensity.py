@@ -246,22 +246,29 @@ def silverman_bandwidth(points: Points, window_km: float | None = None) -> tuple
     """Silverman's bandwidth (km) over the pair distances below ``window_km`` (all pairs when None), and
     how it was computed."""
     if window_km is not None:
-        summ = P.window_pair_summary(points, window_km)
-        return P.silverman_from_summary(summ), f"silverman over {summ.n_pairs} pairs closer than {window_km:g} km"
-    if points.n <= EXACT_BANDWIDTH_MAX_N:
+        if estimate_candidate_pairs(points, window_km) <= AUTO_EXACT_PAIRS:
+            summ = P.window_pair_summary(points, window_km)
+            return (P.silverman_from_summary(summ),
+                    f"silverman over {summ.n_pairs} pairs closer than {window_km:g} km")
+        dmax, how = float(window_km), f"silverman over the pairs closer than {window_km:g} km (binned)"
+        cell = dmax / 500
+    elif points.n <= EXACT_BANDWIDTH_MAX_N:
         return P.silverman_from_summary(P.all_pair_summary(points)), "silverman over all pairs"
-    dmax = P.max_distance_bound(points)
-    cell = dmax / 3000
-    hist, _ = binned_pair_histogram(points, None, cutoff_km=dmax, binw_km=cell / 2, cell_km=cell)
+    else:
+        dmax, how = P.max_distance_bound(points), "silverman over all pairs (binned)"
+        cell = dmax / 3000
+    # quartiles and spread from a histogram of bins of half a cell (grid quantisation well below the spread)
+    hist, _ = binned_pair_histogram(points, None, cutoff_km=dmax, binw_km=cell / 2, cell_km=cell,
+                                    exact_below_km=cell)
     h = hist[:, 0]
-    npairs = points.n * (points.n - 1) / 2
+    npairs = float(h.sum()) if window_km is not None else points.n * (points.n - 1) / 2
     centres = (np.arange(len(h)) + 0.5) * (cell / 2)
     mean = float((h * centres).sum() / h.sum())
     sd = float(math.sqrt(max(((h * (centres - mean) ** 2).sum()) / (h.sum() - 1), 0.0)))
     cum = np.cumsum(h) / h.sum()
     q25, q75 = np.interp([0.25, 0.75], cum, centres + cell / 4)
     summ = P.DistanceSummary(int(npairs), mean, sd, float(q25), float(q75))
-    return P.silverman_from_summary(summ), "silverman over all pairs (binned)"
+    return P.silverman_from_summary(summ), how
 
 
 def _mode(method: str, candidates: float) -> str:
