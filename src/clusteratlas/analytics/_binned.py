@@ -77,11 +77,30 @@ def binned_memory_estimate(points: Points, *, cutoff_km: float, cell_km: float) 
     w = float(np.ptp(points.xy[:, 0])) / cell_km + 1
     h = float(np.ptp(points.xy[:, 1])) / cell_km + 1
     lag_bytes = 3 * (lag + 1) * (2 * lag + 1) * 8.0
-    if w * h <= MAX_DENSE_CELLS:
-        size = sfft.next_fast_len(int(h) + lag, real=True) * sfft.next_fast_len(int(w) + lag, real=True)
-        return 32.0 * size + lag_bytes + 48.0 * points.n, "dense"
-    side = sfft.next_fast_len(_tile_core(lag) + 2 * lag, real=True)
-    return _TILE_BYTES_PER_CELL * side * side + lag_bytes + 64.0 * points.n, "tiled"
+    if w * h > MAX_DENSE_CELLS:
+        side = sfft.next_fast_len(_tile_core(lag) + 2 * lag, real=True)
+        if _fft_tiles(points, cell_km, lag, side) * 3.0 * side * side <= TILED_WORK_FACTOR * 2.0 * MAX_DENSE_CELLS:
+            return _TILE_BYTES_PER_CELL * side * side + lag_bytes + 64.0 * points.n, "tiled"
+        # dense points over a national extent: a grid coarsened to MAX_DENSE_CELLS is much cheaper
+        grow = math.sqrt(w * h / MAX_DENSE_CELLS)
+        w, h, lag = w / grow, h / grow, int(lag / grow) + 1
+        lag_bytes = 3 * (lag + 1) * (2 * lag + 1) * 8.0
+    size = sfft.next_fast_len(int(h) + lag, real=True) * sfft.next_fast_len(int(w) + lag, real=True)
+    return 32.0 * size + lag_bytes + 48.0 * points.n, "dense"
+
+
+#: The tiled path is taken while its FFT work is at most this many times that of one coarsened dense grid.
+TILED_WORK_FACTOR = 4.0
+
+
+def _fft_tiles(points: Points, cell_km: float, lag: int, side: int) -> int:
+    """Rough number of tiles that would be transformed (the others are counted exactly): tiles whose
+    points, paired with about nine tiles' worth of neighbours, exceed the work of a transform."""
+    T = _tile_core(lag)
+    ix = ((points.xy[:, 0] - points.xy[:, 0].min()) / cell_km).astype(np.int64) // T
+    iy = ((points.xy[:, 1] - points.xy[:, 1].min()) / cell_km).astype(np.int64) // T
+    _, counts = np.unique(iy * (int(ix.max()) + 1) + ix, return_counts=True)
+    return int(np.sum(9.0 * counts.astype(float) ** 2 > min(3.0 * side * side, 4e6)))
 
 
 def _tile_core(lag: int) -> int:
@@ -94,10 +113,12 @@ def binned_pair_histogram(points: Points, weights: np.ndarray | None, *, cutoff_
     """Moment histogram of unordered pair distances below ``cutoff_km`` (bins of ``binw_km``, shape
     ``(nbins, nmom)``, as :func:`clusteratlas.analytics._pairs.pair_histogram`), binned mode.
 
-    The cell is ``cell_km`` exactly: when a dense grid at that cell would exceed :data:`MAX_DENSE_CELLS`
-    (a national extent at sub-kilometre cells) the plane is cut into tiles and only the tiles holding
-    points are transformed (:func:`_tiled_lags`), so a sparse industry on a national grid keeps the fine
-    cell instead of a coarsened one.
+    When a dense grid at ``cell_km`` would exceed :data:`MAX_DENSE_CELLS` (a national extent at
+    sub-kilometre cells), the plane is cut into tiles and only the tiles holding points are transformed
+    (:func:`_tiled_lags`), so a sparse industry on a national grid keeps the fine cell; when the points
+    fill so many tiles that this would cost more than :data:`TILED_WORK_FACTOR` times one coarsened grid
+    (the pooled sites of a national table, where many pairs average the quantisation out), the cell is
+    coarsened to fit :data:`MAX_DENSE_CELLS` instead (``info["cell_km"]`` says which cell was used).
 
     Returns ``(hist, info)`` where ``info`` records the grid actually used (``cell_km``, ``nx``, ``ny``,
     ``exact_below_km``, ``path`` and, when tiled, ``tiles``).
@@ -121,9 +142,11 @@ def binned_pair_histogram(points: Points, weights: np.ndarray | None, *, cutoff_
                  "use a larger grid cell or a shorter maximum distance")
     lag = int(math.ceil(cutoff_km * points.inflate / c)) + 1
     if path == "dense":
-        grid = Grid.covering(points.xy, c, max_cells=MAX_DENSE_CELLS * 2)
-        c = grid.cell
-        info.update(cell_km=c, nx=grid.nx, ny=grid.ny)
+        grid = Grid.covering(points.xy, c, max_cells=MAX_DENSE_CELLS)
+        c = grid.cell  # coarsened when the tiled path would cost too much
+        exact_cells = exact_cells_for(exact_below_km, c)
+        lag = int(math.ceil(cutoff_km * points.inflate / c)) + 1
+        info.update(cell_km=c, nx=grid.nx, ny=grid.ny, exact_below_km=exact_cells * c)
         auto = _dense_lags(points, weights, grid, lag, parallel)
         near = _near_pairs(points, weights, grid, exact_cells, cutoff_km, binw_km, nbins, nmom, hscale_km,
                            parallel)
