@@ -55,12 +55,30 @@ def test_lq_eg_hotspots(run_cli, capsys, firms_csv):
     assert code == 0 and "gi_class" in out.splitlines()[0]
 
 
+def test_lq_strong_only_puts_planted_clusters_first(run_cli, capsys, firms_csv, demo_df, tmp_path):
+    png = tmp_path / "lq.png"
+    code, out, err = run_cli(capsys, "measure", "lq", str(firms_csv), "--region-col", "region", "--weight-col",
+                             "employment", "--strong-only", "-i", "socks", "--format", "json", "--plot", str(png))
+    rows = json.loads(out)
+    assert code == 0 and rows and png.stat().st_size > 10_000 and "first" in err
+    assert all(r["establishments"] >= 10 and r["strong"] for r in rows)
+    assert {"region_name", "region_employment", "industry_employment", "lq_lower", "lq_shrunk"} <= set(rows[0])
+    planted = demo_df[demo_df["industry"].eq("socks") & demo_df["cluster_id"].ne("")]
+    anchor_counties = set(planted.groupby("cluster_id")["region"].agg(lambda s: s.mode()[0]))
+    assert rows[0]["region"] in anchor_counties and rows[0]["region_name"]
+    lows = [r["lq_lower"] for r in rows]
+    assert lows == sorted(lows, reverse=True)
+    code, out, _ = run_cli(capsys, "measure", "lq", str(firms_csv), "--region-col", "region", "--min-firms", "100000",
+                           "--format", "json")
+    assert code == 0 and json.loads(out) == []
+
+
 def test_demo_data_command(run_cli, capsys, tmp_path):
     out_csv = tmp_path / "demo.csv"
     code, _, err = run_cli(capsys, "measure", "demo-data", str(out_csv), "--seed", "3", "--background", "500",
                         "--per-cluster", "20")
     df = pd.read_csv(out_csv, dtype={"adcode": str, "region": str})
-    assert code == 0 and "Wrote" in err
+    assert code == 0 and "Wrote" in err and "500 of 30 synthetic background industries" in err
     assert {"firm_id", "industry", "lat", "lon", "adcode", "employment", "cluster_id"} <= set(df.columns)
 
 
@@ -78,3 +96,15 @@ def test_bad_input_is_one_line_exit_1(run_cli, capsys, firms_csv, tmp_path, demo
     code, out, err = run_cli(capsys, "measure", *args)
     assert code == 1 and out == ""
     assert needle in err and err.startswith("Error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--simulations", "1e12"], "--simulations must be a whole number from 0 to 100,000"),
+    (["--simulations", "1000000000000"], "--simulations must be a whole number"),
+    (["--max-distance-km", "1e6", "-s", "0"], "at most 20,015 km"),
+    (["--bandwidth-km", "0.00001", "--max-distance-km", "20000", "--step-km", "5", "-s", "0"], "GiB"),
+])
+def test_kd_huge_requests_fail_fast_in_one_line(run_cli, capsys, firms_csv, args, needle):
+    code, out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "-i", "socks", *args)
+    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+    assert code == 1 and out == "" and len(lines) == 1 and needle in lines[0], err

@@ -54,3 +54,25 @@ def test_run_demo_writes_pngs(tmp_path):
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     assert out["localised"] and len(out["strong_clusters"]) > 0
     assert np.isfinite(pd.read_csv(out["firms_csv"])["lat"]).all()
+
+
+def test_every_requested_part_is_generated():
+    anchors = [Anchor("socks", 29.7087, 120.2469, "330681", "datang-socks"),
+               Anchor("wigs", 34.0358, 113.8525, "411000", "xuchang-wigs")]
+    df = make_demo_firms(anchors, seed=2, n_background=3000, firms_per_cluster=[200, 100], background_industries=12,
+                         industry_background_share=0.25)
+    generic = df[df["industry"].str.startswith("other-")]
+    assert sorted(generic["industry"].unique()) == [f"other-{k:02d}" for k in range(1, 13)]
+    assert len(generic) >= 0.99 * 3000  # a rare point that keeps falling at sea is dropped
+    planted = df[df["cluster_id"] != ""]
+    assert planted.groupby("cluster_id").size().to_dict() == {"datang-socks": 200, "xuchang-wigs": 100}
+    scattered = df[(df["cluster_id"] == "") & ~df["industry"].str.startswith("other-")]
+    assert scattered.groupby("industry").size().to_dict() == {"socks": 50, "wigs": 25}
+
+
+def test_default_background_is_larger_than_the_planted_economy():
+    df = make_demo_firms(ANCHORS, seed=3, firms_per_cluster=7000)
+    generic = df["industry"].str.startswith("other-")
+    assert generic.sum() >= 0.99 * 3 * 7000 * len(ANCHORS) and df.loc[generic, "industry"].nunique() == 30
+    with pytest.raises(BadQueryError):
+        make_demo_firms(ANCHORS, n_background=10, background_industries=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from clusteratlas.analytics import hotspots, zones
@@ -71,3 +72,24 @@ def test_permutation_p_values_agree_with_esda():
     w.transform = "b"
     ours = permutation_p_values(y, np.ones(200), w, 999, 1)
     assert np.corrcoef(g.p_sim, ours)[0, 1] > 0.98 and np.abs(g.p_sim - ours).max() < 0.08
+
+
+def test_hotspots_degenerate_inputs_give_clear_errors():
+    from clusteratlas.analytics import load_firms
+
+    rng = np.random.default_rng(1)
+    n = 400
+    df = pd.DataFrame({"industry": np.where(rng.random(n) < 0.3, "x", "y"), "lat": rng.uniform(22, 24, n),
+                       "lon": rng.uniform(112, 114, n), "region": [f"R{k % 40:02d}" for k in range(n)],
+                       "employment": rng.uniform(1, 10, n)})
+    zero_x = df.assign(employment=np.where(df["industry"] == "x", 0.0, df["employment"]))
+    with pytest.raises(DataValidationError, match="all zero"):
+        hotspots(load_firms(zero_x, region_col="region", weight_col="employment"), "x", permutations=9)
+    with pytest.raises(DataValidationError, match="every establishment are zero"):
+        hotspots(load_firms(df.assign(employment=0.0), region_col="region", weight_col="employment"), "x")
+    everywhere = pd.DataFrame({"industry": ["x", "y"] * 40, "region": [f"R{k // 2:02d}" for k in range(80)],
+                               "lat": np.repeat(rng.uniform(22, 24, 40), 2), "lon": np.repeat(rng.uniform(112, 114, 40), 2)})
+    with pytest.raises(DataValidationError, match="same in every region"):
+        hotspots(load_firms(everywhere, region_col="region"), "x", value="share", permutations=9)
+    with pytest.raises(BadQueryError, match="simulations"):
+        hotspots(load_firms(df, region_col="region"), "x", permutations=10**12)

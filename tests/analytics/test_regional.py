@@ -41,7 +41,7 @@ def test_lq_weighted_by_hand():
 
 
 def test_strong_cluster_rule_by_hand():
-    res = location_quotients(load_firms(_counts_table(), region_col="region"))
+    res = location_quotients(load_firms(_counts_table(), region_col="region"), min_firms=1)
     x = {r: _lq(res, r, "x") for r in ["R1", "R2", "R3", "R4"]}
     assert x["R1"]["lq_q75"] == pytest.approx(1.25) and x["R1"]["employment_q25"] == pytest.approx(2.5)
     assert [x[r]["strong"] for r in ["R1", "R2", "R3", "R4"]] == [True, False, False, False]
@@ -49,6 +49,57 @@ def test_strong_cluster_rule_by_hand():
     y = {r: _lq(res, r, "y") for r in ["R1", "R2", "R3", "R4"]}
     assert [y[r]["strong"] for r in ["R1", "R2", "R3", "R4"]] == [False, False, True, False]
     assert list(res.strong_clusters()["region"]) in (["R1", "R3"], ["R3", "R1"])
+    # the absolute minimum size: R1 has 8 firms of x, so with min_firms 9 nothing of x is strong or qualifying
+    big = location_quotients(load_firms(_counts_table(), region_col="region"), min_firms=9)
+    assert not big.table.query("industry == 'x'")[["strong", "qualifying"]].any().any()
+    assert list(big.strong_clusters()["region"]) == ["R3"]
+
+
+def _wilson(p, n, z=1.959963984540054):
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def test_lq_interval_by_hand_and_counts():
+    # counts: Wilson interval of R1's share of x (8 of 10) over the national share (16 of 40)
+    res = location_quotients(load_firms(_counts_table(), region_col="region"), min_firms=1, confidence=0.95)
+    r1 = _lq(res, "R1", "x")
+    lo, hi = _wilson(0.8, 10)
+    assert r1["lq"] == pytest.approx(2.0)
+    assert (r1["lq_lower"], r1["lq_upper"]) == pytest.approx((lo / 0.4, hi / 0.4), rel=1e-9)
+    assert (r1["establishments"], r1["employment"], r1["region_employment"], r1["industry_employment"],
+            r1["total_employment"]) == (8, 8, 10, 16, 40)
+    wide = _lq(location_quotients(load_firms(_counts_table(), region_col="region"), min_firms=1,
+                                  confidence=0.99), "R1", "x")
+    assert wide["lq_lower"] < r1["lq_lower"] and wide["lq_upper"] > r1["lq_upper"]
+    # weighted: region A has w = 10, 30, 60 -> effective size 100^2 / 4600; share of x 40 / 100, national 60 / 300
+    w = location_quotients(load_firms(WEIGHTED, region_col="region", weight_col="employment"), min_firms=1)
+    lo, hi = _wilson(0.4, 100**2 / (10**2 + 30**2 + 60**2))
+    assert (_lq(w, "A", "x")["lq_lower"], _lq(w, "A", "x")["lq_upper"]) == pytest.approx((lo * 5, hi * 5))
+
+
+def test_shrunk_lq_pulls_small_cells_towards_one():
+    # 40 regions of 100 firms; industry x has 3 % everywhere, one region has a single firm, of x (LQ huge but
+    # tiny) and one has 60 of x among 100 (a real cluster)
+    rows = [("x" if k < 3 else "y", f"R{r:02d}") for r in range(40) for k in range(100)]
+    rows += [("x", "TINY"), *([("x", "BIG")] * 60), *([("y", "BIG")] * 40)]
+    df = pd.DataFrame(rows, columns=["industry", "region"]).assign(lat=23.0, lon=113.0)
+    res = location_quotients(load_firms(df, region_col="region"))
+    tiny, big = _lq(res, "TINY", "x"), _lq(res, "BIG", "x")
+    assert tiny["lq"] > 10 and tiny["lq_shrunk"] < 0.5 * tiny["lq"] and tiny["lq_lower"] < big["lq_lower"]
+    assert big["lq_shrunk"] == pytest.approx(big["lq"], rel=0.1)  # 60 firms: little shrinkage
+    top = res.top(strong_only=True)
+    assert list(top["region"][:1]) == ["BIG"] and "TINY" not in set(top["region"])
+    # ranking by the lower bound (default) vs by the LQ
+    assert res.top(min_firms=1, limit=1)["region"].iloc[0] == "BIG"
+    assert res.top(min_firms=1, rank_by="lq", limit=1)["region"].iloc[0] == "TINY"
+    with pytest.raises(BadQueryError, match="rank_by"):
+        res.top(rank_by="nope")
+    with pytest.raises(BadQueryError, match="confidence"):
+        location_quotients(load_firms(df, region_col="region"), confidence=1.5)
+    with pytest.raises(BadQueryError, match="min_firms"):
+        location_quotients(load_firms(df, region_col="region"), min_firms=0)
 
 
 def test_hoover_gini_herfindahl_by_hand():

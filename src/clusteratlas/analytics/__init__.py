@@ -35,7 +35,7 @@ _LAZY = {
     "m_function": "mfunction", "MResult": "mfunction",
     "ripley_k": "ripley", "RipleyKResult": "ripley",
     "Anchor": "demo", "make_demo_firms": "demo", "demo_firms": "demo", "anchors_from_atlas": "demo",
-    "run_demo": "demo",
+    "run_demo": "demo", "atlas_points": "realpoints",
 }
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "RipleyKResult",
     "ZoneResult",
     "anchors_from_atlas",
+    "atlas_points",
     "concentration_indices",
     "demo_firms",
     "ellison_glaeser",

@@ -61,45 +61,265 @@ def weight_grid(xy: np.ndarray, weights: np.ndarray | None, grid: Grid) -> np.nd
     return flat.reshape(grid.ny, grid.nx).astype(float)
 
 
+#: Largest dense grid (cells) of the one-FFT path; above it the plane is cut into tiles (see module doc).
+MAX_DENSE_CELLS = 20_000_000
+#: Bytes per cell of one FFT tile (two real grids, two half spectra, the correlation).
+_TILE_BYTES_PER_CELL = 56
+
+
+def binned_memory_estimate(points: Points, *, cutoff_km: float, cell_km: float) -> tuple[float, str]:
+    """Peak bytes of :func:`binned_pair_histogram` and the path it will take (``"dense"`` or ``"tiled"``)."""
+    import scipy.fft as sfft
+
+    lag = int(math.ceil(cutoff_km * points.inflate / cell_km)) + 1
+    if points.n == 0:
+        return 0.0, "dense"
+    w = float(np.ptp(points.xy[:, 0])) / cell_km + 1
+    h = float(np.ptp(points.xy[:, 1])) / cell_km + 1
+    lag_bytes = 3 * (lag + 1) * (2 * lag + 1) * 8.0
+    if w * h > MAX_DENSE_CELLS:
+        side = sfft.next_fast_len(_tile_core(lag) + 2 * lag, real=True)
+        if _fft_tiles(points, cell_km, lag, side) * 3.0 * side * side <= TILED_WORK_FACTOR * 2.0 * MAX_DENSE_CELLS:
+            return _TILE_BYTES_PER_CELL * side * side + lag_bytes + 64.0 * points.n, "tiled"
+        # dense points over a national extent: a grid coarsened to MAX_DENSE_CELLS is much cheaper
+        grow = math.sqrt(w * h / MAX_DENSE_CELLS)
+        w, h, lag = w / grow, h / grow, int(lag / grow) + 1
+        lag_bytes = 3 * (lag + 1) * (2 * lag + 1) * 8.0
+    size = sfft.next_fast_len(int(h) + lag, real=True) * sfft.next_fast_len(int(w) + lag, real=True)
+    return 32.0 * size + lag_bytes + 48.0 * points.n, "dense"
+
+
+#: The tiled path is taken while its FFT work is at most this many times that of one coarsened dense grid.
+TILED_WORK_FACTOR = 4.0
+
+
+def _fft_tiles(points: Points, cell_km: float, lag: int, side: int) -> int:
+    """Rough number of tiles that would be transformed (the others are counted exactly): tiles whose
+    points, paired with about nine tiles' worth of neighbours, exceed the work of a transform."""
+    T = _tile_core(lag)
+    ix = ((points.xy[:, 0] - points.xy[:, 0].min()) / cell_km).astype(np.int64) // T
+    iy = ((points.xy[:, 1] - points.xy[:, 1].min()) / cell_km).astype(np.int64) // T
+    _, counts = np.unique(iy * (int(ix.max()) + 1) + ix, return_counts=True)
+    return int(np.sum(9.0 * counts.astype(float) ** 2 > min(3.0 * side * side, 4e6)))
+
+
+def _tile_core(lag: int) -> int:
+    return max(2 * lag, 128)
+
+
 def binned_pair_histogram(points: Points, weights: np.ndarray | None, *, cutoff_km: float, binw_km: float,
                           cell_km: float, exact_below_km: float = 2.0, nmom: int = 1, hscale_km: float = 1.0,
                           parallel: bool = True) -> tuple[np.ndarray, dict]:
     """Moment histogram of unordered pair distances below ``cutoff_km`` (bins of ``binw_km``, shape
     ``(nbins, nmom)``, as :func:`clusteratlas.analytics._pairs.pair_histogram`), binned mode.
 
+    When a dense grid at ``cell_km`` would exceed :data:`MAX_DENSE_CELLS` (a national extent at
+    sub-kilometre cells), the plane is cut into tiles and only the tiles holding points are transformed
+    (:func:`_tiled_lags`), so a sparse industry on a national grid keeps the fine cell; when the points
+    fill so many tiles that this would cost more than :data:`TILED_WORK_FACTOR` times one coarsened grid
+    (the pooled sites of a national table, where many pairs average the quantisation out), the cell is
+    coarsened to fit :data:`MAX_DENSE_CELLS` instead (``info["cell_km"]`` says which cell was used).
+
     Returns ``(hist, info)`` where ``info`` records the grid actually used (``cell_km``, ``nx``, ``ny``,
-    ``exact_below_km``).
+    ``exact_below_km``, ``path`` and, when tiled, ``tiles``).
+
+    Raises
+    ------
+    ResourceLimitError
+        The FFT grid or tile would not fit in the memory budget (:func:`clusteratlas._limits.check_memory`).
     """
-    import scipy.fft as sfft
+    from clusteratlas._limits import check_memory
 
     nbins = int(math.ceil(cutoff_km / binw_km - 1e-9))
     hist = np.zeros((nbins, nmom))
-    grid = Grid.covering(points.xy, cell_km)
-    c = grid.cell
+    c = float(cell_km)
     exact_cells = exact_cells_for(exact_below_km, c)
-    info = {"cell_km": c, "nx": grid.nx, "ny": grid.ny, "exact_below_km": exact_cells * c}
+    est, path = binned_memory_estimate(points, cutoff_km=cutoff_km, cell_km=c)
+    info = {"cell_km": c, "nx": 1, "ny": 1, "exact_below_km": exact_cells * c, "path": path}
     if points.n < 2:
         return hist, info
+    check_memory(est, f"the binned pair histogram ({path} FFT at {c:.3g} km cells, {cutoff_km:.4g} km reach)",
+                 "use a larger grid cell or a shorter maximum distance")
     lag = int(math.ceil(cutoff_km * points.inflate / c)) + 1
+    if path == "dense":
+        grid = Grid.covering(points.xy, c, max_cells=MAX_DENSE_CELLS)
+        c = grid.cell  # coarsened when the tiled path would cost too much
+        exact_cells = exact_cells_for(exact_below_km, c)
+        lag = int(math.ceil(cutoff_km * points.inflate / c)) + 1
+        info.update(cell_km=c, nx=grid.nx, ny=grid.ny, exact_below_km=exact_cells * c)
+        auto = _dense_lags(points, weights, grid, lag, parallel)
+        near = _near_pairs(points, weights, grid, exact_cells, cutoff_km, binw_km, nbins, nmom, hscale_km,
+                           parallel)
+    else:
+        auto, near, tiles, nx, ny = _tiled_lags(points, weights, c, lag, exact_cells, cutoff_km, binw_km, nbins,
+                                                nmom, hscale_km, parallel)
+        info.update(nx=nx, ny=ny, tiles=tiles)
+    _spread_lags(auto, lag, exact_cells, c, cutoff_km, binw_km, nbins, nmom, hscale_km, hist)
+    hist += near
+    return hist, info
+
+
+def _dense_lags(points: Points, weights: np.ndarray | None, grid: Grid, lag: int, parallel: bool) -> np.ndarray:
+    """Autocorrelation of the whole weight grid at lags ``ly in [0, lag]``, ``lx in [-lag, lag]``."""
+    import scipy.fft as sfft
+
     g = weight_grid(points.xy, weights, grid)
     shape = (sfft.next_fast_len(grid.ny + lag, real=True), sfft.next_fast_len(grid.nx + lag, real=True))
-    f = sfft.rfft2(g, s=shape, workers=_fft_workers() if parallel else 1)
+    workers = _fft_workers() if parallel else 1
+    f = sfft.rfft2(g, s=shape, workers=workers)
+    del g
     np.multiply(f, f.conj(), out=f)
-    auto = sfft.irfft2(f, s=shape, workers=_fft_workers() if parallel else 1)
+    auto = sfft.irfft2(f, s=shape, workers=workers)
     del f
+    ly = np.arange(0, lag + 1)[:, None]
+    lx = np.arange(-lag, lag + 1)[None, :]
+    return auto[ly % shape[0], lx % shape[1]]
+
+
+def _near_pairs(points: Points, weights: np.ndarray | None, grid: Grid, exact_cells: int, cutoff_km: float,
+                binw_km: float, nbins: int, nmom: int, hscale_km: float, parallel: bool) -> np.ndarray:
+    """Exact moment histogram of the pairs whose cells are within ``exact_cells`` in both axes."""
+    s = sort_points(points, weights, grid)
+    pairs = K.pairs_parallel if parallel else K.pairs_serial
+    return pairs(s.start, grid.nx, grid.ny, exact_cells, grid.cell, 0.0, True, s.xy, s.uvw, s.w,
+                 weights is not None, points.metric_code, EARTH_RADIUS_KM, float(cutoff_km), nbins * nmom,
+                 float(binw_km), int(nmom), float(hscale_km), nchunks_for(nbins * nmom)).reshape(nbins, nmom)
+
+
+def _tiled_lags(points: Points, weights: np.ndarray | None, c: float, lag: int, exact_cells: int,
+                cutoff_km: float, binw_km: float, nbins: int, nmom: int, hscale_km: float, parallel: bool):
+    """Lag sums and near-field histogram tile by tile, over the tiles that hold points.
+
+    The plane is cut into square tiles of ``T`` cells (``T >= 2 lag``). For each occupied tile ``C`` the
+    cross-correlation of its weight grid with the grid of every point within ``lag`` cells of it (FFT of
+    side ``T + 2 lag``) counts the ordered pairs ``(i in C, j)`` at each lag; summed over tiles these are
+    the ordered pairs of the whole plane, whose half plane of lags is the unordered count (as the dense
+    autocorrelation). The near field (cells within ``exact_cells``) is exact: per tile,
+    ``(P(C + H) - P(H) + P(C)) / 2`` with ``P`` the exact within-set count and ``H`` the halo of
+    ``exact_cells`` cells, which counts each pair across tiles once and each pair inside a tile once.
+    """
+    import scipy.fft as sfft
+
+    workers = _fft_workers() if parallel else 1
+    x0, y0 = float(points.xy[:, 0].min()), float(points.xy[:, 1].min())
+    ix = ((points.xy[:, 0] - x0) / c).astype(np.int64)
+    iy = ((points.xy[:, 1] - y0) / c).astype(np.int64)
+    nx, ny = int(ix.max()) + 1, int(iy.max()) + 1
+    T = _tile_core(lag)
+    side = sfft.next_fast_len(T + 2 * lag, real=True)
+    w = np.ones(points.n) if weights is None else np.asarray(weights, dtype=float)
+    ntx = nx // T + 1
+    tile = (iy // T) * ntx + (ix // T)
+    order = np.argsort(tile, kind="stable")
+    tiles_sorted = tile[order]
+    occupied, first = np.unique(tiles_sorted, return_index=True)
+    bounds = dict(zip(occupied.tolist(), zip(first.tolist(), np.append(first[1:], len(order)).tolist(),
+                                             strict=True), strict=True))
+    acc = np.zeros((2 * lag + 1, 2 * lag + 1))
+    near = np.zeros((nbins, nmom))
+    ly = np.arange(-lag, lag + 1)[:, None] % side
+    lx = np.arange(-lag, lag + 1)[None, :] % side
+
+    def members(tx0: int, tx1: int, ty0: int, ty1: int) -> np.ndarray:
+        out = [order[bounds[k][0]:bounds[k][1]] for ty in range(max(ty0, 0), ty1 + 1)
+               for tx in range(max(tx0, 0), min(tx1, ntx - 1) + 1) if (k := ty * ntx + tx) in bounds]
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+    def count(idx: np.ndarray) -> np.ndarray:
+        if idx.size < 2:
+            return np.zeros((nbins, nmom))
+        sub = points.take(idx)
+        ox, oy = int(ix[idx].min()), int(iy[idx].min())  # the subset's box, aligned on the global cells
+        grid = Grid(x0 + ox * c, y0 + oy * c, c, int(ix[idx].max()) - ox + 1, int(iy[idx].max()) - oy + 1)
+        # threads do not pay for a small subset (their start-up and accumulators cost more than the pairs)
+        return _near_pairs(sub, w[idx] if weights is not None else None, grid, exact_cells, cutoff_km, binw_km,
+                           nbins, nmom, hscale_km, parallel and idx.size > 50_000)
+
+    reach = -(-lag // T)  # tiles within lag cells
+    fft_cost = 3.0 * side * side
+    n_fft = 0
+    for key in occupied.tolist():
+        ty, tx = divmod(key, ntx)
+        core = order[bounds[key][0]:bounds[key][1]]
+        ext = members(tx - reach, tx + reach, ty - reach, ty + reach)
+        ox, oy = tx * T - lag, ty * T - lag
+        ex, ey = ix[ext] - ox, iy[ext] - oy
+        keep = (ex >= 0) & (ex < T + 2 * lag) & (ey >= 0) & (ey < T + 2 * lag)
+        ext = ext[keep]
+        if core.size * ext.size <= min(fft_cost, 4e6):  # few pairs: every (core, ext) pair exactly
+            near += _ordered_pairs_exact(points, w, weights is not None, core, ext, cutoff_km, binw_km, nbins,
+                                         nmom, hscale_km) / 2
+            continue
+        n_fft += 1
+        g_core = np.zeros((side, side))
+        np.add.at(g_core, (iy[core] - oy, ix[core] - ox), w[core])
+        g_ext = np.zeros((side, side))
+        np.add.at(g_ext, (ey[keep], ex[keep]), w[ext])
+        f = sfft.rfft2(g_core, workers=workers)
+        del g_core
+        np.conjugate(f, out=f)
+        f *= sfft.rfft2(g_ext, workers=workers)
+        del g_ext
+        corr = sfft.irfft2(f, s=(side, side), workers=workers)
+        del f
+        acc += corr[ly, lx]
+        del corr
+        # near field, exact
+        hx0, hy0 = tx * T - exact_cells, ty * T - exact_cells
+        hs = T + 2 * exact_cells
+        hx, hy = ix[ext] - hx0, iy[ext] - hy0
+        in_h = (hx >= 0) & (hx < hs) & (hy >= 0) & (hy < hs)
+        both = ext[in_h]
+        is_core = np.zeros(points.n, dtype=bool)
+        is_core[core] = True
+        halo = both[~is_core[both]]
+        near += (count(both) - count(halo) + count(core)) / 2
+    # unordered pairs at lag +-L: the mean of the ordered counts at L and -L, on the half plane of lags
+    auto = (acc[lag:, :] + acc[lag::-1, ::-1]) / 2
+    return auto, near, {"occupied": len(occupied), "fft": n_fft, "side": side}, nx, ny
+
+
+def _ordered_pairs_exact(points: Points, w: np.ndarray, weighted: bool, core: np.ndarray, ext: np.ndarray,
+                         cutoff_km: float, binw_km: float, nbins: int, nmom: int, hscale_km: float) -> np.ndarray:
+    """Moment histogram of the ordered pairs ``(i in core, j in ext)``, ``i != j``, closer than the cutoff."""
+    out = np.zeros((nbins, nmom))
+    if core.size == 0 or ext.size == 0:
+        return out
+    if points.metric_code == 1:
+        u = points.uvw
+        chord = np.sqrt(((u[core][:, None, :] - u[ext][None, :, :]) ** 2).sum(axis=2))
+        d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
+    else:
+        xy = points.xy
+        d = np.hypot(xy[core, 0][:, None] - xy[ext, 0][None, :], xy[core, 1][:, None] - xy[ext, 1][None, :])
+    p = (w[core][:, None] * w[ext][None, :]) if weighted else np.ones(d.shape)
+    ok = (d < cutoff_km) & (core[:, None] != ext[None, :])
+    d, p = d[ok], p[ok]
+    b = (d / binw_km).astype(np.int64)
+    inb = b < nbins
+    b, d, p = b[inb], d[inb], p[inb]
+    delta = (d - (b + 0.5) * binw_km) / hscale_km
+    for m in range(nmom):
+        out[:, m] = np.bincount(b, weights=p, minlength=nbins)[:nbins]
+        p = p * delta
+    return out
+
+
+def _spread_lags(auto: np.ndarray, lag: int, exact_cells: int, c: float, cutoff_km: float, binw_km: float,
+                 nbins: int, nmom: int, hscale_km: float, hist: np.ndarray) -> None:
+    """Add the far-field lags to ``hist``: each lag spread over the distances between two uniform points in
+    cells at that lag (per axis the offset is lag + u, u triangular on (-1, 1)); a product quadrature, 8 x 8
+    nodes for lags under 16 cells and 4 x 4 beyond (where only the radial offset matters)."""
     ly = np.arange(0, lag + 1)
     lx = np.arange(-lag, lag + 1)
     LY, LX = np.meshgrid(ly, lx, indexing="ij")
     half = (LY > 0) | ((LY == 0) & (LX > 0))
     far = np.maximum(np.abs(LX), LY) > exact_cells
     sel = half & far
-    vals = np.maximum(auto[LY[sel] % shape[0], LX[sel] % shape[1]], 0.0)
+    vals = np.maximum(auto[sel], 0.0)
     lxs, lys = LX[sel].astype(float), LY[sel].astype(float)
-    nz = vals > 0
+    nz = vals > 1e-9 * max(float(vals.max(initial=0.0)), 1e-300)
     vals, lxs, lys = vals[nz], lxs[nz], lys[nz]
-    # spread each lag over the distances between two uniform points in cells at that lag: per axis the
-    # offset is lag + u, u triangular on (-1, 1); a product quadrature, 8 x 8 nodes for lags under 16
-    # cells and 4 x 4 beyond (where only the radial offset matters and many lags overlap)
     near_lag = np.maximum(np.abs(lxs), np.abs(lys)) < 16
     for sel_lag, (nodes, wts) in ((near_lag, (_TRI_U, _TRI_W)), (~near_lag, (_TRI_U2, _TRI_W2))):
         lx_s, ly_s, v_s = lxs[sel_lag], lys[sel_lag], vals[sel_lag]
@@ -114,15 +334,6 @@ def binned_pair_histogram(points: Points, weights: np.ndarray | None, *, cutoff_
                 for m in range(nmom):
                     hist[:, m] += np.bincount(b, weights=p, minlength=nbins)[:nbins]
                     p = p * delta
-    del auto
-    # near field: exact
-    s = sort_points(points, weights, grid)
-    pairs = K.pairs_parallel if parallel else K.pairs_serial
-    hist += pairs(s.start, grid.nx, grid.ny, exact_cells, c, 0.0, True, s.xy, s.uvw, s.w,
-                             weights is not None, points.metric_code, EARTH_RADIUS_KM, float(cutoff_km),
-                             nbins * nmom, float(binw_km), int(nmom), float(hscale_km),
-                             nchunks_for(nbins * nmom)).reshape(nbins, nmom)
-    return hist, info
 
 
 @njit(cache=True)

@@ -467,61 +467,90 @@ def _first_at_least(radii, v, even, dt):
     return a
 
 
-@njit(cache=True, parallel=True)
-def border_counts(xy, start, nx, ny, reach, bdist, radii, even, dt):
-    """Ripley's K, border correction: numerator = number of ordered pairs (i, j) with
-    ``d_ij <= r < b_i`` (and ``d_ij < r_max``), denominator = number of points with ``r < b_i``, for each
-    radius ``r``. On an even grid from 0 the radius indices are computed as ``ceil(d / dt)``, as spatstat
-    does. Planar distances only; difference arrays, O(n_radii) memory per chunk.
-    """
-    n = xy.shape[0]
+@njit(cache=True)
+def border_limits(bdist, radii, even, dt):
+    """Per point: last radius index strictly below its border distance (-1: none), the squared distance
+    limit ``min(b_i, r_max)^2`` (-1 when none) and the border-corrected denominator per radius."""
+    n = bdist.shape[0]
     nr = radii.shape[0]
     rmax = radii[nr - 1]
-    nchunks = 64
+    lmax = np.empty(n, np.int64)
+    dmax2 = np.empty(n)
+    dden = np.zeros(nr + 1)
+    for i in range(n):
+        lm = min(_first_at_least(radii, bdist[i], even, dt) - 1, nr - 1)
+        lmax[i] = lm
+        dm = min(bdist[i], rmax)
+        dmax2[i] = dm * dm if lm >= 0 else -1.0
+        if lm >= 0:
+            dden[0] += 1.0
+            dden[lm + 1] -= 1.0
+    return lmax, dmax2, np.cumsum(dden)[:nr]
+
+
+@njit(cache=True, parallel=True)
+def border_pairs_numerator(xy, start, nx, ny, reach, cell, lmax, dmax2, radii, even, dt, nchunks):
+    """Ripley's K, border correction: numerator = number of ordered pairs (i, j) with ``d_ij <= r < b_i``
+    (and ``d_ij < r_max``) for each radius ``r``; on an even grid from 0 the radius indices are
+    ``ceil(d / dt)``, as spatstat does. Planar distances, difference arrays (O(n_radii) per chunk),
+    visiting each unordered pair once (cells ``c, c + nchunks, ...``
+    as first cell; neighbour cells skipped when their gap exceeds the largest radius) and crediting both
+    ends. ``xy`` must be sorted by cell (``start`` its offsets); ``lmax``, ``dmax2`` from
+    :func:`border_limits`."""
+    nr = radii.shape[0]
+    rmax = radii[nr - 1]
     diff = np.zeros((nchunks, nr + 1))
-    dden = np.zeros((nchunks, nr + 1))
+    cut2 = rmax * rmax
     for ch in prange(nchunks):
-        for i in range(ch, n, nchunks):
-            bi = bdist[i]
-            lmax = _first_at_least(radii, bi, even, dt) - 1  # last radius strictly below b_i
-            lmax = min(lmax, nr - 1)
-            if lmax < 0:
+        for c in range(ch, nx * ny, nchunks):
+            a0 = start[c]
+            a1 = start[c + 1]
+            if a0 == a1:
                 continue
-            dden[ch, 0] += 1.0
-            dden[ch, lmax + 1] -= 1.0
-            dmax = min(bi, rmax)
-            c = _cell_of(i, start, nx * ny)
-            ix = c % nx
-            iy = c // nx
-            for dy in range(-reach, reach + 1):
-                yy = iy + dy
-                if yy < 0 or yy >= ny:
-                    continue
+            cx = c % nx
+            cy = c // nx
+            for dy in range(reach + 1):
+                yy = cy + dy
+                if yy >= ny:
+                    break
                 for dx in range(-reach, reach + 1):
-                    xx = ix + dx
+                    if dy == 0 and dx < 0:
+                        continue
+                    xx = cx + dx
                     if xx < 0 or xx >= nx:
                         continue
+                    gx = (abs(dx) - 1) * cell if dx != 0 else 0.0
+                    gy = (dy - 1) * cell if dy > 0 else 0.0
+                    if gx * gx + gy * gy >= cut2:
+                        continue
                     c2 = yy * nx + xx
-                    for j in range(start[c2], start[c2 + 1]):
-                        if j == i:
-                            continue
-                        ddx = xy[i, 0] - xy[j, 0]
-                        ddy = xy[i, 1] - xy[j, 1]
-                        d2 = ddx * ddx + ddy * ddy
-                        if d2 >= dmax * dmax:
-                            continue
-                        lmin = _first_at_least(radii, math.sqrt(d2), even, dt)
-                        if lmin <= lmax:
-                            diff[ch, lmin] += 1.0
-                            diff[ch, lmax + 1] -= 1.0
+                    b0 = start[c2]
+                    b1 = start[c2 + 1]
+                    if b0 == b1:
+                        continue
+                    for i in range(a0, a1):
+                        j0 = i + 1 if c2 == c else b0
+                        xi = xy[i, 0]
+                        yi = xy[i, 1]
+                        di = dmax2[i]
+                        for j in range(j0, b1):
+                            ddx = xi - xy[j, 0]
+                            ddy = yi - xy[j, 1]
+                            d2 = ddx * ddx + ddy * ddy
+                            dj = dmax2[j]
+                            if d2 >= di and d2 >= dj:
+                                continue
+                            lmin = _first_at_least(radii, math.sqrt(d2), even, dt)
+                            if d2 < di and lmin <= lmax[i]:
+                                diff[ch, lmin] += 1.0
+                                diff[ch, lmax[i] + 1] -= 1.0
+                            if d2 < dj and lmin <= lmax[j]:
+                                diff[ch, lmin] += 1.0
+                                diff[ch, lmax[j] + 1] -= 1.0
     num = np.zeros(nr)
-    den = np.zeros(nr)
     for ch in range(nchunks):
         accn = 0.0
-        accd = 0.0
         for k in range(nr):
             accn += diff[ch, k]
-            accd += dden[ch, k]
             num[k] += accn
-            den[k] += accd
-    return num, den
+    return num

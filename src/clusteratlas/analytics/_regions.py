@@ -102,3 +102,22 @@ def county_codes(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def polygons_available() -> bool:
     """Whether the county polygons can be loaded."""
     return county_tree() is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def region_label(code: str) -> str:
+    """Name for a region code, e.g. ``"南沙区 Nansha District (广州市)"``; empty when it is not an MCA code.
+
+    Region columns that are not adcodes (free text) get an empty label: the code itself is their name.
+    """
+    code = str(code)
+    if not code.isdigit() or len(code) not in (6, 9, 12):
+        return ""
+    try:
+        from clusteratlas.gazetteer import place_for_adcode
+
+        p = place_for_adcode(code)
+    except Exception:  # noqa: BLE001 - a label is decoration; the code is still shown
+        return ""
+    parent = next((e for e in reversed(p.path) if str(getattr(e, "level", "")) == "prefecture"), None)
+    return f"{p.name_zh} {p.name_en}" + (f" ({parent.name_zh})" if parent is not None else "")

@@ -36,6 +36,34 @@ class SimulationRun:
     backend: str
 
 
+#: Most Monte-Carlo simulations one call accepts (999 is the usual choice; 100,000 already gives p-values
+#: to 1e-5).
+MAX_SIMULATIONS = 100_000
+
+
+def check_simulations(simulations: Any, curve_len: int = 0, batch_bytes: float = 0.0, what: str = "") -> None:
+    """Refuse a simulation count outside ``0 .. MAX_SIMULATIONS`` and, given the length of one simulated
+    curve and the bytes of one batch, a run whose curves would not fit in the memory budget.
+
+    Raises
+    ------
+    BadQueryError
+        Not a whole number in range.
+    ResourceLimitError
+        ``simulations x curve_len`` doubles (kept for the envelopes, twice while stacked) plus a batch
+        exceed the budget.
+    """
+    from clusteratlas._limits import check_memory
+
+    if isinstance(simulations, bool) or not isinstance(simulations, (int, np.integer)) or not (
+            0 <= simulations <= MAX_SIMULATIONS):
+        raise BadQueryError(f"simulations must be a whole number from 0 to {MAX_SIMULATIONS:,}; got {simulations!r}")
+    if simulations and curve_len:
+        check_memory(2.0 * 8 * simulations * curve_len + batch_bytes,
+                     f"{simulations:,} simulated curves of {curve_len:,} values{what}",
+                     "use fewer simulations or fewer evaluation distances")
+
+
 def run_simulations(task: Callable[[Sequence[np.random.SeedSequence]], np.ndarray], simulations: int,
                     seed: Any, *, batch_size: int = 32, backend: Any = None,
                     progress: ProgressFn | None = None) -> SimulationRun:
@@ -45,8 +73,7 @@ def run_simulations(task: Callable[[Sequence[np.random.SeedSequence]], np.ndarra
     ``backend``: None or ``"local"`` (this process; the task parallelises with numba), ``"dask"`` (the
     current ``dask.distributed`` client) or a ``distributed.Client``.
     """
-    if simulations < 0:
-        raise BadQueryError(f"simulations must be >= 0; got {simulations}")
+    check_simulations(simulations)
     ss = seed_sequence(seed)
     children = ss.spawn(simulations)
     batches = [children[i:i + batch_size] for i in range(0, simulations, batch_size)]

@@ -81,8 +81,7 @@ def location_quotients_dask(ddf: Any, *, industry_col: str = "industry", region_
     """
     import polars as pl
 
-    from clusteratlas.analytics.firms import Firms
-    from clusteratlas.analytics.regional import location_quotients
+    from clusteratlas.analytics.regional import lq_from_aggregates
     from clusteratlas.errors import InputFileError
 
     for col in (industry_col, region_col, weight_col):
@@ -91,41 +90,21 @@ def location_quotients_dask(ddf: Any, *, industry_col: str = "industry", region_
     cols = [industry_col, region_col] + ([weight_col] if weight_col else [])
     d = ddf[cols].dropna(subset=[industry_col, region_col])
     if weight_col:
-        agg = d.groupby([region_col, industry_col])[weight_col].agg(["sum", "count"]).compute()
+        d = d.assign(_w2=d[weight_col].astype(float) ** 2)
+        agg = d.groupby([region_col, industry_col]).agg(
+            employment=(weight_col, "sum"), employment_sq=("_w2", "sum"),
+            establishments=(weight_col, "count")).compute()
     else:
-        agg = d.groupby([region_col, industry_col]).size().to_frame("count").compute()
-        agg["sum"] = agg["count"].astype(float)
+        agg = d.groupby([region_col, industry_col]).size().to_frame("establishments").compute()
+        agg["employment"] = agg["establishments"].astype(float)
+        agg["employment_sq"] = agg["employment"]
     agg = agg.reset_index()
-    # one pseudo-row per region x industry carrying the summed weight, expanded establishment counts kept
-    table = pl.DataFrame({"row": np.arange(len(agg)), "industry": agg[industry_col].astype(str).to_numpy(),
-                          "lat": np.zeros(len(agg)), "lon": np.zeros(len(agg)),
-                          "region": agg[region_col].astype(str).to_numpy(),
-                          "weight": agg["sum"].astype(float).to_numpy(),
-                          "location_source": ["aggregate"] * len(agg)})
-    firms = Firms(table, pl.DataFrame({"row": [], "reason": []}, schema={"row": pl.Int64, "reason": pl.String}),
-                  int(agg["count"].sum()), True, "dask dataframe (aggregated)")
-    res = location_quotients(firms, weighted=True, classify=False)
-    t = res.table.drop(columns=["establishments"]).merge(
-        agg.rename(columns={region_col: "region", industry_col: "industry", "count": "establishments"})
-        [["region", "industry", "establishments"]].astype({"region": str, "industry": str}),
-        on=["region", "industry"])
-    if classify:
-        t = _classify_pandas(t)
-    params = dict(res.parameters, backend="dask", weighted=weight_col is not None)
+    table = pl.DataFrame({"region": agg[region_col].astype(str).to_numpy(),
+                          "industry": agg[industry_col].astype(str).to_numpy(),
+                          "employment": agg["employment"].astype(float).to_numpy(),
+                          "employment_sq": agg["employment_sq"].astype(float).to_numpy(),
+                          "establishments": agg["establishments"].astype(np.int64).to_numpy()})
+    res = lq_from_aggregates(table, weighted=weight_col is not None, classify=classify)
     from clusteratlas.analytics.results import frozen_mapping
 
-    return type(res)(t, int(agg["count"].sum()), res.method, frozen_mapping(params))
-
-
-def _classify_pandas(t):
-    """The Cluster Mapping rule on a pandas LQ table (see :func:`regional.location_quotients`)."""
-    present = t[t["employment"] > 0]
-    q = present.groupby("industry").agg(lq_q75=("lq", lambda s: s.quantile(0.75)),
-                                        lq_q25=("lq", lambda s: s.quantile(0.25)),
-                                        employment_q25=("employment", lambda s: s.quantile(0.25)),
-                                        establishments_q25=("establishments", lambda s: s.quantile(0.25)))
-    t = t.merge(q, left_on="industry", right_index=True, how="left")
-    size_ok = (t["employment"] > t["employment_q25"]) & (t["establishments"] > t["establishments_q25"])
-    t["strong"] = size_ok & (t["lq"] >= t["lq_q75"]) & (t["lq"] >= 1.0)
-    t["qualifying"] = size_ok & (t["lq"] > t["lq_q25"])
-    return t.sort_values(["industry", "lq"], ascending=[True, False]).reset_index(drop=True)
+    return type(res)(res.table, res.n, res.method, frozen_mapping(dict(res.parameters, backend="dask")))

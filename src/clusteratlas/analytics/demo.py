@@ -145,7 +145,7 @@ def _assign_counties(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray,
     return code, keep
 
 
-def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_background: int = 20_000,
+def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_background: int | None = None,
                     firms_per_cluster: int | Sequence[int] = 400, spread_km: float = 6.0,
                     background_industries: int = 30, industry_background_share: float = 0.3,
                     background_spread_km: float = 15.0):
@@ -157,15 +157,21 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
         Planted clusters; default :func:`anchors_from_atlas`.
     seed : int
         Seed of every random draw (same seed, same table).
-    n_background : int
-        Establishments spread around county seats (weights lognormal, heavier in the east), over
-        ``background_industries`` generic industries ``other-01`` … plus the anchor industries.
+    n_background : int, optional
+        Establishments of the ``background_industries`` generic industries ``other-01`` … (the rest of the
+        economy), spread around county seats (weights lognormal, heavier in the east). Default: three times
+        the planted establishments, at least 20,000, so that the planted industries are a minority of the
+        economy as real ones are. Every generic industry gets at least one establishment when
+        ``n_background >= background_industries``.
     firms_per_cluster : int or sequence of int
         Establishments planted at each anchor (the known intensity).
     spread_km : float
         Standard deviation (km) of the planted establishments around their anchor.
+    background_industries : int
+        Number of generic industries (>= 1 when ``n_background > 0``).
     industry_background_share : float
-        Background establishments of each anchor industry, as a share of its planted ones.
+        Background establishments of each anchor industry, as a share of its planted ones; these come in
+        addition to the ``n_background`` generic ones.
 
     Returns
     -------
@@ -176,6 +182,11 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
         every county polygon (at sea, abroad) are re-drawn around the same centre, so planted clusters on
         a coast are slightly truncated Gaussians; the rare point still outside after
         :data:`REDRAW_ROUNDS` draws is dropped.
+
+    Raises
+    ------
+    BadQueryError
+        No anchors, counts that do not match the anchors, negative sizes, or a background with no industry.
     """
     import pandas as pd
 
@@ -184,8 +195,14 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
         raise BadQueryError("make_demo_firms needs at least one anchor")
     counts = ([int(firms_per_cluster)] * len(anchors) if np.isscalar(firms_per_cluster)
               else [int(c) for c in firms_per_cluster])
-    if len(counts) != len(anchors) or min(counts) < 0 or n_background < 0 or spread_km <= 0:
-        raise BadQueryError("firms_per_cluster must match the anchors and be >= 0; spread_km > 0")
+    if n_background is None:
+        n_background = max(20_000, 3 * sum(counts))
+    if (len(counts) != len(anchors) or min(counts) < 0 or n_background < 0 or not spread_km > 0
+            or not industry_background_share >= 0 or not background_spread_km > 0):
+        raise BadQueryError("firms_per_cluster must match the anchors and be >= 0; n_background >= 0; "
+                            "spread_km, background_spread_km > 0; industry_background_share >= 0")
+    if n_background > 0 and background_industries < 1:
+        raise BadQueryError("a background of n_background establishments needs background_industries >= 1")
     rng = np.random.default_rng(seed)
     c_lat, c_lon, c_code = _county_seats()
     # planted clusters
@@ -199,11 +216,12 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
     ind_names = sorted({a.industry for a in anchors})
     extra = {name: int(round(industry_background_share * sum(c for a, c in zip(anchors, counts, strict=True)
                                                             if a.industry == name))) for name in ind_names}
-    n_extra = sum(extra.values())
-    n_generic = max(n_background - n_extra, 0)
     generic = np.array([f"other-{k + 1:02d}" for k in range(max(background_industries, 1))], dtype=object)
-    gshare = rng.dirichlet(np.full(generic.size, 2.0))
-    b_ind = np.concatenate([rng.choice(generic, n_generic, p=gshare),
+    # every generic industry present: one establishment each, the rest by Dirichlet shares
+    base = np.ones(generic.size, dtype=np.int64) if n_background >= generic.size else np.zeros(generic.size,
+                                                                                              dtype=np.int64)
+    per_generic = base + rng.multinomial(n_background - int(base.sum()), rng.dirichlet(np.full(generic.size, 2.0)))
+    b_ind = np.concatenate([np.repeat(generic, per_generic),
                             np.repeat(np.array(ind_names, dtype=object), [extra[n] for n in ind_names])])
     seat = rng.choice(c_lat.size, b_ind.size, p=cw / cw.sum())
     b_lat, b_lon = _scatter(rng, c_lat[seat], c_lon[seat], np.full(seat.size, background_spread_km))
@@ -231,15 +249,10 @@ def demo_firms(*, seed: int = 0, **kwargs: Any):
 
 
 def _place_label(adcode: str) -> str:
-    """Label for a region code, e.g. ``"南沙区 Nansha District (广州市)"`` (empty when unknown)."""
-    try:
-        from clusteratlas.gazetteer import place_for_adcode
+    """Label for a region code (see :func:`clusteratlas.analytics._regions.region_label`)."""
+    from clusteratlas.analytics._regions import region_label
 
-        p = place_for_adcode(str(adcode))
-    except Exception:  # noqa: BLE001 - a label is decoration; the code is still shown
-        return ""
-    parent = next((e for e in reversed(p.path) if str(getattr(e, "level", "")) == "prefecture"), None)
-    return f"{p.name_zh} {p.name_en}" + (f" ({parent.name_zh})" if parent is not None else "")
+    return region_label(str(adcode))
 
 
 def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, industry: str = "socks",
@@ -276,10 +289,10 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
                   "polygon. Synthetic data, not a description of China.")
     lq = location_quotients(firms)
     strong = lq.strong_clusters()
-    strong = (strong[~strong["industry"].str.startswith("other-")]
-              .sort_values("employment", ascending=False).head(15))
+    strong = strong[~strong["industry"].str.startswith("other-")].head(15)
     strong = strong.assign(place=[_place_label(c) for c in strong["region"]])
-    lines.append("Strong clusters (U.S. Cluster Mapping rule; county level, largest employment first)")
+    lines.append(f"Strong clusters (U.S. Cluster Mapping rule, >= {lq.parameters['min_firms']} firms; county "
+                 "level, ranked by the lower bound of the LQ's 95% interval)")
     if industry not in set(df["industry"]):
         industry = str(df.loc[df["cluster_id"] != "", "industry"].iloc[0])
     kd = k_density(firms, industry, max_distance_km=100, simulations=simulations, seed=seed, weighted=False)
@@ -295,6 +308,7 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
     m.plot(path=m_png)
     lines.append(f"M function of {industry}: M(5 km) = {m.m[3]:.1f} -> {m_png}")
     return {"firms_csv": str(csv_path), "kdensity_png": str(kd_png), "m_png": str(m_png),
-            "strong_clusters": strong[["region", "place", "industry", "employment", "establishments", "lq"]]
+            "strong_clusters": strong[["region", "place", "industry", "employment", "establishments", "lq",
+                                       "lq_lower", "lq_upper"]]
             .to_dict(orient="records"),
             "localised": kd.localised, "industry": industry, "summary": lines}

@@ -46,6 +46,10 @@ from clusteratlas.errors import BadQueryError, DataValidationError
 
 #: Above this many candidate pairs (cell-list estimate) ``method="auto"`` uses the binned mode.
 AUTO_EXACT_PAIRS = 3e8
+#: Largest maximum distance (km): half the Earth's circumference.
+MAX_DISTANCE_KM = math.pi * EARTH_RADIUS_KM
+#: Most evaluation distances of one curve.
+MAX_EVALUATIONS = 1_000_000
 #: Silverman's bandwidth is computed exactly (two O(n^2) passes) up to this many establishments.
 EXACT_BANDWIDTH_MAX_N = 60_000
 
@@ -242,22 +246,29 @@ def silverman_bandwidth(points: Points, window_km: float | None = None) -> tuple
     """Silverman's bandwidth (km) over the pair distances below ``window_km`` (all pairs when None), and
     how it was computed."""
     if window_km is not None:
-        summ = P.window_pair_summary(points, window_km)
-        return P.silverman_from_summary(summ), f"silverman over {summ.n_pairs} pairs closer than {window_km:g} km"
-    if points.n <= EXACT_BANDWIDTH_MAX_N:
+        if estimate_candidate_pairs(points, window_km) <= AUTO_EXACT_PAIRS:
+            summ = P.window_pair_summary(points, window_km)
+            return (P.silverman_from_summary(summ),
+                    f"silverman over {summ.n_pairs} pairs closer than {window_km:g} km")
+        dmax, how = float(window_km), f"silverman over the pairs closer than {window_km:g} km (binned)"
+        cell = dmax / 500
+    elif points.n <= EXACT_BANDWIDTH_MAX_N:
         return P.silverman_from_summary(P.all_pair_summary(points)), "silverman over all pairs"
-    dmax = P.max_distance_bound(points)
-    cell = dmax / 3000
-    hist, _ = binned_pair_histogram(points, None, cutoff_km=dmax, binw_km=cell / 2, cell_km=cell)
+    else:
+        dmax, how = P.max_distance_bound(points), "silverman over all pairs (binned)"
+        cell = dmax / 3000
+    # quartiles and spread from a histogram of bins of half a cell (grid quantisation well below the spread)
+    hist, _ = binned_pair_histogram(points, None, cutoff_km=dmax, binw_km=cell / 2, cell_km=cell,
+                                    exact_below_km=cell)
     h = hist[:, 0]
-    npairs = points.n * (points.n - 1) / 2
+    npairs = float(h.sum()) if window_km is not None else points.n * (points.n - 1) / 2
     centres = (np.arange(len(h)) + 0.5) * (cell / 2)
     mean = float((h * centres).sum() / h.sum())
     sd = float(math.sqrt(max(((h * (centres - mean) ** 2).sum()) / (h.sum() - 1), 0.0)))
     cum = np.cumsum(h) / h.sum()
     q25, q75 = np.interp([0.25, 0.75], cum, centres + cell / 4)
     summ = P.DistanceSummary(int(npairs), mean, sd, float(q25), float(q75))
-    return P.silverman_from_summary(summ), "silverman over all pairs (binned)"
+    return P.silverman_from_summary(summ), how
 
 
 def _mode(method: str, candidates: float) -> str:
@@ -327,9 +338,22 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     ----------
     Duranton & Overman (2005), *Review of Economic Studies* 72(4), 1077-1106.
     """
-    firms = as_firms(firms)
+    from clusteratlas._limits import check_memory
+    from clusteratlas.analytics._simulate import check_simulations
+
     if not (max_distance_km > 0 and step_km > 0 and step_km <= max_distance_km):
         raise BadQueryError("need 0 < step <= maximum distance (step_km, max_distance_km)")
+    if not max_distance_km <= MAX_DISTANCE_KM:
+        raise BadQueryError(f"the maximum distance (max_distance_km) must be at most {MAX_DISTANCE_KM:,.0f} km, half "
+                            f"the Earth's circumference (China spans about 5,500 km); got {max_distance_km:g}")
+    if max_distance_km / step_km > MAX_EVALUATIONS:
+        raise BadQueryError(f"{max_distance_km / step_km:,.0f} evaluation distances: at most {MAX_EVALUATIONS:,} "
+                            "(a larger step (step_km) or a shorter maximum distance (max_distance_km))")
+    if bandwidth_km is not None and not (0 < bandwidth_km <= max_distance_km and math.isfinite(bandwidth_km)):
+        raise BadQueryError(f"the bandwidth (bandwidth_km) must be positive and at most the maximum distance; "
+                            f"got {bandwidth_km}")
+    check_simulations(simulations)
+    firms = as_firms(firms)
     if not 0 < alpha < 0.5:
         raise BadQueryError(f"alpha must be in (0, 0.5); got {alpha}")
     if method not in ("auto", "exact", "binned"):
@@ -368,7 +392,14 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     binw = S.moment_bin_width(h)
     nbins = int(math.ceil(cutoff / binw - 1e-9))
     band = S.kernel_band(t, h, binw, nbins)
+    check_memory(8.0 * nbins * S.NMOM * 6 + band.coef.nbytes, f"the K-density moment histograms ({nbins:,} bins "
+                 f"of {binw:.3g} km)", "give a larger bandwidth (bandwidth_km) or a shorter maximum distance")
+    if simulations:
+        per_sim = nbins * S.SIM_NMOM * 8
+        check_simulations(simulations, len(t), 64 * (per_sim + 8 * n), f" ({len(t):,} distances)")
     cell = float(cell_km) if cell_km is not None else min(1.0, h / 4)
+    if not cell > 0:
+        raise BadQueryError(f"the grid cell (cell_km) must be positive; got {cell_km}")
     grids: dict[str, dict] = {}
 
     def histogram(points: Points, weights: np.ndarray | None, mode: str, what: str) -> np.ndarray:
@@ -377,7 +408,8 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
                                     hscale_km=h)
         hist, info = binned_pair_histogram(points, weights, cutoff_km=cutoff, binw_km=binw, cell_km=cell,
                                            exact_below_km=exact_below_km, nmom=S.NMOM, hscale_km=h)
-        grids[what] = {"cell_km": info["cell_km"], "exact_below_km": info["exact_below_km"]}
+        grids[what] = {"cell_km": info["cell_km"], "exact_below_km": info["exact_below_km"], "path": info["path"],
+                       **({"tiles": info["tiles"]} if "tiles" in info else {})}
         return hist
 
     clock = time.perf_counter()

@@ -113,8 +113,13 @@ def hotspots(firms: Firms | Any, industry: str, *, value: str = "lq", neighbours
         raise BadQueryError(f"value must be one of {', '.join(VALUES)}; got {value!r}")
     if neighbours not in ("knn", "distance"):
         raise BadQueryError("neighbours must be 'knn' or 'distance'")
-    if neighbours == "distance" and not (threshold_km and threshold_km > 0):
-        raise BadQueryError("distance-band neighbours need a threshold > 0 (threshold_km)")
+    if neighbours == "distance" and not (threshold_km and 0 < threshold_km <= 20_000):
+        raise BadQueryError("distance-band neighbours need a threshold between 0 and 20,000 km (threshold_km)")
+    if not 1 <= int(k) <= 1000:
+        raise BadQueryError(f"k (nearest regions) must be from 1 to 1,000; got {k}")
+    from clusteratlas.analytics._simulate import check_simulations
+
+    check_simulations(permutations)
     firms.mask(industry)
     t = _need_regions(firms)
     emp = _emp(firms, weighted)
@@ -124,8 +129,15 @@ def hotspots(firms: Firms | Any, industry: str, *, value: str = "lq", neighbours
            .sort("region").collect())
     if reg.height < 3:
         raise DataValidationError(f"hot spots need at least three regions; found {reg.height}")
+    check_simulations(permutations, 2 * reg.height, 0.0, f" ({reg.height:,} regions, Gi* and local Moran)")
     e_i = float(reg["e_ri"].sum())
     e = float(reg["e_r"].sum())
+    if not e > 0:
+        raise DataValidationError("the weights of every establishment are zero: hot spots are undefined "
+                                  "(drop the weight column (weight_col) to count establishments)")
+    if not e_i > 0:
+        raise DataValidationError(f"the weights of {industry!r} are all zero: there is nothing to map "
+                                  "(drop the weight column (weight_col) to count establishments)")
     e_r = reg["e_r"].to_numpy().astype(float)
     e_ri = reg["e_ri"].to_numpy().astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -155,6 +167,9 @@ def hotspots(firms: Firms | Any, industry: str, *, value: str = "lq", neighbours
                  libpysal.weights.DistanceBand(pts[keep], threshold=float(threshold_km), binary=True,
                                                silence_warnings=True))
     yk = y[keep].astype(float)
+    if not np.ptp(yk) > 0:
+        raise DataValidationError(f"the {value} of {industry!r} is the same in every region: no hot or cold spot "
+                                  "can stand out (Gi* and local Moran's I are undefined)")
     n = reg.height
     gi_z = np.full(n, np.nan)
     gi_p = np.full(n, np.nan)

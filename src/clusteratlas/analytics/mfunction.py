@@ -205,10 +205,17 @@ def m_function(firms: Firms | Any, industry: str, *, radii_km: Sequence[float] =
     DataValidationError
         Fewer than two establishments of the industry, or no other establishment at all.
     """
-    firms = as_firms(firms)
+    from clusteratlas.analytics._simulate import check_simulations
+    from clusteratlas.analytics.kdensity import MAX_DISTANCE_KM, MAX_EVALUATIONS
+
     radii = np.asarray(radii_km, dtype=float)
     if radii.ndim != 1 or radii.size == 0 or not np.all(radii > 0) or np.any(np.diff(radii) <= 0):
         raise BadQueryError("the radii (radii_km) must be positive and strictly increasing")
+    if not radii[-1] <= MAX_DISTANCE_KM or radii.size > MAX_EVALUATIONS:
+        raise BadQueryError(f"the radii (radii_km) must be at most {MAX_DISTANCE_KM:,.0f} km (half the Earth's "
+                            f"circumference) and at most {MAX_EVALUATIONS:,} of them")
+    check_simulations(simulations)
+    firms = as_firms(firms)
     if method not in ("auto", "exact", "binned"):
         raise BadQueryError(f"method must be auto, exact or binned; got {method!r}")
     is_case = firms.mask(industry)
@@ -230,6 +237,13 @@ def m_function(firms: Firms | Any, industry: str, *, radii_km: Sequence[float] =
         mode = "exact" if 2 * estimate_candidate_pairs(pts, float(radii[-1])) * frac <= AUTO_EXACT_PAIRS else "binned"
     else:
         mode = method
+    from clusteratlas._limits import check_memory
+
+    # per case point: cumulative neighbour weights (all, cases) at every radius, and their working copies
+    check_memory(8.0 * n * radii.size * 6 + 64.0 * pts.n, f"the M function's neighbour weights ({n:,} "
+                 f"establishments x {radii.size:,} radii)", "use fewer radii (radii_km)")
+    if simulations:
+        check_simulations(simulations, radii.size, 8.0 * n * radii.size * 6, f" ({radii.size:,} radii)")
     a, c, grid_info = _neighbour_weights(pts, w, is_case, radii, mode, cell, exact_below_km)
     m = _m_values(a, c, w[is_case], float(w.sum()), float(w[is_case].sum()))
     env = None

@@ -59,13 +59,20 @@ def region_industry_table(firms: Firms, weighted: bool | None = None) -> pl.Data
             .collect())
 
 
+#: Ranking columns accepted by :meth:`LQResult.top`.
+RANK_BY = ("lq_lower", "lq", "lq_shrunk", "employment", "establishments")
+
+
 @dataclass(frozen=True)
 class LQResult(TableResult):
-    """Location quotients by region x industry.
+    """Location quotients by region x industry, with the counts behind each ratio.
 
-    ``table`` (pandas) has ``region``, ``industry``, ``employment``, ``establishments``, ``lq`` and, with
-    ``classify=True``, ``strong``, ``qualifying`` and the per-industry thresholds ``lq_q75``,
-    ``employment_q25``, ``establishments_q25``.
+    ``table`` (pandas) has ``region``, ``industry``, ``employment`` and ``establishments`` (the cell),
+    ``region_employment``, ``industry_employment``, ``total_employment`` (the margins of the ratio),
+    ``lq``, its confidence bounds ``lq_lower`` / ``lq_upper``, the empirical-Bayes ``lq_shrunk``,
+    ``significant`` (``lq_lower > 1``), ``eligible`` (meets the minimum size) and, with ``classify=True``,
+    ``strong``, ``qualifying`` and the per-industry thresholds ``lq_q75``, ``employment_q25``,
+    ``establishments_q25``. Rows are ordered by industry, then ``lq_lower`` (highest first).
     """
 
     measure: ClassVar[str] = "location_quotient"
@@ -76,44 +83,142 @@ class LQResult(TableResult):
 
     @property
     def estimate(self):
-        return self.table[["region", "industry", "lq"]]
+        return self.table[["region", "industry", "lq", "lq_lower", "lq_upper", "lq_shrunk"]]
 
     @property
     def inference(self):
-        cols = [c for c in ("region", "industry", "strong", "qualifying") if c in self.table.columns]
+        cols = [c for c in ("region", "industry", "significant", "eligible", "strong", "qualifying")
+                if c in self.table.columns]
         return self.table[cols]
 
+    def top(self, *, strong_only: bool = False, rank_by: str = "lq_lower", min_firms: int | None = None,
+            min_employment: float | None = None, limit: int | None = None, names: bool = True):
+        """The rows a reader should see first: filtered, ranked, with region names.
 
+        Parameters
+        ----------
+        strong_only : bool
+            Only strong clusters (needs ``classify=True``).
+        rank_by : {"lq_lower", "lq", "lq_shrunk", "employment", "establishments"}
+            Ranking column, highest first. The default, the lower confidence bound, keeps regions with a
+            handful of establishments (whose LQ can be huge by chance) from leading the list.
+        min_firms, min_employment : optional
+            Minimum establishments / employment of a row; default the values the result was computed with.
+        limit : int, optional
+            Keep the first ``limit`` rows.
+        names : bool
+            Add ``region_name`` (Chinese and English name and prefecture for MCA codes, else empty).
 
+        Returns
+        -------
+        pandas.DataFrame
 
-    def strong_clusters(self):
-        """The rows classified strong, highest LQ first."""
-        if "strong" not in self.table.columns:
-            raise BadQueryError("location_quotients(..., classify=True) is needed for strong clusters")
-        return self.table[self.table["strong"]].sort_values("lq", ascending=False).reset_index(drop=True)
+        Raises
+        ------
+        BadQueryError
+            Unknown ``rank_by``, or ``strong_only`` on an unclassified result.
+        """
+        if rank_by not in RANK_BY:
+            raise BadQueryError(f"rank_by must be one of {', '.join(RANK_BY)}; got {rank_by!r}")
+        t = self.table
+        if strong_only:
+            if "strong" not in t.columns:
+                raise BadQueryError("location_quotients(..., classify=True) is needed for strong clusters")
+            t = t[t["strong"]]
+        mf = self.parameters["min_firms"] if min_firms is None else int(min_firms)
+        me = self.parameters["min_employment"] if min_employment is None else float(min_employment)
+        t = t[(t["establishments"] >= mf) & (t["employment"] >= me)]
+        t = t.sort_values([rank_by, "lq"], ascending=False, kind="stable")
+        if limit is not None:
+            t = t.head(int(limit))
+        t = t.reset_index(drop=True)
+        if names:
+            from clusteratlas.analytics._regions import region_label
 
-    def plot(self, ax=None, path=None, top: int = 20):
-        """Horizontal bars of the ``top`` highest location quotients (strong clusters in red)."""
-        fig = ax.figure if ax is not None else new_figure(7, 5)
+            t.insert(1, "region_name", [region_label(str(r)) for r in t["region"]])
+        return t
+
+    def strong_clusters(self, rank_by: str = "lq_lower"):
+        """The rows classified strong (all meet the minimum size), ranked by ``rank_by`` (highest first)."""
+        return self.top(strong_only=True, rank_by=rank_by, names=False)
+
+    def plot(self, ax=None, path=None, top: int = 20, rows=None):
+        """Horizontal bars of location quotients with their confidence intervals (strong clusters in red).
+
+        ``rows`` is the table to draw (e.g. :meth:`top` with the same filters as a printed table); default
+        ``self.top(limit=top)``. Only its first ``top`` rows are drawn.
+        """
+        fig = ax.figure if ax is not None else new_figure(7.5, 5.2)
         ax = ax or fig.add_subplot()
-        t = self.table.sort_values("lq", ascending=False).head(top).iloc[::-1]
+        t = (self.top(limit=top) if rows is None else rows).head(top).iloc[::-1]
+        if "region_name" not in t.columns:
+            from clusteratlas.analytics._regions import region_label
+
+            t = t.assign(region_name=[region_label(str(r)) for r in t["region"]])
         colors = ["tab:red" if s else "tab:blue" for s in t.get("strong", [False] * len(t))]
-        ax.barh([f"{r} · {i}" for r, i in zip(t["region"], t["industry"], strict=True)], t["lq"], color=colors)
+        # English part of the name (the Agg canvas's default font has no CJK glyphs), else the code
+        labels = [f"{_english(n) or r} · {i} ({int(e):,} firms)" for r, n, i, e in
+                  zip(t["region"], t["region_name"], t["industry"], t["establishments"], strict=True)]
+        y = np.arange(len(t))
+        ax.barh(y, t["lq"], color=colors, alpha=0.75)
+        xerr = np.clip([t["lq"] - t["lq_lower"], t["lq_upper"] - t["lq"]], 0.0, None)  # rounding: never < 0
+        ax.errorbar(t["lq"], y, xerr=xerr, fmt="none",
+                    ecolor="0.2", capsize=2, lw=0.8)
+        ax.set_yticks(y, labels)
         ax.axvline(1.0, color="0.3", ls=":")
-        ax.set_xlabel("location quotient (red: strong cluster)")
+        conf = self.parameters.get("confidence", 0.95)
+        ax.set_xlabel(f"location quotient, {conf:.0%} interval (red: strong cluster)")
         ax.tick_params(axis="y", labelsize=7)
-        ax.set_title("Highest location quotients", fontsize=10)
+        if len(t) == 0:
+            ax.text(0.5, 0.5, "no rows pass the filters", ha="center", va="center", transform=ax.transAxes)
+        ax.set_title("Location quotients, ranked by the lower confidence bound", fontsize=10)
         return save_figure(fig, path)
 
 
-def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, classify: bool = True,
-                       industries: list[str] | None = None) -> LQResult:
-    """Location quotient ``LQ = (E_ri / E_r) / (E_i / E)`` for every region ``r`` and industry ``i``.
+def _english(label: str) -> str:
+    """``"龙山区 Longshan District (辽源市)"`` -> ``"Longshan District"`` (empty for an empty label)."""
+    head = str(label or "").split(" (")[0]
+    return head.split(" ", 1)[1] if " " in head else ""
 
-    With ``classify=True`` the U.S. Cluster Mapping Project rule marks, for each industry over the regions
-    where it is present, a **strong** cluster when ``LQ >= Q75(LQ)``, ``LQ >= 1``, employment > Q25 and
-    establishments > Q25, and a **qualifying** one when ``LQ > Q25(LQ)`` with the same size conditions
-    (quantiles with linear interpolation, as d3.quantile / numpy).
+
+def _wilson(z: float) -> tuple[pl.Expr, pl.Expr]:
+    """Wilson score bounds of the region's share ``p = E_ri / E_r`` with (effective) size ``_nr``."""
+    p = pl.col("employment") / pl.col("region_employment")
+    n = pl.col("_nr")
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)).clip(lower_bound=0.0).sqrt()
+    return (centre - half).clip(lower_bound=0.0), (centre + half).clip(upper_bound=1.0)
+
+
+def _z(confidence: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + confidence / 2))
+
+
+def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, classify: bool = True,
+                       industries: list[str] | None = None, confidence: float = 0.95, min_firms: int = 10,
+                       min_employment: float = 0.0) -> LQResult:
+    """Location quotient ``LQ = (E_ri / E_r) / (E_i / E)`` for every region ``r`` and industry ``i``, with a
+    confidence interval, an empirical-Bayes shrunk value and the Cluster Mapping strong-cluster rule.
+
+    **Interval**: the Wilson score interval of the region's share ``p = E_ri / E_r`` divided by the
+    national share ``E_i / E`` (treated as known: it rests on the whole country). The size of the region is
+    its establishment count without weights, and with employment its effective number of establishments
+    ``(sum w)^2 / sum w^2`` (Kish), since employees come in firms, not one by one. Moineddin, Beyene & Boyle
+    (2003) give the Wald form on ``ln LQ``; it collapses to zero width when a region holds only this
+    industry (one firm, say), which is exactly where an honest interval matters, hence the score form.
+
+    **Shrunk LQ** (Marshall 1991, per industry): ``LQ`` pulled towards 1 by ``C = A / (A + 1/e_ri)``, where
+    ``e_ri`` is the expected effective count and ``A`` the between-region variance of the relative risk
+    (method of moments over all regions, zero cells included; ``A = 0`` shrinks everything to 1).
+
+    **Strong clusters** (U.S. Cluster Mapping Project, Delgado, Porter & Stern 2016): with quantiles over the
+    regions where the industry is present (linear interpolation), a row is strong when ``LQ >= Q75(LQ)``,
+    ``LQ >= 1``, employment > Q25(employment) and establishments > Q25(establishments), and qualifying when
+    ``LQ > Q25(LQ)`` with the same size conditions. Both also need the absolute minimum size
+    (``establishments >= min_firms``, ``employment >= min_employment``): relative quartiles alone let a
+    county with two firms through when most counties have one.
 
     Parameters
     ----------
@@ -121,8 +226,16 @@ def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, clas
         Needs a region (``region_col``, or ``adcode_col`` with ``region_level``).
     weighted : bool, optional
         Employment from the weight column (default when present), else establishment counts.
+    classify : bool
+        Apply the strong-cluster rule.
     industries : list of str, optional
         Keep only these industries in the output (shares still use all industries).
+    confidence : float
+        Confidence level of the interval, in (0, 1) (default 0.95).
+    min_firms : int
+        Minimum establishments for a row to be eligible for the strong-cluster rule (>= 1; default 10).
+    min_employment : float
+        Minimum employment (weight units) for eligibility (>= 0).
 
     Returns
     -------
@@ -131,38 +244,120 @@ def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, clas
     Raises
     ------
     BadQueryError
-        No region information.
+        No region information; confidence outside (0, 1); negative minimums.
+    DataValidationError
+        Total employment is zero.
+
+    References
+    ----------
+    Moineddin, R., Beyene, J., Boyle, E. (2003). On the location quotient confidence interval. *Geographical
+    Analysis* 35(3), 249-256.
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference. *JASA*
+    22(158), 209-212.
+    Kish, L. (1965). *Survey Sampling*. Wiley (effective sample size).
+    Marshall, R. J. (1991). Mapping disease and mortality rates using empirical Bayes estimators. *Applied
+    Statistics* 40(2), 283-294.
+    Delgado, M., Porter, M. E., Stern, S. (2016). Defining clusters of related industries. *Journal of
+    Economic Geography* 16(1), 1-38.
     """
     firms = as_firms(firms)
-    agg = region_industry_table(firms, weighted)
+    use_w = firms.weighted if weighted is None else bool(weighted)
+    t = _need_regions(firms)
+    emp = _emp(firms, weighted)
+    agg = (t.lazy().group_by("region", "industry")
+           .agg(emp.sum().alias("employment"), (emp * emp).sum().alias("employment_sq"),
+                pl.len().alias("establishments"))
+           .collect())
+    return lq_from_aggregates(agg, weighted=use_w, classify=classify, industries=industries,
+                              confidence=confidence, min_firms=min_firms, min_employment=min_employment,
+                              n_unplaced=firms.unplaced.height)
+
+
+def lq_from_aggregates(agg: pl.DataFrame, *, weighted: bool, classify: bool = True,
+                       industries: list[str] | None = None, confidence: float = 0.95, min_firms: int = 10,
+                       min_employment: float = 0.0, n_unplaced: int = 0) -> LQResult:
+    """:func:`location_quotients` from region x industry aggregates (e.g. computed by Dask).
+
+    ``agg`` (polars) has ``region``, ``industry``, ``employment`` (sum of weights, or the count),
+    ``employment_sq`` (sum of squared weights; equal to ``employment`` for counts) and ``establishments``.
+
+    Raises
+    ------
+    BadQueryError, DataValidationError
+        As :func:`location_quotients`.
+    """
+    if not 0.0 < float(confidence) < 1.0:
+        raise BadQueryError(f"confidence must be between 0 and 1 (e.g. 0.95); got {confidence}")
+    if int(min_firms) < 1 or not float(min_employment) >= 0 or float(min_employment) == float("inf"):
+        raise BadQueryError("min_firms must be >= 1 and min_employment a finite number >= 0")
+    use_w = bool(weighted)
+    agg = agg.rename({"employment_sq": "_w2"})
     total = agg["employment"].sum()
     if not total > 0:
         raise DataValidationError("total employment is zero: location quotients are undefined")
+    total_w2 = agg["_w2"].sum()
+    n_regions = agg["region"].n_unique()
+    z = _z(float(confidence))
+
+    def _neff(e: pl.Expr, w2: pl.Expr) -> pl.Expr:
+        return pl.when(w2 > 0).then(e * e / w2).otherwise(None)
+
     lq = (agg.lazy()
-          .with_columns(pl.col("employment").sum().over("region").alias("_er"),
-                        pl.col("employment").sum().over("industry").alias("_ei"))
-          .with_columns(((pl.col("employment") / pl.col("_er")) / (pl.col("_ei") / total)).alias("lq")))
+          .with_columns(pl.col("employment").sum().over("region").alias("region_employment"),
+                        pl.col("employment").sum().over("industry").alias("industry_employment"),
+                        pl.col("_w2").sum().over("region").alias("_rw2"),
+                        pl.col("_w2").sum().over("industry").alias("_iw2"),
+                        pl.lit(float(total)).alias("total_employment"))
+          .with_columns(((pl.col("employment") / pl.col("region_employment"))
+                         / (pl.col("industry_employment") / total)).alias("lq"),
+                        _neff(pl.col("employment"), pl.col("_w2")).alias("_n"),
+                        _neff(pl.col("region_employment"), pl.col("_rw2")).alias("_nr"),
+                        _neff(pl.col("industry_employment"), pl.col("_iw2")).alias("_ni"),
+                        pl.lit(float(total) ** 2 / float(total_w2)).alias("_nt"))
+          .with_columns((_wilson(z)[0] / (pl.col("industry_employment") / total)).alias("lq_lower"),
+                        (_wilson(z)[1] / (pl.col("industry_employment") / total)).alias("lq_upper"))
+          .with_columns((pl.col("lq_lower") > 1.0).alias("significant")))
+    # empirical Bayes (Marshall 1991) on the effective-count scale of each industry
+    lq = (lq.with_columns((pl.col("industry_employment") / pl.col("_ni")).alias("_d"))
+          .with_columns((pl.col("region_employment") * pl.col("industry_employment") / total / pl.col("_d"))
+                        .alias("_e"),
+                        (pl.col("employment") / pl.col("_d")).alias("_x"))
+          .with_columns(
+              ((pl.col("_x") - pl.col("_e")) ** 2 / pl.col("_e")).sum().over("industry").alias("_chi"),
+              pl.col("_e").sum().over("industry").alias("_esum"),
+              pl.col("region_employment").sum().over("industry").alias("_rpresent"))
+          .with_columns((pl.col("_ni") * (1 - pl.col("_rpresent") / total)).alias("_eabsent"))
+          .with_columns(((pl.col("_chi") + pl.col("_eabsent")) / pl.col("_ni")
+                         - n_regions / pl.col("_ni")).clip(lower_bound=0.0).alias("_A"))
+          .with_columns((pl.col("_A") / (pl.col("_A") + 1 / pl.col("_e"))).alias("_C"))
+          .with_columns((1 + pl.col("_C") * (pl.col("lq") - 1)).alias("lq_shrunk")))
+    eligible = (pl.col("establishments") >= int(min_firms)) & (pl.col("employment") >= float(min_employment))
+    lq = lq.with_columns(eligible.alias("eligible"))
     if classify:
-        present = pl.col("employment") > 0
+        pool = pl.col("employment") > 0
         lq = lq.with_columns(
-            pl.col("lq").filter(present).quantile(0.75, "linear").over("industry").alias("lq_q75"),
-            pl.col("lq").filter(present).quantile(0.25, "linear").over("industry").alias("lq_q25"),
-            pl.col("employment").filter(present).quantile(0.25, "linear").over("industry")
+            pl.col("lq").filter(pool).quantile(0.75, "linear").over("industry").alias("lq_q75"),
+            pl.col("lq").filter(pool).quantile(0.25, "linear").over("industry").alias("lq_q25"),
+            pl.col("employment").filter(pool).quantile(0.25, "linear").over("industry")
             .alias("employment_q25"),
-            pl.col("establishments").filter(present).cast(pl.Float64).quantile(0.25, "linear")
+            pl.col("establishments").filter(pool).cast(pl.Float64).quantile(0.25, "linear")
             .over("industry").alias("establishments_q25"))
-        size_ok = ((pl.col("employment") > pl.col("employment_q25"))
+        size_ok = (pl.col("eligible") & (pl.col("employment") > pl.col("employment_q25"))
                    & (pl.col("establishments") > pl.col("establishments_q25")))
         lq = lq.with_columns(
-            (size_ok & (pl.col("lq") >= pl.col("lq_q75")) & (pl.col("lq") >= 1.0)).alias("strong"),
-            (size_ok & (pl.col("lq") > pl.col("lq_q25"))).alias("qualifying"))
-    out = lq.drop("_er", "_ei").sort(["industry", "lq"], descending=[False, True]).collect()
+            (size_ok & (pl.col("lq") >= pl.col("lq_q75")) & (pl.col("lq") >= 1.0)).fill_null(False).alias("strong"),
+            (size_ok & (pl.col("lq") > pl.col("lq_q25"))).fill_null(False).alias("qualifying"))
+    out = (lq.drop([c for c in lq.collect_schema().names() if c.startswith("_")])
+           .sort(["industry", "lq_lower", "lq"], descending=[False, True, True]).collect())
     if industries is not None:
         out = out.filter(pl.col("industry").is_in([str(i) for i in industries]))
-    params = {"weighted": bool(firms.weighted if weighted is None else weighted), "classify": classify,
+    params = {"weighted": bool(use_w), "classify": classify,
               "rule": "U.S. Cluster Mapping Project (Delgado, Porter & Stern 2016)" if classify else None,
-              "regions": int(agg["region"].n_unique()), "industries": int(agg["industry"].n_unique()),
-              "n_unplaced": firms.unplaced.height}
+              "interval": "Wilson score of the regional share" + (", Kish effective size" if use_w else ""),
+              "shrinkage": "empirical Bayes, Marshall (1991) moments per industry",
+              "confidence": float(confidence), "min_firms": int(min_firms), "min_employment": float(min_employment),
+              "regions": int(n_regions), "industries": int(agg["industry"].n_unique()),
+              "n_unplaced": int(n_unplaced)}
     return LQResult(_frame(out), int(agg["establishments"].sum()), "location quotient", frozen_mapping(params))
 
 

@@ -113,16 +113,22 @@ def ripley_k(x: Any, y: Any, *, window: tuple[float, float, float, float], radii
     if np.any((x < xmin) | (x > xmax) | (y < ymin) | (y > ymax)):
         raise DataValidationError("all points must lie inside the window")
     n = x.size
+    from clusteratlas._limits import check_memory
+
+    check_memory(8.0 * n * 6 + 8.0 * r.size * 4 * 2, f"Ripley's K ({n:,} points, {r.size:,} radii)",
+                 "use fewer points or radii")
     xy = np.ascontiguousarray(np.column_stack([x, y]))
     rmax = float(r[-1]) if r[-1] > 0 else 1.0
-    grid = Grid.covering(np.vstack([xy, [[xmin, ymin], [xmax, ymax]]]), rmax / 2)
+    # cells of a third of the largest radius: the scanned squares hug the disc (unordered pairs, each once)
+    grid = Grid.covering(np.vstack([xy, [[xmin, ymin], [xmax, ymax]]]), rmax / 3)
     start, order = K.grid_build(xy, grid.x0, grid.y0, 1.0 / grid.cell, grid.nx, grid.ny)
     xs = np.ascontiguousarray(xy[order])
     bdist = np.minimum.reduce([xs[:, 0] - xmin, xmax - xs[:, 0], xs[:, 1] - ymin, ymax - xs[:, 1]])
     reach = int(np.ceil(rmax / grid.cell))
     dt = float(r[-1] / (r.size - 1)) if r.size > 1 else 1.0
     even = bool(r.size > 1 and r[0] == 0 and np.allclose(np.diff(r), dt, rtol=1e-9, atol=0))
-    num, den = K.border_counts(xs, start, grid.nx, grid.ny, reach, bdist, r, even, dt)
+    lmax, dmax2, den = K.border_limits(bdist, r, even, dt)
+    num = K.border_pairs_numerator(xs, start, grid.nx, grid.ny, reach, grid.cell, lmax, dmax2, r, even, dt, 64)
     area = (xmax - xmin) * (ymax - ymin)
     lam = n / area
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -33,7 +33,7 @@ RegionLevel = Annotated[str | None, typer.Option(
 WeightCol = Annotated[str | None, typer.Option("--weight-col", help="Weight column (employment, output).")]
 IndustryFrom = Annotated[str, typer.Option("--industry-from", help="'code' or 'text' (match product text).")]
 Industry = Annotated[str | None, typer.Option("--industry", "-i", help="The industry to measure.")]
-Simulations = Annotated[int, typer.Option("--simulations", "-s", min=0, help="Monte-Carlo simulations.")]
+Simulations = Annotated[str, typer.Option("--simulations", "-s", help="Monte-Carlo simulations (0 to 100,000).")]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the simulations (reproducible).")]
 Plot = Annotated[Path | None, typer.Option("--plot", help="Also save a PNG plot to this file.")]
 Metric = Annotated[str, typer.Option("--metric", help="great_circle or equal_area.")]
@@ -85,6 +85,20 @@ def _check_output_path(path: Path | None, what: str = "--plot") -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise BadQueryError(f"{what} {path}: the folder {parent} does not exist")
+
+
+def _simulations(text: str | int) -> int:
+    """``--simulations`` as a whole number in range (one-line error otherwise, e.g. for ``1e12``)."""
+    from clusteratlas.analytics._simulate import MAX_SIMULATIONS
+    from clusteratlas.errors import BadQueryError
+
+    try:
+        value = int(str(text).strip().replace("_", "").replace(",", ""))
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= MAX_SIMULATIONS:
+        raise BadQueryError(f"--simulations must be a whole number from 0 to {MAX_SIMULATIONS:,}; got {text}")
+    return value
 
 
 def _need_industry(industry: str | None, what: str) -> str:
@@ -175,29 +189,57 @@ def _curve_output(result: Any, fmt: OutputFormat | None, x: str, columns: list[s
     emit(rows, fmt, columns=[(c, c) for c in [x] + columns if c in frame.columns], title=result.method)
 
 
+LQ_COLUMNS = ("region", "region_name", "industry", "establishments", "employment", "region_employment",
+              "industry_employment", "lq", "lq_lower", "lq_upper", "lq_shrunk", "strong")
+
+
 @measure_app.command("lq")
 def lq_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: LatCol = "lat",
            lon_col: LonCol = "lon", region_col: RegionCol = None, adcode_col: AdcodeCol = None,
            address_col: AddressCol = None, region_level: RegionLevel = None, weight_col: WeightCol = None,
            industry_from: IndustryFrom = "code", industry: Industry = None,
            strong_only: Annotated[bool, typer.Option("--strong-only", help="Only strong clusters.")] = False,
+           min_firms: Annotated[int, typer.Option(
+               "--min-firms", min=1, max=1_000_000_000,
+               help="Minimum establishments of a row (shown, plotted, and eligible to be strong).")] = 10,
+           min_employment: Annotated[float, typer.Option(
+               "--min-employment", min=0, max=1e15, help="Minimum employment (weight units) of a row.")] = 0.0,
+           confidence: Annotated[float, typer.Option(
+               "--confidence", min=0.5, max=0.9999, help="Confidence level of the LQ interval.")] = 0.95,
+           rank_by: Annotated[str, typer.Option(
+               "--rank-by", help="lq_lower (lower confidence bound), lq, lq_shrunk, employment or "
+                                 "establishments.")] = "lq_lower",
+           limit: Annotated[int | None, typer.Option("--limit", min=1, help="Show the first N rows.")] = None,
            fmt: FormatOption = None, plot: Plot = None) -> None:
-    """Location quotients by region x industry, with the Cluster Mapping strong-cluster rule.
+    """Location quotients by region x industry: interval, shrunk LQ, counts, the Cluster Mapping strong rule.
 
-    Example: clusteratlas measure lq firms.csv --region-col county --weight-col employment --format csv
+    Rows are ranked by the lower bound of the LQ's confidence interval, so that a county with a handful
+    of firms (whose LQ can be huge by chance) does not lead. The plot shows the same rows as the table.
+
+    Example: clusteratlas measure lq firms.csv --region-col region --weight-col employment -i socks --strong-only
     """
     from clusteratlas.analytics.regional import location_quotients
 
     _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
-    res = location_quotients(f, industries=[industry] if industry else None)
-    _save_plot(res, plot)
-    table = res.strong_clusters() if strong_only else res.table
-    emit([{k: _nan_none(v) for k, v in r.items()}
-          for r in table.to_dict(orient="records")], fmt,
-         columns=[(c, c) for c in ("region", "industry", "employment", "establishments", "lq", "strong")],
-         title="Location quotients", empty_message="No region x industry rows.")
+    res = location_quotients(f, industries=[industry] if industry else None, confidence=confidence,
+                             min_firms=min_firms, min_employment=min_employment)
+    table = res.top(strong_only=strong_only, rank_by=rank_by, limit=limit)
+    if plot is not None:
+        res.plot(path=plot, rows=table)
+        echo_err(f"Plot saved to {plot} (the first {min(len(table), 20)} rows of the table).")
+    rows = [{k: _nan_none(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
+    columns = [(c, c) for c in LQ_COLUMNS]
+    if resolve_format(fmt) is OutputFormat.table:  # narrow: the name, the counts, the ratios to 4 digits
+        rows = [{**r, "region_name": r["region_name"] or r["region"], "employment": f"{r['employment']:,.0f}",
+                 **{c: _sig(r[c]) for c in ("lq", "lq_lower", "lq_upper", "lq_shrunk")}} for r in rows]
+        columns = [("region_name", "region"), ("industry", "industry"), ("establishments", "firms"),
+                   ("employment", "employment"), ("lq", "LQ"), ("lq_lower", "low"), ("lq_upper", "high"),
+                   ("lq_shrunk", "shrunk"), ("strong", "strong")]
+    emit(rows, fmt, columns=columns,
+         title=f"Location quotients ({confidence:.0%} interval; ranked by {rank_by}; >= {min_firms} firms)",
+         empty_message="No region x industry rows pass the filters (try a lower --min-firms).")
 
 
 @measure_app.command("eg")
@@ -226,7 +268,7 @@ def eg_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
 def kd_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol = "industry",
            lat_col: LatCol = "lat", lon_col: LonCol = "lon", region_col: RegionCol = None,
            adcode_col: AdcodeCol = None, address_col: AddressCol = None, weight_col: WeightCol = None,
-           industry_from: IndustryFrom = "code", simulations: Simulations = 999, seed: Seed = None,
+           industry_from: IndustryFrom = "code", simulations: Simulations = "999", seed: Seed = None,
            max_distance_km: Annotated[float, typer.Option("--max-distance-km", min=0.001)] = 200.0,
            step_km: Annotated[float, typer.Option("--step-km", min=0.001)] = 1.0,
            bandwidth_km: Annotated[float | None, typer.Option("--bandwidth-km", min=0.0)] = None,
@@ -239,6 +281,7 @@ def kd_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol
     from clusteratlas.analytics.kdensity import k_density
 
     ind = _need_industry(industry, "kd")
+    simulations = _simulations(simulations)
     _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, None, weight_col,
                industry_from)
@@ -255,7 +298,7 @@ def m_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol 
           address_col: AddressCol = None, weight_col: WeightCol = None, industry_from: IndustryFrom = "code",
           radii: Annotated[str, typer.Option("--radii", help="Comma-separated radii in km.")] =
           "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20",
-          simulations: Simulations = 0, seed: Seed = None, metric: Metric = "great_circle",
+          simulations: Simulations = "0", seed: Seed = None, metric: Metric = "great_circle",
           method: Method = "auto", fmt: FormatOption = None, plot: Plot = None) -> None:
     """Marcon-Puech M function (relative concentration within r), optional envelopes.
 
@@ -265,6 +308,7 @@ def m_cmd(firms: FirmsArg, industry: Industry = None, industry_col: IndustryCol 
     from clusteratlas.errors import BadQueryError
 
     ind = _need_industry(industry, "m")
+    simulations = _simulations(simulations)
     try:
         r = [float(v) for v in radii.split(",") if v.strip()]
     except ValueError as exc:
@@ -287,7 +331,7 @@ def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: Indus
                  k: Annotated[int, typer.Option("--k", min=1, help="Nearest regions as neighbours.")] = 8,
                  threshold_km: Annotated[float | None, typer.Option(
                      "--threshold-km", help="Distance-band neighbours instead of k nearest.")] = None,
-                 simulations: Simulations = 999, seed: Seed = None, fmt: FormatOption = None,
+                 simulations: Simulations = "999", seed: Seed = None, fmt: FormatOption = None,
                  plot: Plot = None) -> None:
     """Getis-Ord Gi* and local Moran's I of an industry over regions (permutations = --simulations).
 
@@ -296,6 +340,7 @@ def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: Indus
     from clusteratlas.analytics.lisa import hotspots
 
     ind = _need_industry(industry, "hotspots")
+    simulations = _simulations(simulations)
     _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
                weight_col, industry_from)
@@ -310,9 +355,11 @@ def hotspots_cmd(firms: FirmsArg, industry: Industry = None, industry_col: Indus
 @measure_app.command("demo-data")
 def demo_data_cmd(out: Annotated[Path, typer.Argument(help="CSV file to write.", show_default=False)],
                   seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
-                  background: Annotated[int, typer.Option("--background", min=0,
-                                                          help="Background establishments.")] = 20_000,
-                  per_cluster: Annotated[int, typer.Option("--per-cluster", min=0,
+                  background: Annotated[int | None, typer.Option(
+                      "--background", min=0, max=50_000_000, show_default=False,
+                      help="Background establishments of the generic industries other-01 … other-30 "
+                           "[default: 3 x the planted ones, at least 20,000].")] = None,
+                  per_cluster: Annotated[int, typer.Option("--per-cluster", min=0, max=100_000,
                                                            help="Establishments planted per cluster.")] = 400
                   ) -> None:
     """Write seeded demo establishments around the atlas's clusters (plus background) to a CSV.
@@ -324,12 +371,19 @@ def demo_data_cmd(out: Annotated[Path, typer.Argument(help="CSV file to write.",
     _check_output_path(out, "output file")
     df = demo_firms(seed=seed, n_background=background, firms_per_cluster=per_cluster)
     df.to_csv(out, index=False)
-    echo_err(f"Wrote {len(df):,} establishments ({df['industry'].nunique()} industries) to {out}. "
+    generic = df["industry"].str.startswith("other-")
+    planted = df["cluster_id"].fillna("").astype(str) != ""
+    echo_err(f"Wrote {len(df):,} establishments to {out}: {int(planted.sum()):,} planted around "
+             f"{df.loc[planted, 'cluster_id'].nunique()} clusters of {df.loc[~generic, 'industry'].nunique()} "
+             f"atlas industries, {int((~generic & ~planted).sum()):,} of the same industries scattered elsewhere, "
+             f"and {int(generic.sum()):,} of {df.loc[generic, 'industry'].nunique()} synthetic background "
+             "industries (other-01 …, the rest of the economy). "
              "Columns: firm_id, industry, lat, lon, adcode, region, employment, cluster_id.")
 
 
 #: Library parameters -> the flags that set them: library messages name parameters, the CLI's name both.
-FLAGS = {"weight_col": "--weight-col", "region_col": "--region-col", "adcode_col": "--adcode-col",
+FLAGS = {"min_firms": "--min-firms", "min_employment": "--min-employment", "rank_by": "--rank-by",
+         "weight_col": "--weight-col", "region_col": "--region-col", "adcode_col": "--adcode-col",
          "region_level": "--region-level", "industry_from": "--industry-from", "step_km": "--step-km",
          "max_distance_km": "--max-distance-km", "bandwidth_km": "--bandwidth-km", "threshold_km": "--threshold-km",
          "radii_km": "--radii"}
@@ -341,11 +395,12 @@ def _name_flags(fn):
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from clusteratlas._limits import ResourceLimitError
         from clusteratlas.errors import BadQueryError, DataValidationError
 
         try:
             return fn(*args, **kwargs)
-        except (BadQueryError, DataValidationError) as exc:
+        except (BadQueryError, DataValidationError, ResourceLimitError) as exc:
             text = _FLAG_RE.sub(lambda m: f"{m.group(1)} / {FLAGS[m.group(1)]}", str(exc))
             raise type(exc)(text) from None
 

@@ -1,0 +1,73 @@
+"""Benchmark: K-density of a 1,000,000-firm industry among 10,000,000 establishments (issue 16).
+
+Goal: 999 simulations in <= 10 minutes and <= 8 GB on 2 cores. The script generates the national table
+(:func:`analytics_common.national_points`, seeded, no regions), computes the observed K-density and the
+null mean, then ``--sims`` simulations, and prints wall time, CPU time and peak RSS of each phase; with
+``--sims`` below 999 it also prints the time per simulation and the extrapolation to 999 (stated as such).
+
+Run: .venv/bin/python benchmarks/analytics_kdensity_national.py [--sites 10000000] [--firms 1000000]
+     [--sims 3] [--bandwidth-km H] [--max-memory 8G] [--dask 1,2,4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from analytics_common import Timer, national_points, peak_rss_gb
+
+from clusteratlas._limits import ResourceLimitError, set_max_memory
+from clusteratlas.analytics import k_density, load_firms
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sites", type=int, default=10_000_000)
+    ap.add_argument("--firms", type=int, default=1_000_000)
+    ap.add_argument("--sims", type=int, default=3)
+    ap.add_argument("--max-distance-km", type=float, default=200.0)
+    ap.add_argument("--bandwidth-km", type=float, default=None)
+    ap.add_argument("--max-memory", default="8G", help="memory budget of the run (the goal: 8 GB)")
+    ap.add_argument("--dask", default="", help="comma-separated worker counts for a LocalCluster run")
+    a = ap.parse_args()
+    set_max_memory(a.max_memory)
+    times: dict = {}
+    with Timer("generate", times):
+        df = national_points(a.sites, a.firms)
+    with Timer("load_firms", times):
+        firms = load_firms(df)
+    del df
+    print(f"{firms.n:,} establishments, {int(firms.mask('socks').sum()):,} socks; peak RSS {peak_rss_gb():.2f} GB",
+          flush=True)
+    kw = {"max_distance_km": a.max_distance_km, "bandwidth_km": a.bandwidth_km, "weighted": False, "seed": 1}
+    try:
+        with Timer("observed + null mean (0 simulations)", times):
+            r0 = k_density(firms, "socks", simulations=0, **kw)
+        p = r0.parameters
+        print(f"  bandwidth {p['bandwidth_km']:.4g} km ({p['bandwidth']}); modes {p['mode_observed']}/"
+              f"{p['mode_null_mean']}; grids {p['binned_grids']}; phases {p['timings_s']}; "
+              f"peak RSS {peak_rss_gb():.2f} GB", flush=True)
+        kw["bandwidth_km"] = p["bandwidth_km"]
+        if a.sims:
+            with Timer(f"{a.sims} simulations (+ observed, null mean skipped)", times):
+                r = k_density(firms, "socks", simulations=a.sims, null_mean=False, **kw)
+            ps = r.parameters
+            per = ps["timings_s"]["simulations"] / a.sims
+            print(f"  simulations mode {ps['mode_simulations']}: {per:.2f} s per simulation -> 999 simulations "
+                  f"would take about {per * 999 / 60:.0f} min (extrapolated, not run); peak RSS "
+                  f"{peak_rss_gb():.2f} GB", flush=True)
+    except ResourceLimitError as exc:
+        print(f"  stopped by the memory check: {exc}")
+    for workers in [int(w) for w in a.dask.split(",") if w.strip()]:
+        from distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
+                Client(cl) as client:
+            t0 = time.perf_counter()
+            rd = k_density(firms, "socks", simulations=a.sims, null_mean=False, backend=client, **kw)
+            print(f"  Dask LocalCluster, {workers} worker process(es) x 1 thread: {time.perf_counter() - t0:.1f} s "
+                  f"wall for {a.sims} simulations (phases {rd.parameters['timings_s']})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
