@@ -304,6 +304,9 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
     cluster_hits, own = product_hits(qa.product_text, index)[1:] if qa.product_text else ({}, {})
     specific = _specific_industries(qa.product_text, inds, index) if qa.product_text and inds else frozenset()
     top_role = _top_roles(index)
+    # a query that is an industry's own name or alias asks for that industry: no cluster's specialty (of that
+    # industry or another: "lead-acid batteries" is also a specialty of a battery-recycling town) lifts it
+    named_industry = any(h.field in ("name", "alias") and h.score >= FULL_MATCH for h in inds.values())
     scored = []
     for c in pool:
         m = inds.get(c.industry)
@@ -331,7 +334,7 @@ def rank_clusters(qa: QueryAnalysis, index: SearchIndex, *, semantic: bool = Fal
             if explain:
                 parts.append({"part": "prominence", "claims_and_titles": c.evidence,
                               "bonus": round(PROMINENCE_STEP * c.evidence, 4)})
-        names_industry = m is not None and m.field in ("name", "alias") and m.score >= FULL_MATCH
+        names_industry = named_industry
         if ch and ch.score >= 0.3 and not (m and m.field.startswith("cluster")) and not names_industry:
             # (not counted twice; and a query that is the industry's own name asks for the industry, so
             # a cluster's specialty that repeats the name does not put it before the leading cluster)
