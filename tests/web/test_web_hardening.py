@@ -81,6 +81,15 @@ def test_double_slash_redirect_stays_on_this_server(client):
         assert r.headers["location"].startswith("/") and not r.headers["location"].startswith("//")
 
 
+@pytest.mark.parametrize("path", ["/\\evil.example/", "/\\/evil.example/", "/%5Cevil.example/"])
+def test_backslash_redirect_never_names_another_host(client, path):
+    """Browsers read a backslash in a path as a slash: "/\\evil.example" would mean //evil.example."""
+    r = client.get(path, follow_redirects=False)
+    if r.status_code in (301, 307, 308):
+        loc = r.headers["location"]
+        assert loc.startswith("/") and not loc.startswith("//") and "\\" not in loc, loc
+
+
 @pytest.mark.parametrize("path", ["/api/v1/places?q=a%00b", "/api/v1/places?q=wig%07", "/api/v1/search?q=a%00b",
                                   "/api/v1/clusters?q=a%1fb", "/api/v1/clusters?industry=wigs%00",
                                   "/api/v1/export.csv?ids=a%00", "/api/v1/clusters/xuchang%00wigs",

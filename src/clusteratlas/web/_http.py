@@ -99,6 +99,8 @@ def slash_redirect(scope: Scope) -> Response:
     path = "/" + scope["path"].strip("/")
     raw = scope.get("raw_path")
     location = raw.decode("latin-1").rstrip("/") or "/" if raw else quote(path)
+    # browsers read "\\" as "/" in a path: "/\\evil.example" would be "//evil.example", another host
+    location = location.replace("\\", "%5C")
     if not location.startswith("/") or location.startswith("//"):
         location = "/" + location.lstrip("/")
     qs = scope.get("query_string", b"")
