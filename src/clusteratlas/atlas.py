@@ -525,8 +525,19 @@ def _load_markets(data_dir: Path, fail: "_Problems", clusters: dict[str, Cluster
                 if c is None:
                     fail(f"{where} field clusters: unknown cluster {cid!r}")
                     continue
-                clusters[cid] = c.model_copy(update={"markets": [*c.markets, m]})
+                # the full record replaces a name-only mention of the same market on the cluster
+                kept = [x for x in c.markets if x.id or not _same_market(x, m)]
+                clusters[cid] = c.model_copy(update={"markets": [*kept, m]})
     return markets
+
+
+def _same_market(mention: Any, record: Any) -> bool:
+    """True when a cluster's name-only market ``mention`` names the market of ``record`` (same Chinese
+    name, or the same English name, case aside, or the mention's English name inside the record's)."""
+    if mention.name_zh and mention.name_zh == record.name_zh:
+        return True
+    a, b = mention.name_en.strip().lower(), record.name_en.strip().lower()
+    return bool(a) and (a == b or a in b)
 
 
 def _source_problems(where: str, c: Cluster, sources: dict[str, Source]) -> list[str]:
