@@ -22,14 +22,14 @@ the ratio and the largest relative difference of the observed curves where ``K >
 dbmss is optional: without ``Rscript`` or the package (``CLUSTERATLAS_R_LIBS`` is put in ``R_LIBS``) the
 line says why it is skipped.
 
-Run: NUMBA_NUM_THREADS=1 .venv/bin/python benchmarks/analytics_dbmss.py [--sizes 500:20000,2000:20000]
+Run: CLUSTERATLAS_R_LIBS=/path/to/rlib .venv/bin/python benchmarks/analytics_dbmss.py [--sizes 500:20000,2000:20000]
 """
 
 from __future__ import annotations
 
 import os
 
-os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+os.environ["NUMBA_NUM_THREADS"] = "1"  # single-threaded comparison, before numba is imported
 
 import argparse
 import shutil
@@ -48,7 +48,10 @@ from clusteratlas.analytics._geometry import prepare_points
 R_SCRIPT = r"""
 a <- commandArgs(trailingOnly = TRUE)
 ok <- suppressWarnings(suppressMessages(requireNamespace("dbmss", quietly = TRUE)))
-if (!ok) { cat("SKIP dbmss cannot be loaded from R_LIBS\n"); quit(status = 0) }
+if (!ok) {
+  cat("SKIP the R package dbmss cannot be loaded (not installed; set CLUSTERATLAS_R_LIBS to its library)\n")
+  quit(status = 0)
+}
 suppressMessages(library(dbmss))
 RcppParallel::setThreadOptions(numThreads = 1)
 p <- read.csv(a[1]); r <- as.numeric(strsplit(a[2], ",")[[1]]); h <- as.numeric(a[3]); nsim <- as.integer(a[4])
@@ -109,7 +112,8 @@ def one_size(n_firms: int, n_sites: int, nsim: int, r: np.ndarray) -> None:
     t_ours = time.perf_counter() - t0
     h = ours.parameters["bandwidth_km"]
     head = (f"{n_firms:,} firms among {n_sites:,} sites, {nsim} simulations, h = {h:.3f} km: clusteratlas "
-            f"{t_ours:.2f} s (modes {ours.parameters['mode_observed']}/{ours.parameters['mode_simulations']}, peak RSS {peak_rss_gb():.2f} GB)")
+            f"{t_ours:.2f} s (modes {ours.parameters['mode_observed']}/{ours.parameters['mode_simulations']}, "
+            f"peak RSS {peak_rss_gb():.2f} GB)")
     res = run_r(pts.xy, is_ind, r, h, nsim)
     if "skip" in res:
         print(f"{head}; dbmss: skipped ({res['skip']})", flush=True)
@@ -120,6 +124,7 @@ def one_size(n_firms: int, n_sites: int, nsim: int, r: np.ndarray) -> None:
     print(f"{head}; dbmss {res['version']} KdEnvelope {res['time']:.2f} s (own bandwidth {res['bw']:.3f} km, "
           f"Adjust {res['adjust']:.4f}) -> ratio {res['time'] / t_ours:.1f}x; observed curves: max relative "
           f"difference {rel:.2e} (K > 1 % of max)", flush=True)
+    print(f"  clusteratlas phases (s): {ours.parameters['timings_s']}", flush=True)
 
 
 def main() -> None:
