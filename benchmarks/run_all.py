@@ -37,6 +37,8 @@ BENCHMARKS: dict[str, tuple[list[str], list[str], str | None, str | None]] = {
     "analytics_kdensity": (["--skip-error"], ["--sites", "150000", "--firms", "1000", "--sims", "19",
                                               "--skip-error"], "numba", None),
     "analytics_mfunction": ([], ["--sites", "150000"], "numba", None),
+    # dbmss is optional (CLUSTERATLAS_R_LIBS); without it the script times clusteratlas and says why it skips
+    "analytics_dbmss": ([], ["--sizes", "100:2000", "--sims", "9"], "numba", "Rscript"),
 }
 
 
