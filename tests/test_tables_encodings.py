@@ -136,3 +136,23 @@ def test_mixed_file_through_the_cli(tmp_path, command, column_check):
         assert by_title["袜子"]["industry"] == "socks"
         assert "decoded as GB18030" in by_title["袜子"]["reason"]
     assert column_check in rows[0]
+
+
+@pytest.mark.parametrize("lines", [
+    [b"caf\xe9 chairs", b"plastic chairs"],                      # Latin-1 among ASCII (was read as cp1006)
+    # (Cyrillic cp1251 is not tried: its byte pairs are valid GBK and can read as Chinese characters)
+    ["wig".encode(), b"\xe0\xa1\xe2 Kl\xe4der", "袜子".encode()],  # one Latin-1 line in a UTF-8 file
+])
+def test_lines_neither_utf8_nor_chinese_become_error_rows_never_a_guessed_code_page(tmp_path, lines):
+    src = tmp_path / "odd.csv"
+    src.write_bytes(b"title\n" + b"\n".join(lines) + b"\n")
+    rows = list(read_table_stream(src, column="title"))
+    assert len(rows) == len(lines)
+    for raw, row in zip(lines, rows):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            assert row.error and ("neither UTF-8 nor Chinese" in row.error or "cannot be decoded" in row.error)
+            assert row["title"] in ("", None)
+        else:
+            assert row["title"] == text and row.error is None

@@ -108,6 +108,11 @@ class LineDecoder:
             except UnicodeDecodeError:
                 pass
             else:
+                if self.then == LEGACY and not _is_chinese_text(text):
+                    # GB18030 decodes most byte strings: a line that does not come out as Chinese text
+                    # (Latin-1, Cyrillic, binary …) is not guessed at; it becomes an error row
+                    return None, (f"line {lineno} is neither UTF-8 nor Chinese GB18030 text; row left empty "
+                                  "(name its encoding with --encoding to read it)")
                 if self.note_first:
                     return text, None
                 return text, f"line {lineno} decoded as {self.then.upper()} (not {self.first.upper()})"
@@ -161,6 +166,19 @@ def _ask_charset_normalizer(sample: bytes) -> tuple[str | None, str]:
         # encoding of Chinese tables, so it wins when charset-normalizer finds it plausible.
         return LEGACY, f"{said}, {gb} also plausible and preferred for Chinese tables"
     return _normal(best.encoding), said
+
+
+def _is_chinese_text(text: str) -> bool:
+    """True when most non-ASCII characters of ``text`` are CJK ideographs or CJK/full-width punctuation
+    (True for pure ASCII)."""
+    cjk = other = 0
+    for ch in text:
+        if ch > "\x7f":
+            if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
+                cjk += 1
+            else:
+                other += 1
+    return cjk >= 4 * other
 
 
 def _reads_as_chinese(lines: list[bytes]) -> bool:
@@ -229,8 +247,12 @@ def decide_encoding(path: Path, head: bytes, given: str | None = None) -> Encodi
         # charset-normalizer often prefers another East Asian or Thai code page on Chinese text; lines that
         # all decode as GB18030 into mostly Chinese characters are GB18030.
         said = f"all {len(other)} such lines decode as GB18030 into Chinese text; {said}"
-        legacy = LEGACY
-    legacy = legacy or LEGACY
+    elif not chinese:
+        # Only UTF-8 and GB18030 are read without being told: a guess at another code page (cp1006 for a
+        # Latin-1 "café") would garble rows silently. Lines that are neither become error rows.
+        said = (f"{said}; only UTF-8 and Chinese GB18030 lines are read, others become error rows "
+                "(name the encoding with --encoding)")
+    legacy = LEGACY
     if utf8_n:
         return EncodingDecision(first, legacy, mixed=True, evidence=f"{counts}; {said}")
     return EncodingDecision(legacy, "utf-8", evidence=f"{counts}; {said}")
