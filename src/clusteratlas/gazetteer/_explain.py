@@ -124,9 +124,19 @@ def refine(norm: str, ranked: list[Ranked], ambiguous: bool) -> tuple[list[Ranke
     if bad and (not ranked or ranked[0].explained < 1.5):
         # an invented province, and nothing else named firmly enough (two names or more) to place the text
         return [], False, f"no province named {bad}: nothing resolved"
-    if not ranked or gd.units()[ranked[0].code].level > 2:
+    if ranked and gd.units()[ranked[0].code].level > 2:
         return ranked, ambiguous, ""
-    fixed, note = county_gap(norm, ranked[0])
+    from clusteratlas.gazetteer._zones import cjk_zone, split_zone
+
+    zone, note = cjk_zone(norm, ranked[0] if ranked else None)
+    if zone is not None:
+        return [zone, *(r for r in ranked if r.code != zone.code)], split_zone(zone), ""
+    if not ranked:
+        return ranked, ambiguous, note
+    if not note:
+        fixed, note = county_gap(norm, ranked[0])
+    else:
+        fixed = None
     if fixed is not None:
         return [fixed, *ranked], False, ""
     if note:
