@@ -45,6 +45,8 @@ ZONE_WORDS = ("高新", "新技术", "经济技术开发区", "经开区")
 _ZONE_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _w in ZONE_WORDS:
     _ZONE_BY_FIRST[_w[0]] = _ZONE_BY_FIRST.get(_w[0], ()) + (_w,)
+#: The note of a district or township read from a zone's name (see :func:`mention_cands`).
+ZONE_NAME_NOTE = "read from a development zone's name; a unit of that name elsewhere is possible"
 #: A generic zone word written alone names no township (高新区 is not 兰州's 高新区街道 unless 街道 follows).
 GENERIC_ZONES = frozenset(("高新区", "开发区", "经开区", "新区", "工业园区", "保税区"))
 #: A township stem ending in one of these is a road or village unless a suffix (街道, 镇 …) follows it.
@@ -289,9 +291,13 @@ def mention_cands(key: str) -> dict[str, Cand]:
         for codes, q, match, suffix, note in index[name]:
             if match in ("alias", "misspelling") and street:
                 continue  # 华强北路 is a road named after the place
-            if (zone and (len(codes[0]) == 9 or units[codes[0]].level == 3 and units[codes[0]].suffix == "区")) \
-                    or (generic and len(codes[0]) == 9):
-                continue  # 东湖高新区 is no 东湖区 (南昌) nor 东湖镇; 高新区 alone is no 高新区街道
+            if generic and len(codes[0]) == 9:
+                continue  # 高新区 alone is no 高新区街道
+            if zone and (len(codes[0]) == 9 or units[codes[0]].level == 3 and units[codes[0]].suffix == "区"):
+                # 东湖高新区 names 东湖区 (南昌) only weakly: _explain.refine drops it unless the text also names
+                # where the unit is (上海张江高新区 is in 张江镇)
+                q *= 0.5
+                note = ZONE_NAME_NOTE
             if match in ("exact", "former_name"):
                 if suffix == "":  # a stem: what follows decides
                     if follow:

@@ -87,6 +87,7 @@ def _slow_row(address: Any) -> dict[str, Any]:
     from clusteratlas.gazetteer import _tables as gd
     from clusteratlas.gazetteer._explain import failure_reason, refine
     from clusteratlas.gazetteer._names import normalize_cjk
+    from clusteratlas.gazetteer._scan import ZONE_NAME_NOTE
 
     if address is None or not isinstance(address, str):
         if isinstance(address, (int, float)) and not (isinstance(address, float) and math.isnan(address)):
@@ -101,7 +102,8 @@ def _slow_row(address: Any) -> dict[str, Any]:
         key, result = _resolve_cjk_keyed()(text)
         if result[0]:
             top = result[0][0]
-            if gd.units()[top.code].level > 2 and (top.explained >= 1.5 or not _maybe_province(text)):
+            if gd.units()[top.code].level > 2 and (top.explained >= 1.5 or not _maybe_province(text)) and \
+                    not (top.n_mentions < 2 and ZONE_NAME_NOTE in top.notes):
                 return _ROWS.get_or_set(key, lambda: _row(*result))  # a county or a township: the cached row
             ranked, ambiguous, why = refine(normalize_cjk(text, gd.protected_chars()), result[0], result[1])
             if not ranked:
