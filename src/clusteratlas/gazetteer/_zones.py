@@ -130,8 +130,12 @@ def cjk_zone(norm: str, top: Ranked | None) -> tuple[Ranked | None, str]:
     for k, (key, start, stop) in enumerate(scanned):
         text = norm[start:stop]
         m = _ZONE_RE.match(norm, stop)
-        if text in forms:
-            continue  # a zone the tables hold, already read by the scanner (合肥高新区)
+        if text in forms:  # a zone the tables hold, already read by the scanner (合肥高新区)
+            codes, note = forms[text]
+            if top is not None and top.code != codes[0] and top.code in units[codes[0]].path:
+                # 合肥市经开区: the prefecture's own name inside the zone's won on the prior alone
+                return Ranked(codes[0], top.explained, top.final, top.n_mentions, "alias", (note,), False), ""
+            continue
         if m is not None:
             end = m.end()
             word = m.group(0)
