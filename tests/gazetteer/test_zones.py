@@ -34,6 +34,8 @@ GENERIC_ZONES = [
     ("Guangzhou Kaifaqu", "440112"),
     ("Suzhou Industrial Park, Jiangsu", "320506"),  # dev_zones: 苏州工业园区, 60% of its townships in 吴中区
     ("Wuxi Gaoxinqu", "320214"),
+    ("北京市开发区", "110115"),  # a municipality: 北京经济技术开发区 -> 大兴区
+    ("Tianjin Kaifaqu", "120116"),  # aliases zones: 天津开发区 -> 滨海新区
 ]
 # 2-3. zones the tables do not hold: the prefecture, and a note saying so
 ZONES_NOT_IN_TABLES = [

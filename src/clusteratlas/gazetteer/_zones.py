@@ -108,14 +108,18 @@ def split_zone(r: Ranked) -> bool:
 
 
 def _prefecture_of(top: Ranked | None, cands) -> str:
-    """The prefecture a mention names that is the answer or its ancestor ('' when none)."""
+    """The prefecture (or municipality: 北京市, 天津市, 上海市, 重庆市) a mention names that is the answer or its
+    ancestor ('' when none)."""
     units = gd.units()
     path = set(units[top.code].path) if top is not None else set()
     for code in cands:
         u = units[code]
-        if u.level == 2 and (code in path or top is None):
+        if (u.level == 2 or code in _MUNICIPALITIES) and (code in path or top is None):
             return code
     return ""
+
+
+_MUNICIPALITIES = frozenset(("110000", "120000", "310000", "500000"))
 
 
 def cjk_zone(norm: str, top: Ranked | None) -> tuple[Ranked | None, str]:
