@@ -118,8 +118,13 @@ def run_place(query: str | None, *, reverse: tuple[float, float] | None = None, 
             r["where"] = " / ".join(p["name_zh"] for p in r["path"])
         if rows and rows[0]["ambiguous"]:
             echo_err(f"{query!r} is ambiguous: {len(rows)} candidates, most prominent first.")
+    note = ""
+    if not rows:  # why nothing matched (an invented province, a zone the tables do not hold …)
+        from clusteratlas.gazetteer import resolve_address
+
+        note = uncoded_note(query) or resolve_address(query)["note"]
     emit(rows, fmt, columns=PLACE_COLUMNS, title=f"Places for {query!r}",
-         empty_message=f"No division matches {query!r}." + (f" {note}." if (note := uncoded_note(query)) else ""))
+         empty_message=f"No division matches {query!r}." + (f" {note}." if note else ""))
 
 
 #: The options of the fast path: name -> (command, parameter, kind). Kinds: int, str, flag, format, crs, point.

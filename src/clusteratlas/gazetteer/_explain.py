@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from clusteratlas.gazetteer import _tables as gd
-from clusteratlas.gazetteer._rank import Ranked
+from clusteratlas.gazetteer._rank import Ranked, is_ambiguous
 
 _PROVINCE_RE = re.compile(r"^(?:中国|中华人民共和国)?([\u4e00-\u9fff]{2,3}?)省")
 _COUNTY_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:自治县|县|区|市|旗)")
@@ -124,9 +124,25 @@ def refine(norm: str, ranked: list[Ranked], ambiguous: bool) -> tuple[list[Ranke
     if bad and (not ranked or ranked[0].explained < 1.5):
         # an invented province, and nothing else named firmly enough (two names or more) to place the text
         return [], False, f"no province named {bad}: nothing resolved"
-    if not ranked or gd.units()[ranked[0].code].level > 2:
+    from clusteratlas.gazetteer._scan import ZONE_NAME_NOTE
+    from clusteratlas.gazetteer._zones import cjk_zone, split_zone
+
+    if ranked and ZONE_NAME_NOTE in ranked[0].notes and ranked[0].n_mentions < 2:
+        # a district or township named only by a zone's name (东湖高新区 is not 南昌's 东湖区)
+        ranked = [r for r in ranked if ZONE_NAME_NOTE not in r.notes]
+        ambiguous = is_ambiguous(ranked)
+    if ranked and gd.units()[ranked[0].code].level > 2:
         return ranked, ambiguous, ""
-    fixed, note = county_gap(norm, ranked[0])
+
+    zone, note = cjk_zone(norm, ranked[0] if ranked else None)
+    if zone is not None:
+        return [zone, *(r for r in ranked if r.code != zone.code)], split_zone(zone), ""
+    if not ranked:
+        return ranked, ambiguous, note
+    if not note:
+        fixed, note = county_gap(norm, ranked[0])
+    else:
+        fixed = None
     if fixed is not None:
         return [fixed, *ranked], False, ""
     if note:

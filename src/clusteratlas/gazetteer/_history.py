@@ -95,6 +95,13 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
             if code in units:
                 shares.append((code, float(share or 1)))
         if not shares:
+            # the NBS table lists the zone under its prefecture but no township of it matched an MCA county
+            # (合肥高新技术产业开发区): the zone's name places it in the prefecture, and no further
+            if r["prefecture"] in units:
+                pref = units[r["prefecture"]].name
+                out.append(((r["prefecture"],), r["forms"].split("|"),
+                            f"{r['name']} is a development zone or new area (NBS {r['nbs_code']}) of {pref}; the "
+                            f"zone tables do not place it in a county (NBS {NBS_VINTAGE})"))
             continue
         top = shares[0][1]
         # one administering unit when it holds most of the zone; else the units holding a real share of it

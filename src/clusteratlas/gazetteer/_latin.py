@@ -12,6 +12,7 @@ from __future__ import annotations
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import ETHNIC_WORDS, NOISE_WORDS, ROAD_WORDS, TYPE_BIGRAMS, TYPE_WORDS, latin_key, latin_tokens
 from clusteratlas.gazetteer._rank import Cand, Mention, add_cand
+from clusteratlas.gazetteer._zones import LATIN_ZONE_TOKENS
 
 
 def _type_weight(unit_suffix: str, entry_suffix: str, types: frozenset[str] | None) -> float:
@@ -104,6 +105,7 @@ def latin_mentions(part: str) -> list[Mention]:
             covered.update(range(i, t_end))
         for k, key in enumerate(keys):
             if k not in covered and len(key) >= 4 and key not in NOISE_WORDS and key not in TYPE_WORDS \
+                    and key not in LATIN_ZONE_TOKENS \
                     and key not in ROAD_WORDS and not (k + 1 < n and keys[k + 1] in ROAD_WORDS):
                 out.extend(fuzzy_mentions(key, cjk=False))
     return out

@@ -20,6 +20,7 @@ from clusteratlas.gazetteer._latin import code_mentions, fuzzy_mentions, latin_m
 from clusteratlas.gazetteer._names import NOISE_WORDS, ROAD_WORDS, TYPE_WORDS, latin_tokens, normalize_cjk, split_parts
 from clusteratlas.gazetteer._rank import Mention, Ranked, check_named_regions, drop_ancestors, is_ambiguous, rank
 from clusteratlas.gazetteer._scan import zh_mentions
+from clusteratlas.gazetteer._zones import LATIN_ZONE_TOKENS
 
 
 def query_mentions(query: str) -> list[Mention]:
@@ -40,7 +41,7 @@ def query_mentions(query: str) -> list[Mention]:
             found = latin_mentions(latin)
             if not found:
                 toks = [k for k, _ in latin_tokens(latin)]
-                words = [k for k in toks if k not in NOISE_WORDS and k not in TYPE_WORDS]
+                words = [k for k in toks if k not in NOISE_WORDS and k not in TYPE_WORDS and k not in LATIN_ZONE_TOKENS]
                 if words and not any(k in ROAD_WORDS for k in toks):  # a road name is no place
                     found = fuzzy_mentions("".join(words), cjk=False)
             # English puts the specific place first ("Shenzhen City of Guangzhou"): a tiny decay by position
@@ -69,14 +70,31 @@ def resolve_explained(query: str, limit: int = 10) -> tuple[list[Ranked], bool, 
         if cjk:
             _, _, why = refine(normalize_cjk(query, gd.protected_chars()), [], False)
             return [], False, 0, why
-        return [], False, 0, ""
+        return [], False, 0, _refine_latin(query, [], False)[2]
     address = cjk and len(mentions) >= 2
     ranked = drop_ancestors(rank(mentions, address=address))
     ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
     why = ""
     if cjk:
         ranked, ambiguous, why = refine(normalize_cjk(query, gd.protected_chars()), ranked, ambiguous)
+    elif not ranked or gd.units()[ranked[0].code].level <= 2:
+        ranked, ambiguous, why = _refine_latin(query, ranked, ambiguous)
     return ranked[:limit], ambiguous, len(mentions), why
+
+
+def _refine_latin(query: str, ranked: list[Ranked], ambiguous: bool) -> tuple[list[Ranked], bool, str]:
+    """:func:`clusteratlas.gazetteer._zones.latin_gaps` applied to a Latin answer (see ``_explain.refine``)."""
+    from clusteratlas.gazetteer._zones import latin_gaps, split_zone
+
+    zone, note = latin_gaps(query, ranked[0] if ranked else None)
+    if zone is not None:
+        return [zone, *(r for r in ranked if r.code != zone.code)], split_zone(zone), ""
+    if not ranked:
+        return ranked, ambiguous, note
+    if note:
+        top = ranked[0]
+        ranked = [top._replace(notes=(*top.notes, note)), *ranked[1:]]
+    return ranked, ambiguous, ""
 
 
 __all__ = ["Mention", "Ranked", "query_mentions", "resolve", "resolve_explained"]

@@ -36,6 +36,19 @@ STREET_WORDS = ("路", "大道", "大街", "街", "巷", "弄", "号", "村", "�
 _STREET_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _w in STREET_WORDS:
     _STREET_BY_FIRST[_w[0]] = _STREET_BY_FIRST.get(_w[0], ()) + (_w,)
+#: Words that, right after a stem, show the text names a national-level zone (东湖高新区, 东湖新技术开发区): such
+#: zones are named after a city or a landmark, so the stem names no district or township (东湖区 of 南昌 is not
+#: Wuhan's 东湖高新区); a province, prefecture, county or county-level city keeps its reading (昆山高新区 is in
+#: 昆山市), and the zone under a prefecture is read by :mod:`clusteratlas.gazetteer._zones`. Local words
+#: (开发区, 工业园, 保税区) are left out: a park named after its town or district lies there (漕河泾开发区).
+ZONE_WORDS = ("高新", "新技术", "经济技术开发区", "经开区")
+_ZONE_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _w in ZONE_WORDS:
+    _ZONE_BY_FIRST[_w[0]] = _ZONE_BY_FIRST.get(_w[0], ()) + (_w,)
+#: The note of a district or township read from a zone's name (see :func:`mention_cands`).
+ZONE_NAME_NOTE = "read from a development zone's name; a unit of that name elsewhere is possible"
+#: A generic zone word written alone names no township (高新区 is not 兰州's 高新区街道 unless 街道 follows).
+GENERIC_ZONES = frozenset(("高新区", "开发区", "经开区", "新区", "工业园区", "保税区"))
 #: A township stem ending in one of these is a road or village unless a suffix (街道, 镇 …) follows it.
 _STREET_END = frozenset("路街道巷村弄")
 _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
@@ -52,6 +65,16 @@ _HIT, _FIELD, _MENTION = "\x1f", "\x1e", "\x1c"
 _CACHE_LIMIT = 200_000
 _cands_cache = BoundedCache(_CACHE_LIMIT)
 _resolve_cache = BoundedCache(_CACHE_LIMIT)
+
+
+def _follow_mark(text: str, end: int) -> str:
+    """``"s"`` when a road or building word follows a stem at ``end``, ``"z"`` for a zone word, else ``""``."""
+    if _followed_by_street(text, end):
+        return "s"
+    for w in _ZONE_BY_FIRST.get(text[end:end + 1], ()):
+        if text.startswith(w, end):
+            return "z"
+    return ""
 
 
 def _followed_by_street(text: str, end: int) -> bool:
@@ -86,12 +109,12 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
         if name not in names:
             continue
         follow = ""
-        street = False
+        mark = ""
         if end < n:
             follow = _suffix_at(text, end, groups)
             if not follow and name in stems:
-                street = _followed_by_street(text, end)
-        end = _add_hit(parts, name, follow, street, end)
+                mark = _follow_mark(text, end)
+        end = _add_hit(parts, name, follow, mark, end)
         if end > end_max:
             end_max = end
     return _HIT.join(parts), end_max
@@ -105,12 +128,13 @@ def _suffix_at(text: str, end: int, groups: dict[str, tuple[tuple[int, frozenset
     return ""
 
 
-def _add_hit(parts: list[str], name: str, follow: str, street: bool, end: int) -> int:
-    """Append one name to a mention key (with its suffix, or the street mark); returns where it ends."""
+def _add_hit(parts: list[str], name: str, follow: str, mark: str, end: int) -> int:
+    """Append one name to a mention key (with its suffix, or the street or zone mark); returns where it
+    ends."""
     if follow:
         parts.append(name + _FIELD + follow)
         return end + len(follow)
-    parts.append(name + _FIELD + "s" if street else name)
+    parts.append(name + _FIELD + mark if mark else name)
     return end
 
 
@@ -151,7 +175,7 @@ def _static_key(name: str, chain: tuple, names: set[str]) -> tuple[str, bool] | 
     the key (a suffix or street word, or a longer name, starting inside ``name`` could run past its end)."""
     groups = gd.zh_prefix_groups()
     n = len(name)
-    words = [w for ws in _SUFFIX_BY_FIRST.values() for w in ws] + list(STREET_WORDS)
+    words = [w for ws in _SUFFIX_BY_FIRST.values() for w in ws] + list(STREET_WORDS) + list(ZONE_WORDS)
     for p in range(1, n):
         rest = name[p:]
         if any(len(w) > len(rest) and w.startswith(rest) for w in words):
@@ -172,16 +196,16 @@ def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], 
     for name, length, is_stem, inner in chain:
         end = start + length
         follow = ""
-        street = False
+        mark = ""
         if inner:  # the suffix is part of the longer name matched here
             follow = inner if text[end:end + 2] not in groups or not _name_starts_at(text, end, groups) else ""
             if not follow and is_stem:
-                street = _followed_by_street(text, end)
+                mark = _follow_mark(text, end)
         elif end < n:
             follow = _suffix_at(text, end, groups)
             if not follow and is_stem:
-                street = _followed_by_street(text, end)
-        end = _add_hit(parts, name, follow, street, end)
+                mark = _follow_mark(text, end)
+        end = _add_hit(parts, name, follow, mark, end)
         if end > end_max:
             end_max = end
     return _HIT.join(parts), end_max
@@ -226,6 +250,7 @@ def _scan_keys(text: str) -> list[str]:
     groups = gd.zh_prefix_groups()
     suffix_first = _SUFFIX_BY_FIRST
     street_first = _STREET_BY_FIRST
+    zone_first = _ZONE_BY_FIRST
     out: list[str] = []
     pos = 0
     n = len(text)
@@ -237,7 +262,8 @@ def _scan_keys(text: str) -> list[str]:
         end = last + 1
         if static is not None:  # what follows does not matter unless it is a suffix or a street word
             nxt = text[end] if end < n else ""
-            if (not nxt or nxt not in suffix_first and (not is_stem or nxt not in street_first)) and \
+            if (not nxt or nxt not in suffix_first and (not is_stem or nxt not in street_first
+                                                         and nxt not in zone_first)) and \
                     not (static[1] and text[last:last + 2] in groups):
                 out.append(static[0])
                 pos = end
@@ -258,11 +284,20 @@ def mention_cands(key: str) -> dict[str, Cand]:
     for hit in key.split(_HIT):
         name, _, follow = hit.partition(_FIELD)
         street = follow == "s"
-        if street:
+        zone = follow == "z"
+        if street or zone:
             follow = ""
+        generic = (name + follow) in GENERIC_ZONES
         for codes, q, match, suffix, note in index[name]:
             if match in ("alias", "misspelling") and street:
                 continue  # 华强北路 is a road named after the place
+            if generic and len(codes[0]) == 9:
+                continue  # 高新区 alone is no 高新区街道
+            if zone and (len(codes[0]) == 9 or units[codes[0]].level == 3 and units[codes[0]].suffix == "区"):
+                # 东湖高新区 names 东湖区 (南昌) only weakly: _explain.refine drops it unless the text also names
+                # where the unit is (上海张江高新区 is in 张江镇)
+                q *= 0.5
+                note = ZONE_NAME_NOTE
             if match in ("exact", "former_name"):
                 if suffix == "":  # a stem: what follows decides
                     if follow:

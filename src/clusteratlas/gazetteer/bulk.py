@@ -62,7 +62,8 @@ def _shared_row(address: Any) -> dict[str, Any]:
         ranked = result[0]
         if ranked:
             top = ranked[0]
-            if top.code[4:] != "00" and (top.explained >= 1.5 or not _maybe_province(address)):
+            if top.code[4:] != "00" and (top.explained >= 1.5 or not _maybe_province(address)) and \
+                    not (top.n_mentions < 2 and _ZONE_NAME_NOTE in top.notes):
                 row = _ROWS.get(key)
                 return row if row is not None else _ROWS.set(key, _row(*result))
     return _slow_row(address)
@@ -78,6 +79,8 @@ def _resolve_cjk_keyed():
 
 
 _RESOLVE_CJK_KEYED = None
+#: :data:`clusteratlas.gazetteer._scan.ZONE_NAME_NOTE` (a unit read only from a zone's name goes the slow way)
+_ZONE_NAME_NOTE = "read from a development zone's name; a unit of that name elsewhere is possible"
 
 
 def _slow_row(address: Any) -> dict[str, Any]:
@@ -101,7 +104,8 @@ def _slow_row(address: Any) -> dict[str, Any]:
         key, result = _resolve_cjk_keyed()(text)
         if result[0]:
             top = result[0][0]
-            if gd.units()[top.code].level > 2 and (top.explained >= 1.5 or not _maybe_province(text)):
+            if gd.units()[top.code].level > 2 and (top.explained >= 1.5 or not _maybe_province(text)) and \
+                    not (top.n_mentions < 2 and _ZONE_NAME_NOTE in top.notes):
                 return _ROWS.get_or_set(key, lambda: _row(*result))  # a county or a township: the cached row
             ranked, ambiguous, why = refine(normalize_cjk(text, gd.protected_chars()), result[0], result[1])
             if not ranked:
