@@ -172,3 +172,41 @@ def test_heldout_titles_reach_the_measured_figures():
 #: Measured once on the held-out titles at the end of the issue 14 title work (86.8 % and 93.1 %, see
 #: tests/data/heldout/README.md), rounded down: short of the issue's 97 % and 95 %.
 HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.86, 0.93
+
+
+# Issue 15 (a fresh user's wrong answers): trade words, 定制 and Chinese service words.
+TRADE_WORD_TITLES = [
+    pytest.param("wholesale 钓鱼竿", "fishing-gear", id="trade-1"),
+    pytest.param("wholesale 瑜伽垫 加厚", "fitness-equipment", id="trade-2"),
+]
+
+
+@pytest.mark.parametrize("title,expected", TRADE_WORD_TITLES)
+def test_trade_word_is_no_product(matcher, title, expected):
+    got = matcher.match(title)
+    assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)
+
+
+@pytest.mark.parametrize("title", ["定制", "定制 logo", "私人定制 刻字"])
+def test_custom_made_alone_names_no_product(matcher, title):
+    got = matcher.match(title)
+    assert got.industry != "shirts", (got.industry, got.matched_term)
+
+
+def test_custom_made_shirt_is_still_a_shirt(matcher):
+    assert matcher.match("衬衫定制 男士").industry == "shirts"
+
+
+@pytest.mark.parametrize("title", ["婚纱摄影套餐 旅拍 三亚", "儿童摄影 全家福 套餐 北京", "留学咨询 中介 服务", "房产中介 二手房 服务"])
+def test_chinese_service_words_mark_services(matcher, title):
+    got = matcher.match(title)
+    assert got.status == "no_match" and got.reason.startswith(REASON_NOT_COVERED), (got.industry, got.matched_term)
+
+
+def test_a_service_word_that_starts_a_product_name_is_no_service(matcher):
+    assert matcher.match("咨询台 办公家具").industry == "furniture"  # 咨询台: a reception desk
+
+
+def test_a_bundle_and_a_covered_service_stay_matched(matcher):
+    # 套餐 (a set) and 服务 are no service words of their own: the atlas covers service industries
+    assert matcher.match("圣诞树 1.2米 发光 套餐").industry == "christmas-decorations"

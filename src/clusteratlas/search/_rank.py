@@ -11,7 +11,8 @@ from typing import Any
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
 from clusteratlas.search._index import SearchIndex
 from clusteratlas.search._query import QueryAnalysis
-from clusteratlas.search._title import demote_attributes, demote_premodifiers
+from clusteratlas.search._title import demote_attributes, demote_generic_terms, demote_premodifiers
+from clusteratlas.search._words import ZH_PRODUCT_ENDINGS
 from clusteratlas.search._vocab import (
     CONTAIN_BASE,
     NON_PRODUCT,
@@ -176,7 +177,8 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
             raw[ind] = h
     inds = _relevant(raw, service)
     if len(inds) > 1 and (text.count(" ") >= 2 or (len(text) >= 8 and has_cjk(text))):  # a title, not a query
-        lowered = demote_premodifiers(demote_attributes(inds, index, RELEVANCE_FLOOR), text, index)
+        lowered = demote_generic_terms(demote_attributes(inds, index, RELEVANCE_FLOOR), RELEVANCE_FLOOR)
+        lowered = demote_premodifiers(lowered, text, index)
         lowered = {k: h for k, h in lowered.items() if h.score >= RELEVANCE_FLOOR}
         if lowered:  # demotions re-rank the relevant industries; they never leave none
             inds = lowered
@@ -225,8 +227,21 @@ def _specific_industries(text: str, inds: dict[str, Hit], index: SearchIndex) ->
 def _non_product_words(text: str) -> list[str]:
     words = [w for w in WORD_RE.findall(text) if stem(w) in NON_PRODUCT]
     if has_cjk(text):
-        words += [w for w in ZH_NON_PRODUCT if w in text]
+        words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w)]
     return words
+
+
+
+def _zh_service_use(text: str, word: str) -> bool:
+    """True when some occurrence of the Chinese service word ``word`` in ``text`` is not the start of a
+    product's name (``服务器``, ``咨询台``, ``摄影灯``)."""
+    i = text.find(word)
+    while i >= 0:
+        k = i + len(word)
+        if k >= len(text) or text[k] not in ZH_PRODUCT_ENDINGS:
+            return True
+        i = text.find(word, k)
+    return False
 
 
 def _term_stems(term: str) -> set[str]:

@@ -219,6 +219,29 @@ def demote_attributes(inds: dict, index, floor: float) -> dict:
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in flagged else h) for k, h in inds.items()}
 
 
+#: A hit on a term made of generic title words alone ("wholesale", a trade word) counts this share in a title
+#: that also names another industry's product.
+GENERIC_FACTOR = 0.5
+
+
+def demote_generic_terms(inds: dict, floor: float) -> dict:
+    """``inds`` with hits on terms made only of generic title words (:data:`MODIFIERS`, :data:`STOPWORDS`:
+    "wholesale" of small commodities) × :data:`GENERIC_FACTOR` when another industry's hit at least ``floor``
+    is on a term that names a product: in "wholesale 钓鱼竿" the trade word is no product."""
+    if len(inds) < 2:
+        return inds
+    flagged = set()
+    for k, h in inds.items():
+        if h.kind != "en":
+            continue
+        stems = [stem(w) for w in WORD_RE.findall(h.term.lower())]
+        if stems and all(s in MODIFIERS or s in STOPWORDS for s in stems):
+            flagged.add(k)
+    if not flagged or not any(k not in flagged and h.score >= floor for k, h in inds.items()):
+        return inds
+    return {k: (h._replace(score=h.score * GENERIC_FACTOR) if k in flagged else h) for k, h in inds.items()}
+
+
 def corrected_title(text: str, index) -> str | None:
     """``text`` with likely typos corrected, or None when nothing changed: English words one edit (two from
     nine letters) from a vocabulary word (:meth:`Vocabulary.correct`) when the edit looks like a typo
@@ -496,12 +519,13 @@ def _reducer(index):
         import ahocorasick
 
         from clusteratlas.search._query import INTENT_WORDS
-        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED
+        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED, ZH_PRODUCT_ENDINGS
 
         keys = set(index.industry_voc.cjk_exact) | set(index.cluster_voc.cjk_exact) | set(index.place_zh)
         keys |= {*ZH_MODIFIERS, *ZH_STOPWORDS, *ZH_NOT_COVERED, *ZH_NON_PRODUCT, *ZH_CUT_MARKERS}
         keys |= {z for _, zh in WEARERS.values() for z in zh}
         keys |= {p for p in INTENT_WORDS if has_cjk(p)}
+        keys |= {w + c for w in ZH_NON_PRODUCT for c in ZH_PRODUCT_ENDINGS}  # 咨询台 stays a product word
         keys |= {t.cjk for t in index.industry_voc.terms if t.cjk}
         a = ahocorasick.Automaton()
         for k in keys:

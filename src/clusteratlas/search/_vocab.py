@@ -537,7 +537,7 @@ def _score_chinese(cjk: str, voc: Vocabulary, effective_len: int | None,
                 h = best[owner]
                 extra = MULTI_TERM_BONUS * min(len(distinct) - 1, MULTI_TERM_MAX)
                 best[owner] = h._replace(score=h.score + extra)
-    if n >= 2:
+    if n >= 2 and not _only_generic(cjk):  # 定制 alone names no product (not even 衬衫定制's)
         inside = [terms[idx] for idx in voc.cjk_sub.get(cjk, ()) if not terms[idx].negative]
         # the query inside a term counts its share of the term; inside the owner's name or many of its
         # terms (圣诞 in 圣诞用品, 圣诞树, 圣诞球 …) it names the owner's subject, and counts half at least
@@ -562,6 +562,14 @@ def _score_chinese(cjk: str, voc: Vocabulary, effective_len: int | None,
         _offer(best, owner, BAG_WEIGHT * cov, " + ".join(sorted({terms[s[2]].cjk for s in sp})), "vocabulary",
                "bag", False)
     return tuple(best.items())
+
+
+def _only_generic(cjk: str) -> bool:
+    """True when ``cjk`` is made of generic title words alone (:data:`ZH_MODIFIERS`, :data:`ZH_STOPWORDS`)."""
+    for w in sorted((*ZH_MODIFIERS, *ZH_STOPWORDS), key=len, reverse=True):
+        if w in cjk:
+            cjk = cjk.replace(w, "")
+    return not cjk
 
 
 def score_pinyin(latin_words: list[str], voc: Vocabulary, best: dict[str, Hit], *, substrings: bool,
