@@ -210,3 +210,24 @@ def test_a_service_word_that_starts_a_product_name_is_no_service(matcher):
 def test_a_bundle_and_a_covered_service_stay_matched(matcher):
     # 套餐 (a set) and 服务 are no service words of their own: the atlas covers service industries
     assert matcher.match("圣诞树 1.2米 发光 套餐").industry == "christmas-decorations"
+
+
+COLOUR_NAME_TITLES = [
+    pytest.param("pearl white car paint", "paints-coatings", id="colour-1"),
+    pytest.param("Car Touch Up Paint Pen Pearl White", "paints-coatings", id="colour-2"),
+    pytest.param("珍珠白 汽车漆 补漆笔", "paints-coatings", id="colour-3"),
+    pytest.param("玫瑰金 手机壳 硅胶", "electronics", id="colour-4"),
+    pytest.param("Rose Gold Stainless Steel Watch Women", "clocks-watches", id="colour-5"),
+]
+
+
+@pytest.mark.parametrize("title,expected", COLOUR_NAME_TITLES)
+def test_colour_name_is_an_attribute_not_the_product(matcher, title, expected):
+    got = matcher.match(title)
+    assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)
+
+
+def test_colour_names_leave_the_head_text():
+    assert read_title("ivory white ceramic vase", lambda s: False).head.split() == ["ceramic", "vase"]
+    assert read_title("香槟金 门把手", lambda s: False).head.split() == ["门把手"]
+    assert read_title("white pearl necklace", lambda s: False).head == "white pearl necklace"

@@ -39,6 +39,20 @@ _EN_PACKAGING_RE = re.compile(
     r"(?:bag|bags|box|boxes|pouch|pouches|sack|sacks|carton|cartons|tin|tins|jar|jars|drum|pail|bucket)\b")
 #: Packaging in Chinese: 袋装, 礼盒装, 6袋, 整箱 …
 _ZH_PACKAGING_RE = re.compile(r"(?:\d+\s*[袋盒瓶罐箱包桶]装?|[袋盒瓶罐箱桶]装|礼盒装?|礼袋|整箱|箱装|独立包装|密封袋装)")
+#: Colour names: a noun that lends its colour, then a colour word ("pearl white", "champagne gold", "rose gold",
+#: 珍珠白, 香槟金, 玫瑰金). A colour is an attribute of the product, not the product: the name goes.
+COLOUR_SOURCES = ("pearl", "pearly", "ivory", "champagne", "rose", "coffee", "wine", "milk", "milky", "snow", "cream",
+                  "jet", "sky", "navy", "olive", "mint", "lemon", "peach", "cherry", "chocolate", "sand", "stone",
+                  "ash", "bone", "ice", "moon", "ocean", "forest", "gunmetal", "gun", "space", "midnight", "royal",
+                  "pine", "army", "coral", "jade", "ruby", "sapphire", "emerald", "lake", "sea", "wood")
+COLOUR_WORDS = ("white", "black", "gold", "golden", "silver", "grey", "gray", "blue", "red", "pink", "green",
+                "yellow", "brown", "beige", "purple")
+ZH_COLOUR_SOURCES = ("珍珠", "象牙", "香槟", "玫瑰", "咖啡", "奶油", "薄荷", "橄榄", "宝石", "樱花", "孔雀", "月光",
+                     "太空", "石墨", "珊瑚", "翡翠", "钛金", "深空", "雅典", "星空", "冰川", "烟灰", "琥珀")
+ZH_COLOUR_CHARS = "白黑金银灰蓝红绿紫黄棕粉"
+_EN_COLOUR_RE = re.compile(rf"\b(?:{'|'.join(COLOUR_SOURCES)})\s+(?:{'|'.join(COLOUR_WORDS)})\b")
+_ZH_COLOUR_RE = re.compile(rf"(?:(?:{'|'.join(ZH_COLOUR_SOURCES)})[{ZH_COLOUR_CHARS}]色?"
+                           r"|(?:米白|奶白|天蓝|军绿|藏青|酒红)色?)")
 #: Wearer or user words: (words, the industry that makes apparel and goods for them).
 WEARERS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "childrens-clothing": (frozenset(("kid", "kids", "children", "child", "childrens", "toddler", "toddlers",
@@ -84,6 +98,7 @@ def read_title(text: str, known) -> TitleParts:
     "for" / "with" waits for one).
     """
     head = _ZH_FEEL_RE.sub(" ", _ZH_PACKAGING_RE.sub(" ", text)) if has_cjk(text) else text
+    head = _without_colour_names(head)
     if "feel" in head or "look" in head or "effect" in head or "finish" in head or "like" in head:
         head = _EN_FEEL_RE.sub(" ", head)
     if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
@@ -106,6 +121,15 @@ def read_title(text: str, known) -> TitleParts:
         words = words[:cut]
     head = " ".join(words) or text
     return TitleParts(text, head, _wearers(text))
+
+
+def _without_colour_names(text: str) -> str:
+    """``text`` without colour names (:data:`COLOUR_SOURCES` + :data:`COLOUR_WORDS`, 珍珠白 …), unless nothing
+    else is left."""
+    out = _EN_COLOUR_RE.sub(" ", text) if any(w in text for w in COLOUR_WORDS) else text
+    if has_cjk(out):
+        out = _ZH_COLOUR_RE.sub(" ", out)
+    return out if out.strip() else text
 
 
 def _cut_zh(text: str) -> str:
