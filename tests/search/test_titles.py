@@ -231,3 +231,17 @@ def test_colour_names_leave_the_head_text():
     assert read_title("ivory white ceramic vase", lambda s: False).head.split() == ["ceramic", "vase"]
     assert read_title("香槟金 门把手", lambda s: False).head.split() == ["门把手"]
     assert read_title("white pearl necklace", lambda s: False).head == "white pearl necklace"
+
+
+FEATURE_ADJECTIVE_TITLES = [
+    pytest.param("waterproof electric bicycle", "electric-bicycles", id="feature-1"),
+    pytest.param("新款 silicone electric bicycle", "electric-bicycles", id="feature-2"),
+    pytest.param("Foldable Waterproof Electric Bicycle 48V", "electric-bicycles", id="feature-3"),
+    pytest.param("Breathable Rechargeable Electric Toothbrush", "toothbrushes", id="feature-4"),
+]
+
+
+@pytest.mark.parametrize("title,expected", FEATURE_ADJECTIVE_TITLES)
+def test_feature_adjectives_do_not_make_a_product_not_covered(matcher, title, expected):
+    got = matcher.match(title)
+    assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)

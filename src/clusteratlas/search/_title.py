@@ -419,13 +419,25 @@ def uncovered_lead(head: str) -> bool:
     return any(s in NOT_COVERED for s in _content_stems(head)[:3])
 
 
+#: Endings of feature adjectives ("waterproof", "foldable", "rechargeable", "wireless"): an unknown word with
+#: one of them describes the product and names none.
+FEATURE_ENDINGS = ("proof", "able", "ible", "less", "ful")
+
+
 def unknown_lead(head: str, known) -> bool:
     """True when the first content word of an English head text is no vocabulary word ("tennis racket
-    carbon fiber")."""
+    carbon fiber"); unknown feature adjectives before it (:data:`FEATURE_ENDINGS`: "waterproof electric
+    bicycle") are skipped."""
     if has_cjk(head):
         return False
-    stems = _content_stems(head)
-    return bool(stems) and not known(stems[0])
+    words = [w for w in head.split() if w.isalpha() and len(w) >= 2
+             and stem(w) not in STOPWORDS and stem(w) not in MODIFIERS]
+    for w in words:
+        if known(stem(w)):
+            return False
+        if len(w) < 7 or not w.endswith(FEATURE_ENDINGS):
+            return True
+    return False
 
 
 def _content_stems(head: str) -> list[str]:
@@ -521,7 +533,8 @@ def _keep_word(w: str, index) -> bool:
     voc = index.industry_voc
     return (s in voc.by_token or s in index.cluster_voc.by_token or s in STOPWORDS or s in MODIFIERS
             or s in NON_PRODUCT or s in NOT_COVERED or w in EN_CUT_WORDS or w in _INTENT_WORDS
-            or w in _WEARER_WORDS or w in index.place_keys or w in voc.by_pinyin)
+            or w in _WEARER_WORDS or w in index.place_keys or w in voc.by_pinyin
+            or (len(w) >= 7 and w.endswith(FEATURE_ENDINGS)))  # unknown_lead skips feature adjectives
 
 
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
