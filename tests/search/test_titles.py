@@ -245,3 +245,13 @@ FEATURE_ADJECTIVE_TITLES = [
 def test_feature_adjectives_do_not_make_a_product_not_covered(matcher, title, expected):
     got = matcher.match(title)
     assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)
+
+
+@pytest.mark.parametrize("query", ["camping tent", "camping tarp", "dengue"])
+def test_an_english_word_is_no_pinyin_of_one_character_of_a_term(query):
+    from clusteratlas._text import CJK_RUN_RE
+    from clusteratlas.search import find
+
+    got = [(r.industry, r.matched) for r in find(query)]
+    # "ping" of "camping" is no 屏 of OLED屏, "deng" of "dengue" no 灯 of LED灯
+    assert not any(m and len("".join(CJK_RUN_RE.findall(m))) == 1 for _, m in got), got

@@ -575,7 +575,8 @@ def _only_generic(cjk: str) -> bool:
 def score_pinyin(latin_words: list[str], voc: Vocabulary, best: dict[str, Hit], *, substrings: bool,
                  contain_base: float = 0.5) -> None:
     """Offer pinyin hits: the compact form of the whole query, of runs of its words, and (``substrings``,
-    for short queries) of any part of at least four letters."""
+    for short queries) of any part of at least four letters, unless that part reads a single Chinese
+    character of a term)."""
     compact = "".join(compact_pinyin(w) for w in latin_words)
     n = len(compact)
     if n < 3:
@@ -590,17 +591,19 @@ def score_pinyin(latin_words: list[str], voc: Vocabulary, best: dict[str, Hit], 
             run += parts[j]
             if len(run) >= 4 and run in voc.by_pinyin:
                 found[run] = len(run)
+    inside: set[str] = set()  # keys found only inside a word ("ping" in "camping")
     if substrings and n <= 40:
         for i in range(n):
             for j in range(i + 4, n + 1):
                 key = compact[i:j]
-                if key in voc.by_pinyin:
+                if key in voc.by_pinyin and key not in found:
                     found[key] = j - i
+                    inside.add(key)
     for key, length in found.items():
         cov = length / n
         for idx in voc.by_pinyin[key]:
             t = voc.terms[idx]
-            if t.negative:
-                continue
+            if t.negative or (key in inside and len(t.cjk) < 2 and t.cjk):
+                continue  # a word part is no pinyin of one character of a term (屏 of OLED屏)
             score = 0.95 * FIELD_WEIGHTS.get(t.field, 1.0) * (cov + (1.0 - cov) * contain_base)
             _offer(best, t.owner, score, t.text, t.field, "pinyin", t.negative)
