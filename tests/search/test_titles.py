@@ -255,3 +255,13 @@ def test_an_english_word_is_no_pinyin_of_one_character_of_a_term(query):
     got = [(r.industry, r.matched) for r in find(query)]
     # "ping" of "camping" is no 屏 of OLED屏, "deng" of "dengue" no 灯 of LED灯
     assert not any(m and len("".join(CJK_RUN_RE.findall(m))) == 1 for _, m in got), got
+
+
+@pytest.mark.parametrize("title", [
+    "2024 PU Leather Travel Trolley Suitcase 20 inch TSA Lock",
+    "ABS Carry On Luggage 20 inch Combination Lock",
+    "Aluminium Trolley Case 24 inch Password Lock",
+])
+def test_a_feature_after_the_size_is_no_rival_product(matcher, title):
+    got = matcher.match(title)  # the lock is a feature of the suitcase: not even a close runner-up
+    assert (got.status, got.industry, got.runner_up_industry) == ("matched", "luggage", None), got

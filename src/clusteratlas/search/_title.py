@@ -397,9 +397,35 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
         for b, sb in spans.items():
             if a != b and any(x[0] == y[0] and x[2] == y[1] for x in sa for y in sb):
                 demoted.add(a)
+    size = _size_at(stems)
+    if size is not None:  # "… suitcase 20 inch tsa lock": after the size come features
+        named_before = any(x[0] == "en" and x[2] <= size[0] for sa in spans.values() for x in sa)
+        for k, sa in spans.items():
+            en = [x for x in sa if x[0] == "en"]
+            if named_before and en and all(x[1] >= size[1] for x in en):
+                demoted.add(k)
     if not demoted or len(demoted) == len(inds):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
+
+
+#: Units of a product's size in English titles ("20 inch", "30cm"), stemmed.
+SIZE_UNITS = frozenset(("inch", "in", "cm", "mm", "ft"))
+_SIZE_WORD_RE = re.compile(r"\d+(?:\.\d+)?(?:inch|in|cm|mm|ft)")
+
+
+def _size_at(stems: list[str]) -> tuple[int, int] | None:
+    """``(start, end)`` word positions of the first size ("20 inch", "30cm") in a title's stemmed words, or
+    None."""
+    for i, s in enumerate(stems):
+        if _SIZE_WORD_RE.fullmatch(s):
+            return i, i + 1
+        if s in SIZE_UNITS:
+            if i > 0 and stems[i - 1].replace(".", "", 1).isdigit():
+                return i - 1, i + 1
+            if s != "in":
+                return i, i + 1  # the number was dropped (reduce_head)
+    return None
 
 
 def uncovered_lead(head: str) -> bool:
