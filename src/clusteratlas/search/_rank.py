@@ -11,8 +11,7 @@ from typing import Any
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
 from clusteratlas.search._index import SearchIndex
 from clusteratlas.search._query import QueryAnalysis
-from clusteratlas.search._title import demote_attributes, demote_generic_terms, demote_premodifiers
-from clusteratlas.search._words import ZH_PRODUCT_ENDINGS
+from clusteratlas.search._title import demote_attributes, demote_premodifiers
 from clusteratlas.search._vocab import (
     CONTAIN_BASE,
     NON_PRODUCT,
@@ -26,6 +25,7 @@ from clusteratlas.search._vocab import (
     score_english,
     score_pinyin,
 )
+from clusteratlas.search._words import ZH_PRODUCT_ENDINGS
 
 #: Below this industry score nothing is returned for a product query.
 RELEVANCE_FLOOR = 0.5
@@ -177,8 +177,7 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
             raw[ind] = h
     inds = _relevant(raw, service)
     if len(inds) > 1 and (text.count(" ") >= 2 or (len(text) >= 8 and has_cjk(text))):  # a title, not a query
-        lowered = demote_generic_terms(demote_attributes(inds, index, RELEVANCE_FLOOR), RELEVANCE_FLOOR)
-        lowered = demote_premodifiers(lowered, text, index)
+        lowered = demote_premodifiers(demote_attributes(inds, index, RELEVANCE_FLOOR), text, index)
         lowered = {k: h for k, h in lowered.items() if h.score >= RELEVANCE_FLOOR}
         if lowered:  # demotions re-rank the relevant industries; they never leave none
             inds = lowered

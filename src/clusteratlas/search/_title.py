@@ -243,29 +243,6 @@ def demote_attributes(inds: dict, index, floor: float) -> dict:
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in flagged else h) for k, h in inds.items()}
 
 
-#: A hit on a term made of generic title words alone ("wholesale", a trade word) counts this share in a title
-#: that also names another industry's product.
-GENERIC_FACTOR = 0.5
-
-
-def demote_generic_terms(inds: dict, floor: float) -> dict:
-    """``inds`` with hits on terms made only of generic title words (:data:`MODIFIERS`, :data:`STOPWORDS`:
-    "wholesale" of small commodities) × :data:`GENERIC_FACTOR` when another industry's hit at least ``floor``
-    is on a term that names a product: in "wholesale 钓鱼竿" the trade word is no product."""
-    if len(inds) < 2:
-        return inds
-    flagged = set()
-    for k, h in inds.items():
-        if h.kind != "en":
-            continue
-        stems = [stem(w) for w in WORD_RE.findall(h.term.lower())]
-        if stems and all(s in MODIFIERS or s in STOPWORDS for s in stems):
-            flagged.add(k)
-    if not flagged or not any(k not in flagged and h.score >= floor for k, h in inds.items()):
-        return inds
-    return {k: (h._replace(score=h.score * GENERIC_FACTOR) if k in flagged else h) for k, h in inds.items()}
-
-
 def corrected_title(text: str, index) -> str | None:
     """``text`` with likely typos corrected, or None when nothing changed: English words one edit (two from
     nine letters) from a vocabulary word (:meth:`Vocabulary.correct`) when the edit looks like a typo
