@@ -172,3 +172,96 @@ def test_heldout_titles_reach_the_measured_figures():
 #: Measured once on the held-out titles at the end of the issue 14 title work (86.8 % and 93.1 %, see
 #: tests/data/heldout/README.md), rounded down: short of the issue's 97 % and 95 %.
 HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.86, 0.93
+
+
+# Issue 15 (a fresh user's wrong answers): trade words, 定制 and Chinese service words.
+TRADE_WORD_TITLES = [
+    pytest.param("wholesale 钓鱼竿", "fishing-gear", id="trade-1"),
+    pytest.param("wholesale 瑜伽垫 加厚", "fitness-equipment", id="trade-2"),
+]
+
+
+@pytest.mark.parametrize("title,expected", TRADE_WORD_TITLES)
+def test_trade_word_is_no_product(matcher, title, expected):
+    got = matcher.match(title)
+    assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)
+
+
+@pytest.mark.parametrize("title", ["定制", "定制 logo", "私人定制 刻字"])
+def test_custom_made_alone_names_no_product(matcher, title):
+    got = matcher.match(title)
+    assert got.industry != "shirts", (got.industry, got.matched_term)
+
+
+def test_custom_made_shirt_is_still_a_shirt(matcher):
+    assert matcher.match("衬衫定制 男士").industry == "shirts"
+
+
+@pytest.mark.parametrize("title", ["婚纱摄影套餐 旅拍 三亚", "儿童摄影 全家福 套餐 北京", "留学咨询 中介 服务", "房产中介 二手房 服务"])
+def test_chinese_service_words_mark_services(matcher, title):
+    got = matcher.match(title)
+    assert got.status == "no_match" and got.reason.startswith(REASON_NOT_COVERED), (got.industry, got.matched_term)
+
+
+def test_a_service_word_that_starts_a_product_name_is_no_service(matcher):
+    assert matcher.match("咨询台 办公家具").industry == "furniture"  # 咨询台: a reception desk
+
+
+def test_a_bundle_and_a_covered_service_stay_matched(matcher):
+    # 套餐 (a set) and 服务 are no service words of their own: the atlas covers service industries
+    assert matcher.match("圣诞树 1.2米 发光 套餐").industry == "christmas-decorations"
+
+
+COLOUR_NAME_TITLES = [
+    pytest.param("pearl white car paint", "paints-coatings", id="colour-1"),
+    pytest.param("Car Touch Up Paint Pen Pearl White", "paints-coatings", id="colour-2"),
+    pytest.param("珍珠白 汽车漆 补漆笔", "paints-coatings", id="colour-3"),
+    pytest.param("玫瑰金 手机壳 硅胶", "electronics", id="colour-4"),
+    pytest.param("Rose Gold Stainless Steel Watch Women", "clocks-watches", id="colour-5"),
+]
+
+
+@pytest.mark.parametrize("title,expected", COLOUR_NAME_TITLES)
+def test_colour_name_is_an_attribute_not_the_product(matcher, title, expected):
+    got = matcher.match(title)
+    assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)
+
+
+def test_colour_names_leave_the_head_text():
+    assert read_title("ivory white ceramic vase", lambda s: False).head.split() == ["ceramic", "vase"]
+    assert read_title("香槟金 门把手", lambda s: False).head.split() == ["门把手"]
+    assert read_title("white pearl necklace", lambda s: False).head == "white pearl necklace"
+
+
+FEATURE_ADJECTIVE_TITLES = [
+    pytest.param("waterproof electric bicycle", "electric-bicycles", id="feature-1"),
+    pytest.param("新款 silicone electric bicycle", "electric-bicycles", id="feature-2"),
+    pytest.param("Foldable Waterproof Electric Bicycle 48V", "electric-bicycles", id="feature-3"),
+    pytest.param("Breathable Rechargeable Electric Toothbrush", "toothbrushes", id="feature-4"),
+]
+
+
+@pytest.mark.parametrize("title,expected", FEATURE_ADJECTIVE_TITLES)
+def test_feature_adjectives_do_not_make_a_product_not_covered(matcher, title, expected):
+    got = matcher.match(title)
+    assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)
+
+
+@pytest.mark.parametrize("query", ["camping tent", "camping tarp", "dengue"])
+def test_an_english_word_is_no_pinyin_of_one_character_of_a_term(query):
+    from clusteratlas._text import CJK_RUN_RE
+    from clusteratlas.search import find
+
+    got = [(r.industry, r.matched) for r in find(query)]
+    # "ping" of "camping" is no 屏 of OLED屏, "deng" of "dengue" no 灯 of LED灯
+    assert not any(m and len("".join(CJK_RUN_RE.findall(m))) == 1 for _, m in got), got
+
+
+@pytest.mark.parametrize("title", [
+    "2024 PU Leather Travel Trolley Suitcase 20 inch TSA Lock",
+    "ABS Carry On Luggage 20 inch Combination Lock",
+    "Aluminium Trolley Case 24 inch Password Lock",
+])
+def test_a_feature_after_the_size_is_no_rival_product(matcher, title):
+    got = matcher.match(title)  # the lock is a feature of the suitcase: not even a close runner-up
+    assert (got.status, got.industry, got.runner_up_industry) == ("matched", "luggage", None), got

@@ -25,6 +25,7 @@ from clusteratlas.search._vocab import (
     score_english,
     score_pinyin,
 )
+from clusteratlas.search._words import ZH_PRODUCT_ENDINGS
 
 #: Below this industry score nothing is returned for a product query.
 RELEVANCE_FLOOR = 0.5
@@ -225,8 +226,21 @@ def _specific_industries(text: str, inds: dict[str, Hit], index: SearchIndex) ->
 def _non_product_words(text: str) -> list[str]:
     words = [w for w in WORD_RE.findall(text) if stem(w) in NON_PRODUCT]
     if has_cjk(text):
-        words += [w for w in ZH_NON_PRODUCT if w in text]
+        words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w)]
     return words
+
+
+
+def _zh_service_use(text: str, word: str) -> bool:
+    """True when some occurrence of the Chinese service word ``word`` in ``text`` is not the start of a
+    product's name (``服务器``, ``咨询台``, ``摄影灯``)."""
+    i = text.find(word)
+    while i >= 0:
+        k = i + len(word)
+        if k >= len(text) or text[k] not in ZH_PRODUCT_ENDINGS:
+            return True
+        i = text.find(word, k)
+    return False
 
 
 def _term_stems(term: str) -> set[str]:

@@ -39,6 +39,20 @@ _EN_PACKAGING_RE = re.compile(
     r"(?:bag|bags|box|boxes|pouch|pouches|sack|sacks|carton|cartons|tin|tins|jar|jars|drum|pail|bucket)\b")
 #: Packaging in Chinese: 袋装, 礼盒装, 6袋, 整箱 …
 _ZH_PACKAGING_RE = re.compile(r"(?:\d+\s*[袋盒瓶罐箱包桶]装?|[袋盒瓶罐箱桶]装|礼盒装?|礼袋|整箱|箱装|独立包装|密封袋装)")
+#: Colour names: a noun that lends its colour, then a colour word ("pearl white", "champagne gold", "rose gold",
+#: 珍珠白, 香槟金, 玫瑰金). A colour is an attribute of the product, not the product: the name goes.
+COLOUR_SOURCES = ("pearl", "pearly", "ivory", "champagne", "rose", "coffee", "wine", "milk", "milky", "snow", "cream",
+                  "jet", "sky", "navy", "olive", "mint", "lemon", "peach", "cherry", "chocolate", "sand", "stone",
+                  "ash", "bone", "ice", "moon", "ocean", "forest", "gunmetal", "gun", "space", "midnight", "royal",
+                  "pine", "army", "coral", "jade", "ruby", "sapphire", "emerald", "lake", "sea", "wood")
+COLOUR_WORDS = ("white", "black", "gold", "golden", "silver", "grey", "gray", "blue", "red", "pink", "green",
+                "yellow", "brown", "beige", "purple")
+ZH_COLOUR_SOURCES = ("珍珠", "象牙", "香槟", "玫瑰", "咖啡", "奶油", "薄荷", "橄榄", "宝石", "樱花", "孔雀", "月光",
+                     "太空", "石墨", "珊瑚", "翡翠", "钛金", "深空", "雅典", "星空", "冰川", "烟灰", "琥珀")
+ZH_COLOUR_CHARS = "白黑金银灰蓝红绿紫黄棕粉"
+_EN_COLOUR_RE = re.compile(rf"\b(?:{'|'.join(COLOUR_SOURCES)})\s+(?:{'|'.join(COLOUR_WORDS)})\b")
+_ZH_COLOUR_RE = re.compile(rf"(?:(?:{'|'.join(ZH_COLOUR_SOURCES)})[{ZH_COLOUR_CHARS}]色?"
+                           r"|(?:米白|奶白|天蓝|军绿|藏青|酒红)色?)")
 #: Wearer or user words: (words, the industry that makes apparel and goods for them).
 WEARERS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "childrens-clothing": (frozenset(("kid", "kids", "children", "child", "childrens", "toddler", "toddlers",
@@ -84,6 +98,7 @@ def read_title(text: str, known) -> TitleParts:
     "for" / "with" waits for one).
     """
     head = _ZH_FEEL_RE.sub(" ", _ZH_PACKAGING_RE.sub(" ", text)) if has_cjk(text) else text
+    head = _without_colour_names(head)
     if "feel" in head or "look" in head or "effect" in head or "finish" in head or "like" in head:
         head = _EN_FEEL_RE.sub(" ", head)
     if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
@@ -106,6 +121,15 @@ def read_title(text: str, known) -> TitleParts:
         words = words[:cut]
     head = " ".join(words) or text
     return TitleParts(text, head, _wearers(text))
+
+
+def _without_colour_names(text: str) -> str:
+    """``text`` without colour names (:data:`COLOUR_SOURCES` + :data:`COLOUR_WORDS`, 珍珠白 …), unless nothing
+    else is left."""
+    out = _EN_COLOUR_RE.sub(" ", text) if any(w in text for w in COLOUR_WORDS) else text
+    if has_cjk(out):
+        out = _ZH_COLOUR_RE.sub(" ", out)
+    return out if out.strip() else text
 
 
 def _cut_zh(text: str) -> str:
@@ -350,9 +374,35 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
         for b, sb in spans.items():
             if a != b and any(x[0] == y[0] and x[2] == y[1] for x in sa for y in sb):
                 demoted.add(a)
+    size = _size_at(stems)
+    if size is not None:  # "… suitcase 20 inch tsa lock": after the size come features
+        named_before = any(x[0] == "en" and x[2] <= size[0] for sa in spans.values() for x in sa)
+        for k, sa in spans.items():
+            en = [x for x in sa if x[0] == "en"]
+            if named_before and en and all(x[1] >= size[1] for x in en):
+                demoted.add(k)
     if not demoted or len(demoted) == len(inds):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
+
+
+#: Units of a product's size in English titles ("20 inch", "30cm"), stemmed.
+SIZE_UNITS = frozenset(("inch", "in", "cm", "mm", "ft"))
+_SIZE_WORD_RE = re.compile(r"\d+(?:\.\d+)?(?:inch|in|cm|mm|ft)")
+
+
+def _size_at(stems: list[str]) -> tuple[int, int] | None:
+    """``(start, end)`` word positions of the first size ("20 inch", "30cm") in a title's stemmed words, or
+    None."""
+    for i, s in enumerate(stems):
+        if _SIZE_WORD_RE.fullmatch(s):
+            return i, i + 1
+        if s in SIZE_UNITS:
+            if i > 0 and stems[i - 1].replace(".", "", 1).isdigit():
+                return i - 1, i + 1
+            if s != "in":
+                return i, i + 1  # the number was dropped (reduce_head)
+    return None
 
 
 def uncovered_lead(head: str) -> bool:
@@ -372,13 +422,25 @@ def uncovered_lead(head: str) -> bool:
     return any(s in NOT_COVERED for s in _content_stems(head)[:3])
 
 
+#: Endings of feature adjectives ("waterproof", "foldable", "rechargeable", "wireless"): an unknown word with
+#: one of them describes the product and names none.
+FEATURE_ENDINGS = ("proof", "able", "ible", "less", "ful")
+
+
 def unknown_lead(head: str, known) -> bool:
     """True when the first content word of an English head text is no vocabulary word ("tennis racket
-    carbon fiber")."""
+    carbon fiber"); unknown feature adjectives before it (:data:`FEATURE_ENDINGS`: "waterproof electric
+    bicycle") are skipped."""
     if has_cjk(head):
         return False
-    stems = _content_stems(head)
-    return bool(stems) and not known(stems[0])
+    words = [w for w in head.split() if w.isalpha() and len(w) >= 2
+             and stem(w) not in STOPWORDS and stem(w) not in MODIFIERS]
+    for w in words:
+        if known(stem(w)):
+            return False
+        if len(w) < 7 or not w.endswith(FEATURE_ENDINGS):
+            return True
+    return False
 
 
 def _content_stems(head: str) -> list[str]:
@@ -474,7 +536,8 @@ def _keep_word(w: str, index) -> bool:
     voc = index.industry_voc
     return (s in voc.by_token or s in index.cluster_voc.by_token or s in STOPWORDS or s in MODIFIERS
             or s in NON_PRODUCT or s in NOT_COVERED or w in EN_CUT_WORDS or w in _INTENT_WORDS
-            or w in _WEARER_WORDS or w in index.place_keys or w in voc.by_pinyin)
+            or w in _WEARER_WORDS or w in index.place_keys or w in voc.by_pinyin
+            or (len(w) >= 7 and w.endswith(FEATURE_ENDINGS)))  # unknown_lead skips feature adjectives
 
 
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
@@ -496,12 +559,13 @@ def _reducer(index):
         import ahocorasick
 
         from clusteratlas.search._query import INTENT_WORDS
-        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED
+        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED, ZH_PRODUCT_ENDINGS
 
         keys = set(index.industry_voc.cjk_exact) | set(index.cluster_voc.cjk_exact) | set(index.place_zh)
         keys |= {*ZH_MODIFIERS, *ZH_STOPWORDS, *ZH_NOT_COVERED, *ZH_NON_PRODUCT, *ZH_CUT_MARKERS}
         keys |= {z for _, zh in WEARERS.values() for z in zh}
         keys |= {p for p in INTENT_WORDS if has_cjk(p)}
+        keys |= {w + c for w in ZH_NON_PRODUCT for c in ZH_PRODUCT_ENDINGS}  # 咨询台 stays a product word
         keys |= {t.cjk for t in index.industry_voc.terms if t.cjk}
         a = ahocorasick.Automaton()
         for k in keys:

@@ -537,7 +537,7 @@ def _score_chinese(cjk: str, voc: Vocabulary, effective_len: int | None,
                 h = best[owner]
                 extra = MULTI_TERM_BONUS * min(len(distinct) - 1, MULTI_TERM_MAX)
                 best[owner] = h._replace(score=h.score + extra)
-    if n >= 2:
+    if n >= 2 and not _only_generic(cjk):  # 定制 alone names no product (not even 衬衫定制's)
         inside = [terms[idx] for idx in voc.cjk_sub.get(cjk, ()) if not terms[idx].negative]
         # the query inside a term counts its share of the term; inside the owner's name or many of its
         # terms (圣诞 in 圣诞用品, 圣诞树, 圣诞球 …) it names the owner's subject, and counts half at least
@@ -564,10 +564,19 @@ def _score_chinese(cjk: str, voc: Vocabulary, effective_len: int | None,
     return tuple(best.items())
 
 
+def _only_generic(cjk: str) -> bool:
+    """True when ``cjk`` is made of generic title words alone (:data:`ZH_MODIFIERS`, :data:`ZH_STOPWORDS`)."""
+    for w in sorted((*ZH_MODIFIERS, *ZH_STOPWORDS), key=len, reverse=True):
+        if w in cjk:
+            cjk = cjk.replace(w, "")
+    return not cjk
+
+
 def score_pinyin(latin_words: list[str], voc: Vocabulary, best: dict[str, Hit], *, substrings: bool,
                  contain_base: float = 0.5) -> None:
     """Offer pinyin hits: the compact form of the whole query, of runs of its words, and (``substrings``,
-    for short queries) of any part of at least four letters."""
+    for short queries) of any part of at least four letters, unless that part reads a single Chinese
+    character of a term)."""
     compact = "".join(compact_pinyin(w) for w in latin_words)
     n = len(compact)
     if n < 3:
@@ -582,17 +591,19 @@ def score_pinyin(latin_words: list[str], voc: Vocabulary, best: dict[str, Hit], 
             run += parts[j]
             if len(run) >= 4 and run in voc.by_pinyin:
                 found[run] = len(run)
+    inside: set[str] = set()  # keys found only inside a word ("ping" in "camping")
     if substrings and n <= 40:
         for i in range(n):
             for j in range(i + 4, n + 1):
                 key = compact[i:j]
-                if key in voc.by_pinyin:
+                if key in voc.by_pinyin and key not in found:
                     found[key] = j - i
+                    inside.add(key)
     for key, length in found.items():
         cov = length / n
         for idx in voc.by_pinyin[key]:
             t = voc.terms[idx]
-            if t.negative:
-                continue
+            if t.negative or (key in inside and len(t.cjk) < 2 and t.cjk):
+                continue  # a word part is no pinyin of one character of a term (屏 of OLED屏)
             score = 0.95 * FIELD_WEIGHTS.get(t.field, 1.0) * (cov + (1.0 - cov) * contain_base)
             _offer(best, t.owner, score, t.text, t.field, "pinyin", t.negative)

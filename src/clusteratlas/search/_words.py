@@ -32,7 +32,7 @@ MODIFIERS = StemSet((
     "customized", "customised", "logo", "printed", "print", "free", "shipping", "unisex", "adult", "summer",
     "winter", "spring", "autumn", "season", "gift", "quality", "cheap", "price", "order", "moq", "sample",
     "stock", "long", "short", "thick", "thin", "soft", "light", "heavy", "premium", "durable", "portable",
-    "multi", "high", "low", "pair", "pairs", "dozen", "box", "model", "type", "series", "version", "wholesal",
+    "multi", "high", "low", "pair", "pairs", "dozen", "box", "model", "type", "series", "version", "wholesale",
 ))
 #: Words that ask for a service or information, not a product ("car rental", "phone repair tutorial"):
 #: a hit whose term lacks them counts :data:`NON_PRODUCT_FACTOR` of its score.
@@ -42,7 +42,9 @@ NON_PRODUCT = StemSet((
     "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "visa",
     "cleaning", "tutoring", "tutor", "haircut", "photographer"))
 ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款", "陪练", "辅导", "网课",
-                  "上门", "代办", "代理记账", "摄影服务", "家政", "保洁")
+                  "上门", "代办", "代理记账", "摄影", "旅拍", "中介", "咨询", "家政", "保洁")
+#: Characters that make a Chinese service word before them part of a product's name (服务器, 咨询台, 摄影灯).
+ZH_PRODUCT_ENDINGS = frozenset("器台灯机包架棚布箱柜车")
 NON_PRODUCT_FACTOR = 0.5
 #: Chinese words that say nothing about the product (removed from the CJK part of a query).
 ZH_STOPWORDS = ("哪里", "哪儿", "在哪", "产地", "产业带", "产业集群", "厂家", "工厂", "供应商", "生产", "批发",
