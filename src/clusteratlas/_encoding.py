@@ -183,19 +183,11 @@ def _is_chinese_text(text: str) -> bool:
 
 def _reads_as_chinese(lines: list[bytes]) -> bool:
     """True when every line decodes as GB18030 and most of the non-ASCII characters are CJK ideographs."""
-    cjk = other = 0
-    for ln in lines:
-        try:
-            text = ln.decode(LEGACY)
-        except UnicodeDecodeError:
-            return False
-        for ch in text:
-            if ch > "\x7f":
-                if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
-                    cjk += 1
-                else:
-                    other += 1
-    return cjk > 0 and cjk >= 4 * other
+    try:
+        text = "".join(ln.decode(LEGACY) for ln in lines)
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text) and _is_chinese_text(text)
 
 
 def decide_encoding(path: Path, head: bytes, given: str | None = None) -> EncodingDecision:
