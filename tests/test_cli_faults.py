@@ -112,15 +112,16 @@ def test_vanished_input(tmp_path):
     assert len(list(stream)) == 100
 
 
-def test_broken_pipe_is_quiet(tmp_path):
-    """``clusteratlas find wig | head -0``: the reader has gone; exit 0 as Unix tools do, no traceback."""
+def test_broken_pipe_is_one_line_and_exit_1(tmp_path):
+    """``clusteratlas find wig | head -0``: the reader has gone; one line on stderr, exit 1, no traceback."""
     for args in (["find", "wig"], ["list", "clusters", "--format", "csv"]):
         proc = subprocess.Popen(cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         proc.stdout.close()
         err = proc.stderr.read().decode()
         proc.wait(timeout=120)
         proc.stderr.close()
-        assert proc.returncode == 0 and err == "", err
+        assert proc.returncode == 1, err
+        assert err.strip().splitlines() == ["Error: the output was closed before everything was written (broken pipe)"]
 
 
 def _start_and_wait_for_part(args: list[str], folder: Path) -> subprocess.Popen:

@@ -51,19 +51,26 @@ def _broken_pipe(exc: BaseException | None) -> bool:
 
 
 def _quiet_exit_on_broken_pipe() -> None:
-    """Exit 0 without a word: point stdout at /dev/null so that the flush at exit cannot fail again."""
+    """End with one line on stderr and exit 1: the reader of stdout went away before everything was written
+    (``clusteratlas list clusters | head -0``). stdout is pointed at /dev/null first so that the flush at exit
+    cannot fail again; no traceback."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
-    sys.exit(0)
+    try:
+        sys.stderr.write("Error: the output was closed before everything was written (broken pipe)\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, mapping AtlasError to a one-line message and exit 1.
 
-    Usage errors exit 2 (click); a closed output pipe exits 0 quietly; no arguments print the help (exit 0).
+    Usage errors exit 2 (click); a closed output pipe is one line and exit 1; no arguments print the help (exit 0).
     """
     from clusteratlas.errors import AtlasError
 
