@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 
 import numpy as np
 from numba import njit, prange
@@ -313,7 +314,7 @@ def _spread_lags(auto: np.ndarray, lag: int, exact_cells: int, c: float, cutoff_
     ly = np.arange(0, lag + 1)
     lx = np.arange(-lag, lag + 1)
     LY, LX = np.meshgrid(ly, lx, indexing="ij")
-    half = (LY > 0) | ((LY == 0) & (LX > 0))
+    half = (LY > 0) | ((LY == 0) & (LX >= (0 if exact_cells < 0 else 1)))  # lag 0 only without a near field
     far = np.maximum(np.abs(LX), LY) > exact_cells
     sel = half & far
     vals = np.maximum(auto[sel], 0.0)
@@ -334,6 +335,87 @@ def _spread_lags(auto: np.ndarray, lag: int, exact_cells: int, c: float, cutoff_
                 for m in range(nmom):
                     hist[:, m] += np.bincount(b, weights=p, minlength=nbins)[:nbins]
                     p = p * delta
+
+
+@dataclass(frozen=True)
+class SiteCells:
+    """Cell of every site on one dense grid, computed once for all simulations (a simulated industry is a
+    subset of the sites: its weight grid is a ``bincount`` of these ids, nothing is re-binned).
+
+    ``flat``: cell id per site (``iy * nx + ix``); ``shape``: the FFT shape, the grid padded by ``lag``
+    cells (enough for lags up to ``lag`` without wrap-around), each side a fast FFT length.
+    """
+
+    flat: np.ndarray
+    nx: int
+    ny: int
+    cell_km: float
+    lag: int
+    shape: tuple[int, int]
+
+    @classmethod
+    def build(cls, xy: np.ndarray, cell_km: float, cutoff_km: float, inflate: float = 1.0) -> SiteCells:
+        import scipy.fft as sfft
+
+        c = float(cell_km)
+        lag = int(math.ceil(cutoff_km * inflate / c)) + 1
+        x0, y0 = float(xy[:, 0].min()), float(xy[:, 1].min())
+        ix = ((xy[:, 0] - x0) / c).astype(np.int64)
+        iy = ((xy[:, 1] - y0) / c).astype(np.int64)
+        nx, ny = int(ix.max()) + 1, int(iy.max()) + 1
+        flat = iy * nx + ix
+        if nx * ny < 2**31:
+            flat = flat.astype(np.int32)
+        shape = (sfft.next_fast_len(ny + lag, real=True), sfft.next_fast_len(nx + lag, real=True))
+        return cls(flat, nx, ny, c, lag, shape)
+
+    @staticmethod
+    def memory_estimate(xy: np.ndarray, cell_km: float, cutoff_km: float, inflate: float = 1.0) -> float:
+        """Peak bytes of one :func:`fft_pair_histogram` pass (grid, half spectrum, correlation) plus the ids."""
+        c = float(cell_km)
+        lag = math.ceil(cutoff_km * inflate / c) + 1
+        w = float(np.ptp(xy[:, 0])) / c + 1 + lag
+        h = float(np.ptp(xy[:, 1])) / c + 1 + lag
+        return 8.0 * w * h * 3.2 + 8.0 * xy.shape[0]
+
+
+def fft_pair_histogram(cells: SiteCells, idx: np.ndarray, weights: np.ndarray | None, *, cutoff_km: float,
+                       binw_km: float, nbins: int, nmom: int = 1, hscale_km: float = 1.0,
+                       parallel: bool = True) -> np.ndarray:
+    """Moment histogram (shape ``(nbins, nmom)``) of the unordered pairs among the sites ``idx`` (weights
+    aligned with ``idx``), by one FFT autocorrelation of their weight grid and no exact near field.
+
+    Every lag, including lag 0 (pairs in one cell, self pairs removed), is spread over the distances
+    between two uniform points of cells at that lag (:func:`_spread_lags`): the grid quantisation is modelled
+    rather than counted exactly, so the cell must be small against the bandwidth (``<= h / 4`` keeps the
+    K-density within 0.5 % of the exact one, ``tests/analytics/test_kdensity.py``). Distances are planar
+    (equal-area plane), as the far field of :func:`binned_pair_histogram`.
+    """
+    import scipy.fft as sfft
+
+    hist = np.zeros((nbins, nmom))
+    if idx.size < 2:
+        return hist
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    g = np.bincount(cells.flat[idx], weights=w, minlength=cells.nx * cells.ny).astype(float)
+    g = g.reshape(cells.ny, cells.nx)
+    workers = _fft_workers() if parallel else 1
+    f = sfft.rfft2(g, s=cells.shape, workers=workers)
+    del g
+    re, im = f.real.copy(), f.imag
+    re *= re
+    re += im * im
+    del f, im
+    auto = sfft.irfft2(re, s=cells.shape, workers=workers)
+    del re
+    lag = cells.lag
+    ly = np.arange(0, lag + 1)[:, None]
+    lx = np.arange(-lag, lag + 1)[None, :]
+    auto = auto[ly % cells.shape[0], lx % cells.shape[1]]
+    self_pairs = float(idx.size) if w is None else float(np.dot(w, w))
+    auto[0, lag] = (auto[0, lag] - self_pairs) / 2  # ordered pairs within one cell, self pairs out
+    _spread_lags(auto, lag, -1, cells.cell_km, cutoff_km, binw_km, nbins, nmom, hscale_km, hist)
+    return hist
 
 
 @njit(cache=True)

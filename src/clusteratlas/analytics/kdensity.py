@@ -36,7 +36,7 @@ import numpy as np
 from clusteratlas.analytics import _kernels as K
 from clusteratlas.analytics import _pairs as P
 from clusteratlas.analytics import _smooth as S
-from clusteratlas.analytics._binned import binned_pair_histogram
+from clusteratlas.analytics._binned import SiteCells, binned_pair_histogram, fft_pair_histogram
 from clusteratlas.analytics._envelopes import envelopes, extreme_rank_p_values
 from clusteratlas.analytics._geometry import EARTH_RADIUS_KM, Points, prepare_points
 from clusteratlas.analytics._simulate import ProgressFn, run_simulations
@@ -198,6 +198,7 @@ class _KdSimTask:
     cell_km: float
     exact_below_km: float
     parallel: bool = True
+    cells: SiteCells | None = None
 
     def __call__(self, seeds: Sequence[np.random.SeedSequence]) -> np.ndarray:
         nsites = self.xy.shape[0]
@@ -214,6 +215,12 @@ class _KdSimTask:
                        grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, reach, cut_plane, self.cutoff, self.binw,
                        nbins * S.SIM_NMOM, S.SIM_NMOM, self.bandwidth)
             mom = mom.reshape(len(seeds), nbins, S.SIM_NMOM)
+        elif self.cells is not None:  # one FFT per simulation over the precomputed site cells
+            mom = np.empty((len(seeds), nbins, S.SIM_NMOM))
+            for r in range(len(seeds)):
+                mom[r] = fft_pair_histogram(self.cells, idx[r], self.weights, cutoff_km=self.cutoff,
+                                            binw_km=self.binw, nbins=nbins, nmom=S.SIM_NMOM,
+                                            hscale_km=self.bandwidth, parallel=self.parallel)
         else:
             mom = np.empty((len(seeds), nbins, S.SIM_NMOM))
             for r in range(len(seeds)):
@@ -338,7 +345,7 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     ----------
     Duranton & Overman (2005), *Review of Economic Studies* 72(4), 1077-1106.
     """
-    from clusteratlas._limits import check_memory
+    from clusteratlas._limits import check_memory, max_memory_bytes
     from clusteratlas.analytics._simulate import check_simulations
 
     if not (max_distance_km > 0 and step_km > 0 and step_km <= max_distance_km):
@@ -434,8 +441,19 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     if simulations:
         frac = n * (n - 1) / max(sites.n * (sites.n - 1), 1)
         sim_mode = _mode(method, cand_all * frac)
+        cells = None
+        if sim_mode == "binned":
+            # random labelling: every simulation is a subset of the sites, so one dense grid of site cells
+            # (cell <= h/4) serves all of them, one FFT each, no exact near field; when that grid would not
+            # fit in the memory budget, each simulation takes the binned path of the observed curve
+            sim_cell = min(cell, h / 4)
+            est = SiteCells.memory_estimate(sites.xy, sim_cell, cutoff, sites.inflate)
+            if est <= max_memory_bytes() - 2.0 * 8 * simulations * len(t):
+                cells = SiteCells.build(sites.xy, sim_cell, cutoff, sites.inflate)
+                grids["simulations"] = {"cell_km": sim_cell, "path": "fft", "grid": [cells.ny, cells.nx],
+                                        "fft_shape": list(cells.shape)}
         task = _KdSimTask(sites.xy, sites.uvw, metric, sites.projection, w_ind, n, cutoff, binw, h, band,
-                          norm, sim_mode, cell, exact_below_km)
+                          norm, sim_mode, cell, exact_below_km, cells=cells)
         per_sim = nbins * S.SIM_NMOM * 8
         batch = int(min(64, max(4, 2e8 // max(per_sim, 1))))
         run = run_simulations(task, simulations, seed, batch_size=batch, backend=backend, progress=progress)
