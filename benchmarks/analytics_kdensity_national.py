@@ -7,6 +7,9 @@ null mean, then ``--sims`` simulations, and prints wall time, CPU time and peak 
 
 Run: .venv/bin/python benchmarks/analytics_kdensity_national.py [--sites 10000000] [--firms 1000000]
      [--sims 3] [--bandwidth-km H] [--max-memory 8G] [--dask 1,2,4]
+     [--sim-path-only]  (with --bandwidth-km: time only the simulation path -- site cells built once, then
+     one FFT pass per simulation, exactly what ``k_density`` runs per simulation in binned mode -- and skip the
+     observed curve and null mean, which take minutes at this scale)
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ def main() -> None:
     ap.add_argument("--bandwidth-km", type=float, default=None)
     ap.add_argument("--max-memory", default="8G", help="memory budget of the run (the goal: 8 GB)")
     ap.add_argument("--dask", default="", help="comma-separated worker counts for a LocalCluster run")
+    ap.add_argument("--sim-path-only", action="store_true", help="time only the simulation path (needs --bandwidth-km)")
     a = ap.parse_args()
     set_max_memory(a.max_memory)
     times: dict = {}
@@ -39,6 +43,9 @@ def main() -> None:
     del df
     print(f"{firms.n:,} establishments, {int(firms.mask('socks').sum()):,} socks; peak RSS {peak_rss_gb():.2f} GB",
           flush=True)
+    if a.sim_path_only:
+        sim_path_only(firms, a)
+        return
     kw = {"max_distance_km": a.max_distance_km, "bandwidth_km": a.bandwidth_km, "weighted": False, "seed": 1}
     try:
         with Timer("observed + null mean (0 simulations)", times):
@@ -67,6 +74,40 @@ def main() -> None:
             rd = k_density(firms, "socks", simulations=a.sims, null_mean=False, backend=client, **kw)
             print(f"  Dask LocalCluster, {workers} worker process(es) x 1 thread: {time.perf_counter() - t0:.1f} s "
                   f"wall for {a.sims} simulations (phases {rd.parameters['timings_s']})", flush=True)
+
+
+def sim_path_only(firms, a) -> None:
+    """Per-simulation time of the binned simulation path, as :class:`kdensity._KdSimTask` runs it."""
+    import numpy as np
+
+    from clusteratlas.analytics import _smooth as S
+    from clusteratlas.analytics._binned import SiteCells, fft_pair_histogram
+    from clusteratlas.analytics._geometry import prepare_points
+
+    h = float(a.bandwidth_km)
+    sites = prepare_points(lon=firms.lon, lat=firms.lat, metric="great_circle")
+    n = int(firms.mask("socks").sum())
+    t = np.arange(0.0, a.max_distance_km + 0.5, 1.0)
+    cutoff = S.histogram_cutoff(t, h)
+    binw = S.moment_bin_width(h)
+    nbins = int(np.ceil(cutoff / binw - 1e-9))
+    band = S.kernel_band(t, h, binw, nbins)
+    band_sim = S.KernelBand(band.b0, band.coef[:, :, :S.SIM_NMOM], band.nbins)
+    t0 = time.perf_counter()
+    cells = SiteCells.build(sites.xy, min(1.0, h / 4), cutoff, sites.inflate)
+    print(f"  site cells at {cells.cell_km:g} km: grid {cells.ny} x {cells.nx}, FFT {cells.shape}, built in "
+          f"{time.perf_counter() - t0:.1f} s; peak RSS {peak_rss_gb():.2f} GB", flush=True)
+    seeds = np.random.SeedSequence(1).spawn(a.sims)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for ss in seeds:
+        idx = np.random.default_rng(ss).choice(sites.n, n, replace=False)
+        mom = fft_pair_histogram(cells, idx, None, cutoff_km=cutoff, binw_km=binw, nbins=nbins, nmom=S.SIM_NMOM,
+                                 hscale_km=h)
+        S.apply_band(mom[None], band_sim)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    per = wall / max(a.sims, 1)
+    print(f"  {a.sims} simulations: {wall:.1f} s wall, {cpu:.1f} s CPU -> {per:.2f} s per simulation; 999 would take "
+          f"about {per * 999 / 60:.1f} min (extrapolated, not run); peak RSS {peak_rss_gb():.2f} GB", flush=True)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,9 @@ AUTO_EXACT_PAIRS = 3e8
 MAX_DISTANCE_KM = math.pi * EARTH_RADIUS_KM
 #: Most evaluation distances of one curve.
 MAX_EVALUATIONS = 1_000_000
+#: Grid cell of the binned simulations, as a share of the bandwidth (their only approximation, no exact near
+#: field: within 0.5 % of exact at 1/4, tests/analytics/test_kdensity.py).
+SIM_CELL_PER_BANDWIDTH = 0.25
 #: Silverman's bandwidth is computed exactly (two O(n^2) passes) up to this many establishments.
 EXACT_BANDWIDTH_MAX_N = 60_000
 
@@ -446,7 +449,7 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
             # random labelling: every simulation is a subset of the sites, so one dense grid of site cells
             # (cell <= h/4) serves all of them, one FFT each, no exact near field; when that grid would not
             # fit in the memory budget, each simulation takes the binned path of the observed curve
-            sim_cell = min(cell, h / 4)
+            sim_cell = min(cell, h * SIM_CELL_PER_BANDWIDTH)
             est = SiteCells.memory_estimate(sites.xy, sim_cell, cutoff, sites.inflate)
             if est <= max_memory_bytes() - 2.0 * 8 * simulations * len(t):
                 cells = SiteCells.build(sites.xy, sim_cell, cutoff, sites.inflate)
