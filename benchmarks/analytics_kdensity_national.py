@@ -77,12 +77,15 @@ def main() -> None:
 
 
 def sim_path_only(firms, a) -> None:
-    """Per-simulation time of the binned simulation path, as :class:`kdensity._KdSimTask` runs it."""
+    """Per-simulation time of the binned simulation path: the task ``k_density`` runs for its simulations
+    (site cells built once, random subsets drawn, one FFT each, two side by side), called in batches as
+    :func:`clusteratlas.analytics._simulate.run_simulations` does."""
     import numpy as np
 
     from clusteratlas.analytics import _smooth as S
-    from clusteratlas.analytics._binned import SiteCells, fft_pair_histogram
+    from clusteratlas.analytics._binned import SiteCells
     from clusteratlas.analytics._geometry import prepare_points
+    from clusteratlas.analytics.kdensity import SIM_CELL_PER_BANDWIDTH, _KdSimTask
 
     h = float(a.bandwidth_km)
     sites = prepare_points(lon=firms.lon, lat=firms.lat, metric="great_circle")
@@ -92,23 +95,21 @@ def sim_path_only(firms, a) -> None:
     binw = S.moment_bin_width(h)
     nbins = int(np.ceil(cutoff / binw - 1e-9))
     band = S.kernel_band(t, h, binw, nbins)
-    band_sim = S.KernelBand(band.b0, band.coef[:, :, :S.SIM_NMOM], band.nbins)
     t0 = time.perf_counter()
-    cells = SiteCells.build(sites.xy, min(1.0, h / 4), cutoff, sites.inflate)
+    cells = SiteCells.build(sites.xy, min(1.0, h * SIM_CELL_PER_BANDWIDTH), cutoff, sites.inflate)
     print(f"  site cells at {cells.cell_km:g} km: grid {cells.ny} x {cells.nx}, FFT {cells.shape}, built in "
           f"{time.perf_counter() - t0:.1f} s; peak RSS {peak_rss_gb():.2f} GB", flush=True)
+    task = _KdSimTask(sites.xy, sites.uvw, "great_circle", sites.projection, None, n, cutoff, binw, h, band,
+                      1.0, "binned", cells.cell_km, 2.0, cells=cells)
     seeds = np.random.SeedSequence(1).spawn(a.sims)
     t0, c0 = time.perf_counter(), time.process_time()
-    for ss in seeds:
-        idx = np.random.default_rng(ss).choice(sites.n, n, replace=False)
-        mom = fft_pair_histogram(cells, idx, None, cutoff_km=cutoff, binw_km=binw, nbins=nbins, nmom=S.SIM_NMOM,
-                                 hscale_km=h)
-        S.apply_band(mom[None], band_sim)
+    for i in range(0, a.sims, 8):
+        task(seeds[i:i + 8])
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     per = wall / max(a.sims, 1)
-    print(f"  {a.sims} simulations: {wall:.1f} s wall, {cpu:.1f} s CPU -> {per:.2f} s per simulation; 999 would take "
-          f"about {per * 999 / 60:.1f} min (extrapolated, not run); peak RSS {peak_rss_gb():.2f} GB", flush=True)
-
+    print(f"  {a.sims} simulations: {wall:.1f} s wall, {cpu:.1f} s CPU -> {per:.2f} s per simulation; "
+          f"999 would take about {per * 999 / 60:.1f} min"
+          f"{' (extrapolated, not run)' if a.sims < 999 else ''}; peak RSS {peak_rss_gb():.2f} GB", flush=True)
 
 if __name__ == "__main__":
     main()

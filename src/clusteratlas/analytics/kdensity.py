@@ -36,7 +36,7 @@ import numpy as np
 from clusteratlas.analytics import _kernels as K
 from clusteratlas.analytics import _pairs as P
 from clusteratlas.analytics import _smooth as S
-from clusteratlas.analytics._binned import SiteCells, binned_pair_histogram, fft_pair_histogram
+from clusteratlas.analytics._binned import SiteCells, _fft_workers, binned_pair_histogram, fft_pair_histogram
 from clusteratlas.analytics._envelopes import envelopes, extreme_rank_p_values
 from clusteratlas.analytics._geometry import EARTH_RADIUS_KM, Points, prepare_points
 from clusteratlas.analytics._simulate import ProgressFn, run_simulations
@@ -220,10 +220,23 @@ class _KdSimTask:
             mom = mom.reshape(len(seeds), nbins, S.SIM_NMOM)
         elif self.cells is not None:  # one FFT per simulation over the precomputed site cells
             mom = np.empty((len(seeds), nbins, S.SIM_NMOM))
-            for r in range(len(seeds)):
+
+            def one(r: int) -> None:
                 mom[r] = fft_pair_histogram(self.cells, idx[r], self.weights, cutoff_km=self.cutoff,
                                             binw_km=self.binw, nbins=nbins, nmom=S.SIM_NMOM,
-                                            hscale_km=self.bandwidth, parallel=self.parallel)
+                                            hscale_km=self.bandwidth, parallel=False)
+
+            # simulations side by side, one single-threaded FFT each (better use of the cores than one
+            # multi-threaded FFT at a time); each thread writes its own rows
+            threads = min(_fft_workers(), len(seeds)) if self.parallel else 1
+            if threads > 1 and _fits(threads * self.cells.memory_bytes()):
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(threads) as ex:
+                    list(ex.map(one, range(len(seeds))))
+            else:
+                for r in range(len(seeds)):
+                    one(r)
         else:
             mom = np.empty((len(seeds), nbins, S.SIM_NMOM))
             for r in range(len(seeds)):
@@ -238,6 +251,12 @@ class _KdSimTask:
     @property
     def band_sim(self) -> S.KernelBand:
         return S.KernelBand(self.band.b0, self.band.coef[:, :, :S.SIM_NMOM], self.band.nbins)
+
+
+def _fits(nbytes: float) -> bool:
+    from clusteratlas._limits import max_memory_bytes
+
+    return nbytes <= max_memory_bytes()
 
 
 def estimate_candidate_pairs(points: Points, cutoff_km: float) -> float:
