@@ -184,7 +184,7 @@ def test_binned_tiles_need_memory_within_the_budget():
 
 
 @pytest.mark.parametrize("metric", ["equal_area", "great_circle"])
-def test_binned_simulations_are_within_half_a_percent_of_exact(metric):
+def test_binned_simulations_and_null_mean_are_within_half_a_percent_of_exact(metric):
     # random labelling: the simulations take one FFT of the precomputed site cells (cell h/4, no exact near
     # field); with the same seed they draw the same subsets as the exact path, so the bands must agree
     rng = np.random.default_rng(5)
@@ -195,12 +195,12 @@ def test_binned_simulations_are_within_half_a_percent_of_exact(metric):
     df = pd.concat(parts, ignore_index=True)
     df["industry"] = np.where(rng.random(len(df)) < 0.2, "x", "y")
     firms = load_firms(df)
-    kw = {"max_distance_km": 40, "step_km": 0.5, "bandwidth_km": 1.0, "simulations": 9, "null_mean": False,
-          "metric": metric, "seed": 2}
+    kw = {"max_distance_km": 40, "step_km": 0.5, "bandwidth_km": 1.0, "simulations": 9, "metric": metric, "seed": 2}
     exact = k_density(firms, "x", method="exact", **kw)
     binned = k_density(firms, "x", method="binned", cell_km=1.0, **kw)
-    grid = binned.parameters["binned_grids"]["simulations"]
-    assert grid["path"] == "fft" and grid["cell_km"] == 0.25
-    for band in ("lower_local", "upper_local", "lower_global", "upper_global"):
+    grids = binned.parameters["binned_grids"]
+    assert grids["simulations"]["path"] == "fft" and grids["simulations"]["cell_km"] == 0.25
+    assert grids["null_mean"]["path"] == "fft"  # the same site grid, all sites at once
+    for band in ("null_mean", "lower_local", "upper_local", "lower_global", "upper_global"):
         ref = getattr(exact, band)
         assert np.max(np.abs(getattr(binned, band) - ref)) <= 0.005 * np.max(ref), band

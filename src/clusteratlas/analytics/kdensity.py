@@ -450,9 +450,30 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     nm = None
     null_mode = None
     cand_all = estimate_candidate_pairs(sites, cutoff) if (null_mean or simulations) else 0.0
+    cells_memo: list = []
+
+    def site_cells() -> SiteCells | None:
+        """The dense grid of site cells (cell <= h/4) shared by the binned null mean and simulations: under
+        random labelling every simulated industry is a subset of the sites, so its grid is a scatter of
+        precomputed ids and one FFT, with no exact near field. None when it would not fit in the memory
+        budget (each simulation then takes the binned path of the observed curve)."""
+        if not cells_memo:
+            sim_cell = min(cell, h * SIM_CELL_PER_BANDWIDTH)
+            est = SiteCells.memory_estimate(sites.xy, sim_cell, cutoff, sites.inflate)
+            fits = est <= max_memory_bytes() - 2.0 * 8 * simulations * len(t)
+            cells_memo.append(SiteCells.build(sites.xy, sim_cell, cutoff, sites.inflate) if fits else None)
+        return cells_memo[0]
+
     if null_mean:
         null_mode = _mode(method, cand_all)
-        nm = S.apply_band(histogram(sites, None, null_mode, "null_mean"), band) / S.pair_weight_total(sites.n, None)
+        if null_mode == "binned" and site_cells() is not None:  # the simulations' grid, all sites at once
+            cells = site_cells()
+            hist = fft_pair_histogram(cells, np.arange(sites.n), None, cutoff_km=cutoff, binw_km=binw, nbins=nbins,
+                                      nmom=S.NMOM, hscale_km=h)
+            grids["null_mean"] = {"cell_km": cells.cell_km, "path": "fft"}
+        else:
+            hist = histogram(sites, None, null_mode, "null_mean")
+        nm = S.apply_band(hist, band) / S.pair_weight_total(sites.n, None)
     timings["null_mean"] = time.perf_counter() - clock
     clock = time.perf_counter()
     env = None
@@ -463,17 +484,10 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     if simulations:
         frac = n * (n - 1) / max(sites.n * (sites.n - 1), 1)
         sim_mode = _mode(method, cand_all * frac)
-        cells = None
-        if sim_mode == "binned":
-            # random labelling: every simulation is a subset of the sites, so one dense grid of site cells
-            # (cell <= h/4) serves all of them, one FFT each, no exact near field; when that grid would not
-            # fit in the memory budget, each simulation takes the binned path of the observed curve
-            sim_cell = min(cell, h * SIM_CELL_PER_BANDWIDTH)
-            est = SiteCells.memory_estimate(sites.xy, sim_cell, cutoff, sites.inflate)
-            if est <= max_memory_bytes() - 2.0 * 8 * simulations * len(t):
-                cells = SiteCells.build(sites.xy, sim_cell, cutoff, sites.inflate)
-                grids["simulations"] = {"cell_km": sim_cell, "path": "fft", "grid": [cells.ny, cells.nx],
-                                        "fft_shape": list(cells.shape)}
+        cells = site_cells() if sim_mode == "binned" else None
+        if cells is not None:
+            grids["simulations"] = {"cell_km": cells.cell_km, "path": "fft", "grid": [cells.ny, cells.nx],
+                                    "fft_shape": list(cells.shape)}
         task = _KdSimTask(sites.xy, sites.uvw, metric, sites.projection, w_ind, n, cutoff, binw, h, band,
                           norm, sim_mode, cell, exact_below_km, cells=cells)
         per_sim = nbins * S.SIM_NMOM * 8
