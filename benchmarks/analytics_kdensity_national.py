@@ -33,6 +33,9 @@ def main() -> None:
     ap.add_argument("--max-memory", default="8G", help="memory budget of the run (the goal: 8 GB)")
     ap.add_argument("--dask", default="", help="comma-separated worker counts for a LocalCluster run")
     ap.add_argument("--sim-path-only", action="store_true", help="time only the simulation path (needs --bandwidth-km)")
+    ap.add_argument("--compare-old", type=int, default=0,
+                    help="with --sim-path-only: also time this many simulations on the previous path (tiled FFT + "
+                         "exact near field per simulation), same process, as the baseline")
     a = ap.parse_args()
     set_max_memory(a.max_memory)
     times: dict = {}
@@ -110,6 +113,16 @@ def sim_path_only(firms, a) -> None:
     print(f"  {a.sims} simulations: {wall:.1f} s wall, {cpu:.1f} s CPU -> {per:.2f} s per simulation; "
           f"999 would take about {per * 999 / 60:.1f} min"
           f"{' (extrapolated, not run)' if a.sims < 999 else ''}; peak RSS {peak_rss_gb():.2f} GB", flush=True)
+    if a.compare_old:
+        import dataclasses
+
+        old = dataclasses.replace(task, cells=None)
+        t0 = time.perf_counter()
+        old(seeds[:a.compare_old])
+        per_old = (time.perf_counter() - t0) / a.compare_old
+        print(f"  previous path (tiled FFT + exact near field), {a.compare_old} simulation(s): {per_old:.2f} s per "
+              f"simulation -> the site-grid path is {per_old / per:.0f}x faster; peak RSS {peak_rss_gb():.2f} GB",
+              flush=True)
 
 if __name__ == "__main__":
     main()

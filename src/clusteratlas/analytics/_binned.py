@@ -4,6 +4,10 @@
   weight grid by FFT (cost independent of the number of points), each cell lag placed at its centre
   distance; the near field (cell lags within ``exact_cells`` in both axes, which holds every pair closer
   than ``exact_cells * cell``) is counted exactly by the cell-list kernel. Nothing is counted twice.
+* Random-labelling simulations and the null mean of the K-density (:class:`SiteCells`,
+  :func:`fft_pair_histogram`): every simulated industry is a subset of the sites, so the sites' cells are
+  computed once on one dense grid (cell <= h/4) and each simulation is a scatter of precomputed ids plus one
+  pruned single-precision FFT, every lag (near ones included) spread over its distance distribution.
 * Neighbour weights by radius (M function): the far field is a disc sum over row prefix sums of the
   grid, evaluated only at the cells that hold reference points; the near field is exact.
 

@@ -345,6 +345,8 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
         computation (observed, null mean, simulations) by the number of candidate pairs.
     cell_km, exact_below_km : float
         Grid cell of the binned mode (default ``min(1, h/4)`` km) and the distance below which it is exact.
+        The binned null mean and simulations use one grid of all sites at ``min(cell, h/4)`` km and no exact
+        near field (one FFT each; within 0.5 % of exact), when that grid fits in the memory budget.
     null_mean : bool
         Compute the null mean from the pooled histogram of all sites.
     backend : None, "dask" or distributed.Client
