@@ -34,8 +34,8 @@ def main() -> None:
     ap.add_argument("--dask", default="", help="comma-separated worker counts for a LocalCluster run")
     ap.add_argument("--sim-path-only", action="store_true", help="time only the simulation path (needs --bandwidth-km)")
     ap.add_argument("--compare-old", type=int, default=0,
-                    help="with --sim-path-only: also time this many simulations on the previous path (tiled FFT + "
-                         "exact near field per simulation), same process, as the baseline")
+                    help="with --sim-path-only: also time this many simulations on the previous path (the binned "
+                         "pair histogram of each subset: tiled or coarsened FFT + exact near field), same process")
     a = ap.parse_args()
     set_max_memory(a.max_memory)
     times: dict = {}
@@ -120,7 +120,7 @@ def sim_path_only(firms, a) -> None:
         t0 = time.perf_counter()
         old(seeds[:a.compare_old])
         per_old = (time.perf_counter() - t0) / a.compare_old
-        print(f"  previous path (tiled FFT + exact near field), {a.compare_old} simulation(s): {per_old:.2f} s per "
+        print(f"  previous path (binned pair histogram per subset: tiled or coarsened FFT + exact near field), {a.compare_old} simulation(s): {per_old:.2f} s per "
               f"simulation -> the site-grid path is {per_old / per:.0f}x faster; peak RSS {peak_rss_gb():.2f} GB",
               flush=True)
 
