@@ -7,6 +7,9 @@ null mean, then ``--sims`` simulations, and prints wall time, CPU time and peak 
 
 Run: .venv/bin/python benchmarks/analytics_kdensity_national.py [--sites 10000000] [--firms 1000000]
      [--sims 3] [--bandwidth-km H] [--max-memory 8G] [--dask 1,2,4]
+     [--sim-path-only]  (with --bandwidth-km: time only the simulation path -- site cells built once, then
+     one FFT pass per simulation, exactly what ``k_density`` runs per simulation in binned mode -- and skip the
+     observed curve and null mean, which take minutes at this scale)
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ def main() -> None:
     ap.add_argument("--bandwidth-km", type=float, default=None)
     ap.add_argument("--max-memory", default="8G", help="memory budget of the run (the goal: 8 GB)")
     ap.add_argument("--dask", default="", help="comma-separated worker counts for a LocalCluster run")
+    ap.add_argument("--sim-path-only", action="store_true", help="time only the simulation path (needs --bandwidth-km)")
+    ap.add_argument("--compare-old", type=int, default=0,
+                    help="with --sim-path-only: also time this many simulations on the previous path (the binned "
+                         "pair histogram of each subset: tiled or coarsened FFT + exact near field), same process")
     a = ap.parse_args()
     set_max_memory(a.max_memory)
     times: dict = {}
@@ -39,6 +46,9 @@ def main() -> None:
     del df
     print(f"{firms.n:,} establishments, {int(firms.mask('socks').sum()):,} socks; peak RSS {peak_rss_gb():.2f} GB",
           flush=True)
+    if a.sim_path_only:
+        sim_path_only(firms, a)
+        return
     kw = {"max_distance_km": a.max_distance_km, "bandwidth_km": a.bandwidth_km, "weighted": False, "seed": 1}
     try:
         with Timer("observed + null mean (0 simulations)", times):
@@ -68,6 +78,51 @@ def main() -> None:
             print(f"  Dask LocalCluster, {workers} worker process(es) x 1 thread: {time.perf_counter() - t0:.1f} s "
                   f"wall for {a.sims} simulations (phases {rd.parameters['timings_s']})", flush=True)
 
+
+def sim_path_only(firms, a) -> None:
+    """Per-simulation time of the binned simulation path: the task ``k_density`` runs for its simulations
+    (site cells built once, random subsets drawn, one FFT each, two side by side), called in batches as
+    :func:`clusteratlas.analytics._simulate.run_simulations` does."""
+    import numpy as np
+
+    from clusteratlas.analytics import _smooth as S
+    from clusteratlas.analytics._binned import SiteCells
+    from clusteratlas.analytics._geometry import prepare_points
+    from clusteratlas.analytics.kdensity import SIM_CELL_PER_BANDWIDTH, _KdSimTask
+
+    h = float(a.bandwidth_km)
+    sites = prepare_points(lon=firms.lon, lat=firms.lat, metric="great_circle")
+    n = int(firms.mask("socks").sum())
+    t = np.arange(0.0, a.max_distance_km + 0.5, 1.0)
+    cutoff = S.histogram_cutoff(t, h)
+    binw = S.moment_bin_width(h)
+    nbins = int(np.ceil(cutoff / binw - 1e-9))
+    band = S.kernel_band(t, h, binw, nbins)
+    t0 = time.perf_counter()
+    cells = SiteCells.build(sites.xy, min(1.0, h * SIM_CELL_PER_BANDWIDTH), cutoff, sites.inflate)
+    print(f"  site cells at {cells.cell_km:g} km: grid {cells.ny} x {cells.nx}, FFT {cells.shape}, built in "
+          f"{time.perf_counter() - t0:.1f} s; peak RSS {peak_rss_gb():.2f} GB", flush=True)
+    task = _KdSimTask(sites.xy, sites.uvw, "great_circle", sites.projection, None, n, cutoff, binw, h, band,
+                      1.0, "binned", cells.cell_km, 2.0, cells=cells)
+    seeds = np.random.SeedSequence(1).spawn(a.sims)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for i in range(0, a.sims, 8):
+        task(seeds[i:i + 8])
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    per = wall / max(a.sims, 1)
+    print(f"  {a.sims} simulations: {wall:.1f} s wall, {cpu:.1f} s CPU -> {per:.2f} s per simulation; "
+          f"999 would take about {per * 999 / 60:.1f} min"
+          f"{' (extrapolated, not run)' if a.sims < 999 else ''}; peak RSS {peak_rss_gb():.2f} GB", flush=True)
+    if a.compare_old:
+        import dataclasses
+
+        old = dataclasses.replace(task, cells=None)
+        t0 = time.perf_counter()
+        old(seeds[:a.compare_old])
+        per_old = (time.perf_counter() - t0) / a.compare_old
+        print(f"  previous path (binned pair histogram per subset: tiled or coarsened FFT + exact near field), {a.compare_old} simulation(s): {per_old:.2f} s per "
+              f"simulation -> the site-grid path is {per_old / per:.0f}x faster; peak RSS {peak_rss_gb():.2f} GB",
+              flush=True)
 
 if __name__ == "__main__":
     main()

@@ -181,3 +181,26 @@ def test_binned_tiles_need_memory_within_the_budget():
                       simulations=0, null_mean=False)
     finally:
         _budget.reset(token)
+
+
+@pytest.mark.parametrize("metric", ["equal_area", "great_circle"])
+def test_binned_simulations_and_null_mean_are_within_half_a_percent_of_exact(metric):
+    # random labelling: the simulations take one FFT of the precomputed site cells (cell h/4, no exact near
+    # field); with the same seed they draw the same subsets as the exact path, so the bands must agree
+    rng = np.random.default_rng(5)
+    centres = [(30.0, 120.0), (30.6, 120.9), (29.5, 121.3)]
+    parts = [pd.DataFrame({"lat": la + rng.normal(0, 0.05, 700), "lon": lo + rng.normal(0, 0.06, 700)})
+             for la, lo in centres]
+    parts.append(pd.DataFrame({"lat": rng.uniform(29.0, 31.0, 900), "lon": rng.uniform(119.5, 122.0, 900)}))
+    df = pd.concat(parts, ignore_index=True)
+    df["industry"] = np.where(rng.random(len(df)) < 0.2, "x", "y")
+    firms = load_firms(df)
+    kw = {"max_distance_km": 40, "step_km": 0.5, "bandwidth_km": 1.0, "simulations": 9, "metric": metric, "seed": 2}
+    exact = k_density(firms, "x", method="exact", **kw)
+    binned = k_density(firms, "x", method="binned", cell_km=1.0, **kw)
+    grids = binned.parameters["binned_grids"]
+    assert grids["simulations"]["path"] == "fft" and grids["simulations"]["cell_km"] == 0.25
+    assert grids["null_mean"]["path"] == "fft"  # the same site grid, all sites at once
+    for band in ("null_mean", "lower_local", "upper_local", "lower_global", "upper_global"):
+        ref = getattr(exact, band)
+        assert np.max(np.abs(getattr(binned, band) - ref)) <= 0.005 * np.max(ref), band

@@ -36,7 +36,7 @@ import numpy as np
 from clusteratlas.analytics import _kernels as K
 from clusteratlas.analytics import _pairs as P
 from clusteratlas.analytics import _smooth as S
-from clusteratlas.analytics._binned import binned_pair_histogram
+from clusteratlas.analytics._binned import SiteCells, _fft_workers, binned_pair_histogram, fft_pair_histogram
 from clusteratlas.analytics._envelopes import envelopes, extreme_rank_p_values
 from clusteratlas.analytics._geometry import EARTH_RADIUS_KM, Points, prepare_points
 from clusteratlas.analytics._simulate import ProgressFn, run_simulations
@@ -50,6 +50,9 @@ AUTO_EXACT_PAIRS = 3e8
 MAX_DISTANCE_KM = math.pi * EARTH_RADIUS_KM
 #: Most evaluation distances of one curve.
 MAX_EVALUATIONS = 1_000_000
+#: Grid cell of the binned simulations, as a share of the bandwidth (their only approximation, no exact near
+#: field: within 0.5 % of exact at 1/4, tests/analytics/test_kdensity.py).
+SIM_CELL_PER_BANDWIDTH = 0.25
 #: Silverman's bandwidth is computed exactly (two O(n^2) passes) up to this many establishments.
 EXACT_BANDWIDTH_MAX_N = 60_000
 
@@ -198,6 +201,7 @@ class _KdSimTask:
     cell_km: float
     exact_below_km: float
     parallel: bool = True
+    cells: SiteCells | None = None
 
     def __call__(self, seeds: Sequence[np.random.SeedSequence]) -> np.ndarray:
         nsites = self.xy.shape[0]
@@ -214,6 +218,25 @@ class _KdSimTask:
                        grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, reach, cut_plane, self.cutoff, self.binw,
                        nbins * S.SIM_NMOM, S.SIM_NMOM, self.bandwidth)
             mom = mom.reshape(len(seeds), nbins, S.SIM_NMOM)
+        elif self.cells is not None:  # one FFT per simulation over the precomputed site cells
+            mom = np.empty((len(seeds), nbins, S.SIM_NMOM))
+
+            def one(r: int) -> None:
+                mom[r] = fft_pair_histogram(self.cells, idx[r], self.weights, cutoff_km=self.cutoff,
+                                            binw_km=self.binw, nbins=nbins, nmom=S.SIM_NMOM,
+                                            hscale_km=self.bandwidth, parallel=False)
+
+            # simulations side by side, one single-threaded FFT each (better use of the cores than one
+            # multi-threaded FFT at a time); each thread writes its own rows
+            threads = min(_fft_workers(), len(seeds)) if self.parallel else 1
+            if threads > 1 and _fits(threads * self.cells.memory_bytes()):
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(threads) as ex:
+                    list(ex.map(one, range(len(seeds))))
+            else:
+                for r in range(len(seeds)):
+                    one(r)
         else:
             mom = np.empty((len(seeds), nbins, S.SIM_NMOM))
             for r in range(len(seeds)):
@@ -228,6 +251,12 @@ class _KdSimTask:
     @property
     def band_sim(self) -> S.KernelBand:
         return S.KernelBand(self.band.b0, self.band.coef[:, :, :S.SIM_NMOM], self.band.nbins)
+
+
+def _fits(nbytes: float) -> bool:
+    from clusteratlas._limits import max_memory_bytes
+
+    return nbytes <= max_memory_bytes()
 
 
 def estimate_candidate_pairs(points: Points, cutoff_km: float) -> float:
@@ -316,6 +345,8 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
         computation (observed, null mean, simulations) by the number of candidate pairs.
     cell_km, exact_below_km : float
         Grid cell of the binned mode (default ``min(1, h/4)`` km) and the distance below which it is exact.
+        The binned null mean and simulations use one grid of all sites at ``min(cell, h/4)`` km and no exact
+        near field (one FFT each; within 0.5 % of exact), when that grid fits in the memory budget.
     null_mean : bool
         Compute the null mean from the pooled histogram of all sites.
     backend : None, "dask" or distributed.Client
@@ -338,7 +369,7 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     ----------
     Duranton & Overman (2005), *Review of Economic Studies* 72(4), 1077-1106.
     """
-    from clusteratlas._limits import check_memory
+    from clusteratlas._limits import check_memory, max_memory_bytes
     from clusteratlas.analytics._simulate import check_simulations
 
     if not (max_distance_km > 0 and step_km > 0 and step_km <= max_distance_km):
@@ -421,9 +452,30 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     nm = None
     null_mode = None
     cand_all = estimate_candidate_pairs(sites, cutoff) if (null_mean or simulations) else 0.0
+    cells_memo: list = []
+
+    def site_cells() -> SiteCells | None:
+        """The dense grid of site cells (cell <= h/4) shared by the binned null mean and simulations: under
+        random labelling every simulated industry is a subset of the sites, so its grid is a scatter of
+        precomputed ids and one FFT, with no exact near field. None when it would not fit in the memory
+        budget (each simulation then takes the binned path of the observed curve)."""
+        if not cells_memo:
+            sim_cell = min(cell, h * SIM_CELL_PER_BANDWIDTH)
+            est = SiteCells.memory_estimate(sites.xy, sim_cell, cutoff, sites.inflate)
+            fits = est <= max_memory_bytes() - 2.0 * 8 * simulations * len(t)
+            cells_memo.append(SiteCells.build(sites.xy, sim_cell, cutoff, sites.inflate) if fits else None)
+        return cells_memo[0]
+
     if null_mean:
         null_mode = _mode(method, cand_all)
-        nm = S.apply_band(histogram(sites, None, null_mode, "null_mean"), band) / S.pair_weight_total(sites.n, None)
+        if null_mode == "binned" and site_cells() is not None:  # the simulations' grid, all sites at once
+            cells = site_cells()
+            hist = fft_pair_histogram(cells, np.arange(sites.n), None, cutoff_km=cutoff, binw_km=binw, nbins=nbins,
+                                      nmom=S.NMOM, hscale_km=h)
+            grids["null_mean"] = {"cell_km": cells.cell_km, "path": "fft"}
+        else:
+            hist = histogram(sites, None, null_mode, "null_mean")
+        nm = S.apply_band(hist, band) / S.pair_weight_total(sites.n, None)
     timings["null_mean"] = time.perf_counter() - clock
     clock = time.perf_counter()
     env = None
@@ -434,8 +486,12 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
     if simulations:
         frac = n * (n - 1) / max(sites.n * (sites.n - 1), 1)
         sim_mode = _mode(method, cand_all * frac)
+        cells = site_cells() if sim_mode == "binned" else None
+        if cells is not None:
+            grids["simulations"] = {"cell_km": cells.cell_km, "path": "fft", "grid": [cells.ny, cells.nx],
+                                    "fft_shape": list(cells.shape)}
         task = _KdSimTask(sites.xy, sites.uvw, metric, sites.projection, w_ind, n, cutoff, binw, h, band,
-                          norm, sim_mode, cell, exact_below_km)
+                          norm, sim_mode, cell, exact_below_km, cells=cells)
         per_sim = nbins * S.SIM_NMOM * 8
         batch = int(min(64, max(4, 2e8 // max(per_sim, 1))))
         run = run_simulations(task, simulations, seed, batch_size=batch, backend=backend, progress=progress)
