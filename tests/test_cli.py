@@ -120,13 +120,14 @@ def test_export_to_a_folder_or_missing_folder_is_one_clear_line(mini_dir, tmp_pa
 
 @pytest.mark.parametrize("args", [["list", "clusters", "--format", "json"], ["export"],
                                   ["find", "socks", "--format", "csv"]])
-def test_closed_pipe_exits_0_quietly(mini_dir, args):
+def test_closed_pipe_is_one_line_and_exit_1(mini_dir, args):
     proc = subprocess.Popen([sys.executable, "-m", "clusteratlas", *args, "--data-dir", str(mini_dir)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()  # the reader is gone before the command writes
     err = proc.stderr.read().decode()
     proc.stderr.close()
-    assert proc.wait(timeout=120) == 0 and err == ""
+    assert proc.wait(timeout=120) == 1, err
+    assert err.strip().splitlines() == ["Error: the output was closed before everything was written (broken pipe)"]
 
 
 @pytest.mark.parametrize("args", [["find", "wig", "--industry", "wig"], ["list", "industries", "--parent", "nope"],
