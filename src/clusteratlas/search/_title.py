@@ -175,10 +175,7 @@ def head_phrase(head: str, max_words: int = 4) -> str:
             if len(cjk) >= 2:
                 words.append(cjk[:8])
             continue
-        if not w.isalpha() or len(w) < 2:
-            continue
-        s = stem(w)
-        if s in STOPWORDS or s in MODIFIERS:
+        if _content_stem(w) is None:
             continue
         words.append(w)
         if len(words) >= max_words:
@@ -443,16 +440,16 @@ def unknown_lead(head: str, known) -> bool:
     return False
 
 
+def _content_stem(w: str) -> str | None:
+    """The stem of a Latin content word of a head (None for digits, one letter, stop and generic words)."""
+    if not w.isalpha() or len(w) < 2:
+        return None
+    s = stem(w)
+    return None if s in STOPWORDS or s in MODIFIERS else s
+
+
 def _content_stems(head: str) -> list[str]:
-    out = []
-    for w in head.split():
-        if not w.isalpha() or len(w) < 2:
-            continue
-        s = stem(w)
-        if s in STOPWORDS or s in MODIFIERS:
-            continue
-        out.append(s)
-    return out
+    return [s for s in map(_content_stem, head.split()) if s is not None]
 
 
 #: Words whose keep-or-replace decision is remembered per index.
