@@ -405,3 +405,8 @@ def test_airports_closed_to_civil_flights_are_never_the_nearest():
 
     got = [a.iata for a in nearest_airports(lon=116.39, lat=39.90, n=3)]  # Tiananmen, central Beijing
     assert "NAY" in CLOSED_TO_CIVIL_FLIGHTS and "NAY" not in got and got[0] in {"PEK", "PKX"}
+
+
+def test_a_city_read_by_spelling_is_named_in_the_notes(trip_atlas):
+    got = plan(trip_atlas, "wigs", start="Shangai").to_dict()
+    assert any("'Shangai' was read by spelling as Shanghai" in n for n in got["notes"]), got["notes"]

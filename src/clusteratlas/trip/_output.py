@@ -323,7 +323,10 @@ def build_plan(cls, *, atlas, names, origin, dest, end_kind, costs, seq, visits,
               "stops": len(stops), "legs": len(legs)}
     notes = []
     for place, what in ((origin, "start"), (dest, "end")):
-        if place is not None and place["ambiguous"]:
+        if place is not None and place.get("match") == "fuzzy":
+            notes.append(f"The {what} city {place['query']!r} was read by spelling as "
+                         f"{place['name']} ({place['name_zh']}, {place['adcode']}).")
+        elif place is not None and place["ambiguous"]:
             notes.append(f"The {what} city {place['query']!r} may name several places; the plan uses "
                          f"{place['name']} ({place['name_zh']}, {place['adcode']}).")
     if schedule["free_half_days"] > 0:

@@ -153,7 +153,8 @@ def resolve_city(query: Any, what: str) -> dict[str, Any]:
             f"{', ' + where if where else ''}), is only a guess by spelling: give the city in characters or "
             "its pinyin")
     return {"query": query.strip(), "adcode": c.adcode, "name": c.name, "name_zh": c.name_zh, "level": c.level,
-            "lat": c.lat, "lon": c.lon, "path": [dict(p) for p in c.path], "ambiguous": c.ambiguous}
+            "lat": c.lat, "lon": c.lon, "path": [dict(p) for p in c.path], "ambiguous": c.ambiguous,
+            "match": c.match}
 
 
 class _Costs:
