@@ -113,6 +113,12 @@ def test_sqlite_has_keys_indexes_fulltext_and_the_release(exported, shipped):
         assert named and named <= hits and all(shipped.cluster(h).industry == "wigs" for h in hits)
         assert con.execute("SELECT industry_id FROM industry_terms_fts f JOIN industry_terms t ON t.rowid = f.rowid "
                            "WHERE industry_terms_fts MATCH '假发'").fetchall() == [("wigs",)]
+        # Chinese inside a longer name: the word index cannot see it, the trigram index can
+        zh = next(c for c in shipped.clusters.values() if len(c.name_zh) >= 6)
+        inner = zh.name_zh[1:4]
+        tri = {r[0] for r in con.execute("SELECT c.cluster_id FROM clusters_fts_trigram f JOIN clusters c "
+                                         "ON c.rowid = f.rowid WHERE clusters_fts_trigram MATCH ?", (f'"{inner}"',))}
+        assert zh.id in tri and all(inner in shipped.cluster(h).name_zh for h in tri)
         release = dict(con.execute("SELECT key, value FROM about_release"))
         assert release["version"] == load_release().version and "CC BY 4.0" in release["licence_data"]
         assert con.execute("SELECT unit FROM about_columns WHERE table_name='clusters' AND column_name='lon'"

@@ -33,7 +33,7 @@ def mixed_file(path, *, bad_line: bool = True, unclosed: bool = True, repeat: in
             n += 1
     if bad_line:
         parts.append(b"900,\xff\xfe\xff\n")
-        expect.append(("", "", "error"))
+        expect.append(("900", "\\xff\\xfe\\xff", "error"))  # kept, bad bytes escaped
     if unclosed:
         parts.append('901,"unclosed title\n'.encode())
         expect.append(("", "", "unclosed"))
@@ -153,6 +153,19 @@ def test_lines_neither_utf8_nor_chinese_become_error_rows_never_a_guessed_code_p
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             assert row.error and ("neither UTF-8 nor Chinese" in row.error or "cannot be decoded" in row.error)
-            assert row["title"] in ("", None)
+            assert row["title"] == raw.decode("utf-8", "backslashreplace")  # kept, bad bytes escaped
         else:
             assert row["title"] == text and row.error is None
+
+
+def test_an_undecodable_line_keeps_its_bytes_escaped_and_a_stray_quote_swallows_nothing(tmp_path):
+    src = tmp_path / "bad.csv"
+    src.write_bytes(b'sku,title,price\n1,wig,3\n2,\xff\x80"bad,line,5,6\n3,socks,4\n')
+    rows = list(read_table_stream(src))
+    assert [r["sku"] for r in rows] == ["1", "2", "3"]
+    bad = rows[1]
+    assert bad.error and "cannot be decoded" in bad.error and "kept as" in bad.error
+    assert bad["title"] == '\\xff\\x80"bad' and bad["price"] == "line,5,6"
+    assert rows[2]["title"] == "socks" and rows[2].error is None
+    d = decide_encoding(src, src.read_bytes())
+    assert "no code page is guessed" in d.evidence and "--encoding" in d.evidence

@@ -111,14 +111,14 @@ class LineDecoder:
                 if self.then == LEGACY and not _is_chinese_text(text):
                     # GB18030 decodes most byte strings: a line that does not come out as Chinese text
                     # (Latin-1, Cyrillic, binary …) is not guessed at; it becomes an error row
-                    return None, (f"line {lineno} is neither UTF-8 nor Chinese GB18030 text; row left empty "
-                                  "(name its encoding with --encoding to read it)")
+                    return None, (f"line {lineno} is neither UTF-8 nor Chinese GB18030 text; row not read, "
+                                  "its bytes kept as \\xNN (name its encoding with --encoding to read it)")
                 if self.note_first:
                     return text, None
                 return text, f"line {lineno} decoded as {self.then.upper()} (not {self.first.upper()})"
         tried = self.first.upper() + (f" or {self.then.upper()}" if self.then else "")
         return None, (f"line {lineno} cannot be decoded as {tried} (byte {err.start + 1}: {err.reason}); "
-                      "row left empty")
+                      "row not read, its bytes kept as \\xNN")
 
 
 def _normal(name: str) -> str:
@@ -242,8 +242,10 @@ def decide_encoding(path: Path, head: bytes, given: str | None = None) -> Encodi
     elif not chinese:
         # Only UTF-8 and GB18030 are read without being told: a guess at another code page (cp1006 for a
         # Latin-1 "café") would garble rows silently. Lines that are neither become error rows.
-        said = (f"{said}; only UTF-8 and Chinese GB18030 lines are read, others become error rows "
-                "(name the encoding with --encoding)")
+        guess = f", e.g. --encoding {legacy}" if legacy and legacy != LEGACY else ""
+        said = (f"lines that are neither UTF-8 nor Chinese GB18030 become error rows, no code page is guessed "
+                f"({said.replace('charset-normalizer: best', 'charset-normalizer would guess')}; if the file "
+                f"is in another encoding, name it{guess})")
     legacy = LEGACY
     if utf8_n:
         return EncodingDecision(first, legacy, mixed=True, evidence=f"{counts}; {said}")

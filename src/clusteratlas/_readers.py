@@ -5,6 +5,7 @@ Private module: use :mod:`clusteratlas.tables`.
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,9 +196,9 @@ class _Feed:
     """The decoded lines handed to :mod:`csv`, remembering those of the record being read (to replay them
     after a malformed record) and the notes and errors of their decoding."""
 
-    def __init__(self, lines: Iterator[tuple[int, str | None, str | None]]) -> None:
+    def __init__(self, lines: Iterator[tuple[int, str | None, str | None, str | None]]) -> None:
         self.lines = lines
-        self.buf: list[tuple[int, str | None, str | None]] = []
+        self.buf: list[tuple[int, str | None, str | None, str | None]] = []
 
     def __iter__(self) -> _Feed:
         return self
@@ -211,12 +212,14 @@ class _Feed:
         return "\n" if text is None else text  # an undecodable line reads as blank; its error is in buf
 
 
-def _decoded_lines(path: Path, decision) -> Iterator[tuple[int, str | None, str | None]]:
-    """``(line number, text or None, note or error)`` for each physical line of the file."""
+def _decoded_lines(path: Path, decision) -> Iterator[tuple[int, str | None, str | None, str | None]]:
+    """``(line number, text or None, note or error, escaped)`` for each physical line of the file;
+    ``escaped`` is an undecodable line with its bad bytes written as ``\\xNN`` (kept in its row so nothing
+    is lost), else None."""
     if decision.encoding.startswith("utf-16"):
         with path.open("r", encoding=decision.encoding, newline="") as fh:
             for n, line in enumerate(fh, start=1):
-                yield n, line, None
+                yield n, line, None, None
         return
     decode = decision.decoder().decode
     with path.open("rb") as fh:
@@ -227,7 +230,7 @@ def _decoded_lines(path: Path, decision) -> Iterator[tuple[int, str | None, str 
                 if raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
             text, note = decode(raw, n)
-            yield n, text, note
+            yield n, text, note, (raw.decode("utf-8", "backslashreplace").rstrip("\r\n") if text is None else None)
 
 
 def _text_stream(path: Path, fmt: str, head: bytes, encoding: str | None) -> TableStream:
@@ -292,12 +295,19 @@ def _text_stream(path: Path, fmt: str, head: bytes, encoding: str | None) -> Tab
                 continue
             lines = feed.buf
             start = lines[0][0] if lines else 0
-            errors = [m for _, t, m in lines if t is None]
-            notes = [m for _, t, m in lines if t is not None and m]
+            errors = [m for _, t, m, _ in lines if t is None]
+            notes = [m for _, t, m, _ in lines if t is not None and m]
             if errors:
                 yield from held
                 held.clear()
                 row = Row.blank(header, "; ".join(errors))
+                # keep the record's content, bad bytes escaped, split on its own (a stray quote in it
+                # cannot swallow the lines after it); fields past the header's width share the last cell
+                text = "".join(t if t is not None else e + "\n" for _, t, _, e in lines)
+                cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+                row.update(zip(header[: width - 1], cells[: width - 1]))
+                if len(cells) >= width:
+                    row[header[width - 1]] = delimiter.join(cells[width - 1:])
                 row.error = row.problem
                 yield row
                 continue

@@ -170,7 +170,9 @@ def _create_sql(table: Table) -> str:
 
 def write_sqlite(rows: dict[str, list[tuple]], release: dict[str, Any], out: str | Path) -> Path:
     """Write one SQLite database: every table with its primary and foreign keys and indexes, an FTS5 index
-    ``<table>_fts`` (external content) over names and product terms, and the tables ``about_release``,
+    ``<table>_fts`` (external content; words, Porter-stemmed English) over names and product terms, a
+    second index ``<table>_fts_trigram`` over the same columns for Chinese (any substring: ``MATCH`` for
+    three or more characters; for one or two, ``LIKE`` on the table itself), and the tables ``about_release``,
     ``about_tables`` and ``about_columns`` (descriptions, units, code systems).
 
     Raises
@@ -232,6 +234,13 @@ def _fill(con: sqlite3.Connection, rows: dict[str, list[tuple]], release: dict[s
             con.execute(f"CREATE VIRTUAL TABLE {_q(fts)} USING fts5({', '.join(map(_q, t.fts))}, "
                         f"content={_q(t.name)}, tokenize='porter unicode61 remove_diacritics 2')")
             con.execute(f"INSERT INTO {_q(fts)}({_q(fts)}) VALUES ('rebuild')")
+            # unicode61 keeps a run of Chinese characters as one token, so '假发' cannot find '蕾丝假发';
+            # the trigram index finds any substring of three or more characters by MATCH
+            # (https://www.sqlite.org/fts5.html#the_trigram_tokenizer); shorter ones need LIKE on the table.
+            tri = f"{t.name}_fts_trigram"
+            con.execute(f"CREATE VIRTUAL TABLE {_q(tri)} USING fts5({', '.join(map(_q, t.fts))}, "
+                        f"content={_q(t.name)}, tokenize='trigram')")
+            con.execute(f"INSERT INTO {_q(tri)}({_q(tri)}) VALUES ('rebuild')")
     bad = con.execute("PRAGMA foreign_key_check").fetchall()
     if bad:
         con.execute("ROLLBACK")
