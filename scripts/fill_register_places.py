@@ -44,7 +44,7 @@ def fill(path: Path) -> int:
     filled = 0
     for entry in doc.get("entries") or []:
         if entry.get("name_en") and not entry.get("place"):
-            entry["place"] = place_block.place_dict(str(entry["adcode"]), None, None, None, None)
+            entry["place"] = place_block.place_block(str(entry["adcode"]))
             filled += 1
     if filled:
         text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)

@@ -265,3 +265,21 @@ def test_shipped_clusters_on_the_seed_alone_say_so_in_every_summary():
         assert (evidence["level"] == "seed-only") == (cited <= seed_ids), c.id
         flagged += evidence["level"] == "seed-only"
     assert flagged == coverage_stats(atlas)["clusters_seed_only"]
+
+
+def test_fill_register_places_script_writes_the_gazetteer_place_block(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    reg = tmp_path / "r.yaml"
+    reg.write_text("register:\n  id: x\nentries:\n- name_zh: 义乌市饰品产业集群\n  adcode: '330782'\n"
+                   "  name_en: Yiwu jewellery\n", encoding="utf-8")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "fill_register_places.py"
+    out = subprocess.run([sys.executable, str(script), str(reg)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    place = yaml.safe_load(reg.read_text(encoding="utf-8"))["entries"][0]["place"]
+    assert place["adcode"] == "330782" and place["name_zh"] == "义乌市" and place["level"] == "county"
+    assert place["path"][-1]["adcode"] == "330700" and 28.5 < place["lat"] < 29.9 and 119.5 < place["lon"] < 120.6
