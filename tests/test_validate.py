@@ -310,3 +310,16 @@ def test_validate_data_reports_the_reference_rules_under_their_checks(tmp_path, 
     _atlas_with(tmp_path, mini_spec, edit)
     report = v.validate_data(tmp_path / "d", check_places=False)
     assert report["problems_by_check"]["sources"] == 1 and report["problems_by_check"]["figures"] == 1
+
+
+def test_a_claim_may_carry_a_chinese_statement_and_it_must_be_chinese():
+    from pydantic import ValidationError
+
+    from clusteratlas.model import Claim
+
+    base = {"metric": "firm_count", "value": 3, "unit": "count", "period": "2020", "statement": "Three firms.",
+            "source": "s"}
+    assert Claim(**base, statement_zh="有三家企业。").statement_zh == "有三家企业。"
+    assert Claim(**base).statement_zh is None
+    with pytest.raises(ValidationError, match="no Chinese characters"):
+        Claim(**base, statement_zh="Three firms.")

@@ -26,6 +26,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from clusteratlas._text import has_cjk
 from clusteratlas.geo import CHINA_BBOX
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -122,6 +123,9 @@ class Claim(_Model):
     period: str | None = None
     scope: str | None = None
     statement: str
+    statement_zh: str | None = Field(
+        default=None, description="The statement in Chinese, the same facts in our own words (the map shows it "
+                                  "in Chinese).")
     source: str
     confidence: Confidence = "reported"
     note: str | None = None
@@ -129,6 +133,13 @@ class Claim(_Model):
         default=None,
         description="Names one figure about a wider scope that several clusters quote (one share for three "
                     "stone towns): claims with the same figure_id count once when shares are added up.")
+
+    @field_validator("statement_zh")
+    @classmethod
+    def _check_statement_zh(cls, v: str | None) -> str | None:
+        if v is not None and not has_cjk(v):
+            raise ValueError(f"statement_zh {v[:40]!r} has no Chinese characters")
+        return v
 
     @field_validator("period")
     @classmethod

@@ -107,7 +107,7 @@ def table_rows(atlas) -> dict[str, list[tuple]]:
             out["claims"].append({
                 "claim_id": f"{c.id}/{i}", "cluster_id": c.id, "seq": i, "metric": x.metric, "value": x.value,
                 "value_max": x.value_max, "bound": x.bound, "unit": x.unit, "denominator": x.denominator,
-                "period": x.period, "year": x.year, "scope": x.scope, "statement": x.statement,
+                "period": x.period, "year": x.year, "scope": x.scope, "statement": x.statement, "statement_zh": x.statement_zh,
                 "source_id": x.source, "confidence": x.confidence, "figure_id": x.figure_id, "note": x.note})
         for i, t in enumerate(c.titles, 1):
             out["titles"].append({

@@ -194,6 +194,7 @@ TABLES: tuple[Table, ...] = (
         _c("year", "integer", "Last calendar year of period (empty when undated).", unit="year"),
         _c("scope", "string", "Geography the figure is about when it differs from the cluster's place."),
         _c("statement", "string", "What the source says, in our own words.", required=True),
+        _c("statement_zh", "string", "The statement in Chinese (same facts, our own words); empty when not yet written."),
         _src(what="for the figure"),
         _conf(),
         _c("figure_id", "string", "One figure about a wider scope quoted on several clusters (counts once)."),
