@@ -176,3 +176,19 @@ def test_shipped_data_meets_the_reference_rules(atlas):
 
     assert sourcing_problems(atlas) == []
     assert figure_problems(atlas) == []
+
+
+def test_every_shipped_claim_has_its_statement_in_chinese_with_the_same_numbers():
+    import re
+
+    from clusteratlas import load_atlas
+
+    atlas = load_atlas()
+    claims = [(c.id, x) for c in atlas.clusters.values() for x in c.claims]
+    assert len(claims) >= 900
+    missing = [cid for cid, x in claims if not x.statement_zh]
+    assert not missing, f"{len(missing)} claims without statement_zh, e.g. {missing[:5]}"
+    # a year named in the English statement is named in the Chinese one too (a cheap faithfulness check)
+    off = [(cid, y) for cid, x in claims for y in re.findall(r"\b(?:19|20)\d\d\b", x.statement)
+           if y not in x.statement_zh]
+    assert not off, off[:10]
