@@ -32,9 +32,12 @@ def _ethnic_before_autonomous(keys: list[str], k: int) -> bool:
 
 def latin_mentions(part: str) -> list[Mention]:
     """Mentions in one Latin part of a query (no commas inside)."""
-    tokens = [t for t in latin_tokens(part)]
-    keys = [k for k, _ in tokens]
     index = gd.latin_index()
+    tokens = []
+    for key, mask in latin_tokens(part):
+        pieces = split_glued(key, mask, index) if key not in index and len(key) >= _GLUED_MIN else None
+        tokens.extend(pieces or [(key, mask)])
+    keys = [k for k, _ in tokens]
     n = len(tokens)
     if n == 0:
         return []
@@ -108,6 +111,40 @@ def latin_mentions(part: str) -> list[Mention]:
                     and key not in LATIN_ZONE_TOKENS \
                     and key not in ROAD_WORDS and not (k + 1 < n and keys[k + 1] in ROAD_WORDS):
                 out.extend(fuzzy_mentions(key, cjk=False))
+    return out
+
+
+#: Shortest token tried as several names written together (guangdongshengshantoushi).
+_GLUED_MIN = 8
+#: Shortest place key accepted as a piece of a glued token (shorter keys split anything: "an", "li").
+_PIECE_MIN = 4
+
+
+def split_glued(key: str, mask: int, index) -> list[tuple[str, int]] | None:
+    """A token that is several names and type syllables written together ("guangdongshengshantoushi",
+    "GuangdongShantouChenghai") as ``(key, boundary_mask)`` pieces, fewest pieces first; None unless the whole
+    token is covered by indexed keys of four letters or more and type words (sheng, shi, qu, xian, zhen …).
+    Camel-case boundaries, when the token has any, must be piece boundaries."""
+    n = len(key)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[n] = []
+    for i in range(n - 1, -1, -1):
+        for j in range(n, i, -1):
+            rest = best[j]
+            if rest is None or (mask and j < n and not mask >> j & 1):
+                continue
+            piece = key[i:j]
+            if not ((len(piece) >= _PIECE_MIN and piece in index) or piece in TYPE_WORDS):
+                continue
+            if best[i] is None or len(rest) + 1 < len(best[i]):
+                best[i] = [piece] + rest
+    pieces = best[0]
+    if not pieces or len(pieces) < 2:
+        return None
+    out, pos = [], 0
+    for piece in pieces:
+        out.append((piece, (mask >> pos) & ((1 << len(piece)) - 1) & ~1))
+        pos += len(piece)
     return out
 
 

@@ -32,7 +32,9 @@ from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_reg
 #: Words that, right after a stem, show the text names a road, a building or a company instead.
 STREET_WORDS = ("路", "大道", "大街", "街", "巷", "弄", "号", "村", "社区", "大厦", "广场", "小区", "花园", "胡同",
                 "中路", "东路", "西路", "南路", "北路", "一路", "二路", "三路", "桥", "公园", "酒店", "宾馆", "医院",
-                "学校", "中学", "小学", "大学", "公司", "站", "机场", "港")
+                "学校", "中学", "小学", "大学", "公司", "站", "机场")
+# (港 is not among them: a port named after a place lies in it — 太仓港 in 太仓市, 北仑港 in 北仑区 — while
+# roads are named after places anywhere.)
 _STREET_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _w in STREET_WORDS:
     _STREET_BY_FIRST[_w[0]] = _STREET_BY_FIRST.get(_w[0], ()) + (_w,)
