@@ -122,25 +122,30 @@ _PIECE_MIN = 4
 
 def split_glued(key: str, mask: int, index) -> list[tuple[str, int]] | None:
     """A token that is several names and type syllables written together ("guangdongshengshantoushi",
-    "GuangdongShantouChenghai") as ``(key, boundary_mask)`` pieces, fewest pieces first; None unless the whole
-    token is covered by indexed keys of four letters or more and type words (sheng, shi, qu, xian, zhen …).
-    Camel-case boundaries, when the token has any, must be piece boundaries."""
+    "GuangdongShantouChenghai") as ``(key, boundary_mask)`` pieces; None unless at least two indexed keys (of
+    four letters or more) or type words (sheng, shi, qu, xian, zhen …) cover the token from its start, over
+    eight letters or more. The longest such cover wins, with the fewest pieces; what it leaves at the end
+    (a village, a road) stays one token. Camel-case boundaries, when the token has any, must be piece
+    boundaries."""
     n = len(key)
-    best: list[list[str] | None] = [None] * (n + 1)
-    best[n] = []
-    for i in range(n - 1, -1, -1):
-        for j in range(n, i, -1):
-            rest = best[j]
-            if rest is None or (mask and j < n and not mask >> j & 1):
-                continue
+    # reach[j]: fewest pieces covering key[:j] (None: not coverable)
+    reach: list[list[str] | None] = [None] * (n + 1)
+    reach[0] = []
+    for i in range(n):
+        done = reach[i]
+        if done is None or (mask and i and not mask >> i & 1):
+            continue
+        for j in range(i + 1, n + 1):
             piece = key[i:j]
             if not ((len(piece) >= _PIECE_MIN and piece in index) or piece in TYPE_WORDS):
                 continue
-            if best[i] is None or len(rest) + 1 < len(best[i]):
-                best[i] = [piece] + rest
-    pieces = best[0]
-    if not pieces or len(pieces) < 2:
+            if reach[j] is None or len(done) + 1 < len(reach[j]):
+                reach[j] = done + [piece]
+    stop = max((j for j in range(_GLUED_MIN, n + 1) if reach[j] and len(reach[j]) >= 2
+                and (j == n or not mask or mask >> j & 1)), default=0)
+    if not stop:
         return None
+    pieces = reach[stop] + ([key[stop:]] if stop < n else [])
     out, pos = [], 0
     for piece in pieces:
         out.append((piece, (mask >> pos) & ((1 << len(piece)) - 1) & ~1))

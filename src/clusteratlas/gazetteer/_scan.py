@@ -79,7 +79,18 @@ def _follow_mark(text: str, end: int) -> str:
     return ""
 
 
+#: Numerals of numbered roads (滨海四路, 东方十二街): a numeral then a road word after a stem is a road.
+_NUMERALS = frozenset("一二三四五六七八九十0123456789")
+_ROAD_AFTER_NUMERAL = frozenset("路街巷弄道")
+
+
 def _followed_by_street(text: str, end: int) -> bool:
+    if text[end:end + 1] in _NUMERALS:
+        k = end
+        while k < len(text) and text[k] in _NUMERALS and k - end < 4:
+            k += 1
+        if text[k:k + 1] in _ROAD_AFTER_NUMERAL:
+            return True
     words = _STREET_BY_FIRST.get(text[end:end + 1])
     if words is None or text.startswith("街道", end):
         return False
@@ -265,7 +276,7 @@ def _scan_keys(text: str) -> list[str]:
         if static is not None:  # what follows does not matter unless it is a suffix or a street word
             nxt = text[end] if end < n else ""
             if (not nxt or nxt not in suffix_first and (not is_stem or nxt not in street_first
-                                                         and nxt not in zone_first)) and \
+                                                         and nxt not in zone_first and nxt not in _NUMERALS)) and \
                     not (static[1] and text[last:last + 2] in groups):
                 out.append(static[0])
                 pos = end
