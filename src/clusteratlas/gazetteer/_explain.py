@@ -1,13 +1,15 @@
 """What an address names that the resolver could not place: invented provinces, unknown county names under a
-named prefecture (with the one correction allowed: a homophone typo of one character), and the reason a
-geocoding row failed.
+named prefecture (with the one correction allowed: one character replaced by a homophone or a look-alike),
+and the reason a geocoding row failed.
 
 Private module: the public API is :mod:`clusteratlas.gazetteer`. Sound-alike matching of whole names is for
 Latin input only (:func:`clusteratlas.gazetteer._latin.fuzzy_mentions`); Chinese input gets exactly one kind
 of correction, here: a county-level name written with one character replaced by another of the same
-pinyin (卫都区 for 魏都区, 丕州市 for 邳州市), and only among the county-level units of the province or
-prefecture the address names. Anything else that looks like a county name and matches nothing is reported,
-not guessed ("county not found under 许昌市: 卫都区").
+pinyin (卫都区 for 魏都区, 丕州市 for 邳州市) or by a well-known look-alike (:data:`LOOK_ALIKES`: 义鸟 for 义乌,
+沐阳 for 沭阳), and only among the county-level units of the province or prefecture the address names (and
+the prefectures of a named province: 毫州 for 亳州). A written name that is itself a real name is never
+corrected. Anything else that looks like a county name and matches nothing is reported, not guessed
+("county not found under 许昌市: 卫都区").
 """
 
 from __future__ import annotations
@@ -48,6 +50,21 @@ def _syllables(ch: str) -> tuple[str, ...]:
     return tuple(pinyin_syllables(ch))
 
 
+#: Pairs of characters of different sound that are commonly written for each other because they look alike
+#: (形近字): 乌/鸟 (乌鲁木齐), 沭/沐 (沭阳), 睢/雎 (睢宁), 亳/毫 (亳州), 荥/荧 (荥阳), 鄄/甄 (鄄城), 柘/拓 (柘城) …
+LOOK_ALIKES = frozenset(frozenset(p) for p in (
+    "乌鸟", "己已", "已巳", "未末", "戊戌", "戌戍", "日曰", "土士", "大太", "太犬", "天夭", "贝见", "拨拔", "折析",
+    "汩汨", "冶治", "鸣呜", "徽微", "沭沐", "睢雎", "亳毫", "兖衮", "郴彬", "柘拓", "荥荧", "鄄甄", "崇祟", "冼洗",
+    "壶壸", "淅浙", "暨既"))
+
+
+def _one_char_slip(right: str, written: str) -> bool:
+    """Whether ``written`` is ``right`` with its one differing character replaced by a homophone or a
+    look-alike."""
+    a, b = _syllables(right), _syllables(written)
+    return bool(a) and a == b or frozenset((right, written)) in LOOK_ALIKES
+
+
 def _counties_under(code: str) -> list[gd.Unit]:
     units = gd.units()
     children = gd.children()
@@ -57,6 +74,7 @@ def _counties_under(code: str) -> list[gd.Unit]:
         if u.level == 3:
             out.append(u)
         elif u.level == 2:
+            out.append(u)  # a prefecture-level city written under its province (毫州市 for 亳州市)
             out.extend(units[cc] for cc in children.get(c, ()) if units[cc].level == 3)
     return out
 
@@ -100,15 +118,13 @@ def county_gap(norm: str, top: Ranked) -> tuple[Ranked | None, str]:
         if len(name) != len(word) or not word.endswith(u.suffix or name[-1]):
             continue
         diff = [k for k in range(len(name)) if name[k] != word[k]]
-        if len(diff) == 1 and word not in index:
-            k = diff[0]
-            a, b = _syllables(name[k]), _syllables(word[k])
-            if a and a == b:
-                hits.append(u)
+        if len(diff) == 1 and word not in index and _one_char_slip(name[diff[0]], word[diff[0]]):
+            hits.append(u)
     if len(hits) == 1:
         u = hits[0]
-        note = (f"no {word} under {unit.name}: read as {u.name} ({u.code}), one character differs with the "
-                "same sound")
+        k = next(k for k in range(len(word)) if u.name[k] != word[k])
+        how = "the same sound" if _syllables(u.name[k]) == _syllables(word[k]) else "a look-alike character"
+        note = f"no {word} under {unit.name}: read as {u.name} ({u.code}), one character differs ({how})"
         return Ranked(u.code, top.explained + 0.8, top.final + 0.8, top.n_mentions + 1, "fuzzy", (note,),
                       False), note
     if len(hits) > 1:

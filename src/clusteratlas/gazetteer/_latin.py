@@ -32,9 +32,12 @@ def _ethnic_before_autonomous(keys: list[str], k: int) -> bool:
 
 def latin_mentions(part: str) -> list[Mention]:
     """Mentions in one Latin part of a query (no commas inside)."""
-    tokens = [t for t in latin_tokens(part)]
-    keys = [k for k, _ in tokens]
     index = gd.latin_index()
+    tokens = []
+    for key, mask in latin_tokens(part):
+        pieces = split_glued(key, mask, index) if key not in index and len(key) >= _GLUED_MIN else None
+        tokens.extend(pieces or [(key, mask)])
+    keys = [k for k, _ in tokens]
     n = len(tokens)
     if n == 0:
         return []
@@ -98,6 +101,14 @@ def latin_mentions(part: str) -> list[Mention]:
                     qq = 0.95
                 m = "english" if (english and match == "pinyin") else match
                 add_cand(cands, code, (qq, m, note))
+        if len(best[0][2]) >= 2 and len(key) >= 5 and not mask:
+            # several names in one part ("Jiaxin Tongxiang"): a word that is also a near miss of another name
+            # (jiaxin ~ jiaxing) offers that reading too, weaker, so that the reading consistent with the other
+            # names can win over an exact but unrelated township (加信镇)
+            for m in fuzzy_mentions(key, cjk=False):
+                for code, cand in m.cands.items():
+                    if code not in cands:
+                        cands[code] = cand
         out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
     if out:  # words no span covered (typos such as "Zhuij"): closest names
         covered = set()
@@ -108,6 +119,45 @@ def latin_mentions(part: str) -> list[Mention]:
                     and key not in LATIN_ZONE_TOKENS \
                     and key not in ROAD_WORDS and not (k + 1 < n and keys[k + 1] in ROAD_WORDS):
                 out.extend(fuzzy_mentions(key, cjk=False))
+    return out
+
+
+#: Shortest token tried as several names written together (guangdongshengshantoushi).
+_GLUED_MIN = 8
+#: Shortest place key accepted as a piece of a glued token (shorter keys split anything: "an", "li").
+_PIECE_MIN = 4
+
+
+def split_glued(key: str, mask: int, index) -> list[tuple[str, int]] | None:
+    """A token that is several names and type syllables written together ("guangdongshengshantoushi",
+    "GuangdongShantouChenghai") as ``(key, boundary_mask)`` pieces; None unless at least two indexed keys (of
+    four letters or more) or type words (sheng, shi, qu, xian, zhen …) cover the token from its start, over
+    eight letters or more. The longest such cover wins, with the fewest pieces; what it leaves at the end
+    (a village, a road) stays one token. Camel-case boundaries, when the token has any, must be piece
+    boundaries."""
+    n = len(key)
+    # reach[j]: fewest pieces covering key[:j] (None: not coverable)
+    reach: list[list[str] | None] = [None] * (n + 1)
+    reach[0] = []
+    for i in range(n):
+        done = reach[i]
+        if done is None or (mask and i and not mask >> i & 1):
+            continue
+        for j in range(i + 1, n + 1):
+            piece = key[i:j]
+            if not ((len(piece) >= _PIECE_MIN and piece in index) or piece in TYPE_WORDS):
+                continue
+            if reach[j] is None or len(done) + 1 < len(reach[j]):
+                reach[j] = done + [piece]
+    stop = max((j for j in range(_GLUED_MIN, n + 1) if reach[j] and len(reach[j]) >= 2
+                and (j == n or not mask or mask >> j & 1)), default=0)
+    if not stop:
+        return None
+    pieces = reach[stop] + ([key[stop:]] if stop < n else [])
+    out, pos = [], 0
+    for piece in pieces:
+        out.append((piece, (mask >> pos) & ((1 << len(piece)) - 1) & ~1))
+        pos += len(piece)
     return out
 
 

@@ -32,7 +32,9 @@ from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_reg
 #: Words that, right after a stem, show the text names a road, a building or a company instead.
 STREET_WORDS = ("路", "大道", "大街", "街", "巷", "弄", "号", "村", "社区", "大厦", "广场", "小区", "花园", "胡同",
                 "中路", "东路", "西路", "南路", "北路", "一路", "二路", "三路", "桥", "公园", "酒店", "宾馆", "医院",
-                "学校", "中学", "小学", "大学", "公司", "站", "机场", "港")
+                "学校", "中学", "小学", "大学", "公司", "站", "机场")
+# (港 is not among them: a port named after a place lies in it — 太仓港 in 太仓市, 北仑港 in 北仑区 — while
+# roads are named after places anywhere.)
 _STREET_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _w in STREET_WORDS:
     _STREET_BY_FIRST[_w[0]] = _STREET_BY_FIRST.get(_w[0], ()) + (_w,)
@@ -77,7 +79,18 @@ def _follow_mark(text: str, end: int) -> str:
     return ""
 
 
+#: Numerals of numbered roads (滨海四路, 东方十二街): a numeral then a road word after a stem is a road.
+_NUMERALS = frozenset("一二三四五六七八九十0123456789")
+_ROAD_AFTER_NUMERAL = frozenset("路街巷弄道")
+
+
 def _followed_by_street(text: str, end: int) -> bool:
+    if text[end:end + 1] in _NUMERALS:
+        k = end
+        while k < len(text) and text[k] in _NUMERALS and k - end < 4:
+            k += 1
+        if text[k:k + 1] in _ROAD_AFTER_NUMERAL:
+            return True
     words = _STREET_BY_FIRST.get(text[end:end + 1])
     if words is None or text.startswith("街道", end):
         return False
@@ -111,7 +124,7 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
         follow = ""
         mark = ""
         if end < n:
-            follow = _suffix_at(text, end, groups)
+            follow = _suffix_at(text, end, groups, name in stems)
             if not follow and name in stems:
                 mark = _follow_mark(text, end)
         end = _add_hit(parts, name, follow, mark, end)
@@ -120,12 +133,24 @@ def _hits_at(text: str, pos: int, by_len: tuple[tuple[int, frozenset[str]], ...]
     return _HIT.join(parts), end_max
 
 
-def _suffix_at(text: str, end: int, groups: dict[str, tuple[tuple[int, frozenset[str]], ...]]) -> str:
-    """The name suffix (镇, 街道 …) at ``end``, unless it starts the next name (南安省新镇: 省 starts 省新镇)."""
+def _suffix_at(text: str, end: int, groups: dict[str, tuple[tuple[int, frozenset[str]], ...]],
+               stem: bool = False) -> str:
+    """The name suffix (镇, 街道 …) at ``end``, unless it starts the next name (南安省新镇: 省 starts 省新镇); after a
+    ``stem``, 新区 is its type even though 新区 is also a name (太湖新区)."""
     for suffix in _SUFFIX_BY_FIRST.get(text[end], ()):
         if text.startswith(suffix, end):
-            return "" if _name_starts_at(text, end, groups) else suffix
+            if not _name_starts_at(text, end, groups):
+                return suffix
+            if stem and suffix in _ZONE_SUFFIXES and not any(
+                    length > len(suffix) and text[end:end + length] in names
+                    for length, names in groups.get(text[end:end + 2], ())):
+                return suffix  # 太湖新区: 新区 is the stem's type, not a name of its own (no 新区 of 太湖街道)
+            return ""
     return ""
+
+
+#: Suffixes that are also indexed names but, right after a stem, are that stem's type (太湖新区).
+_ZONE_SUFFIXES = frozenset(("新区",))
 
 
 def _add_hit(parts: list[str], name: str, follow: str, mark: str, end: int) -> int:
@@ -202,7 +227,7 @@ def _chain_hits(text: str, start: int, chain: tuple[tuple[str, int, bool, str], 
             if not follow and is_stem:
                 mark = _follow_mark(text, end)
         elif end < n:
-            follow = _suffix_at(text, end, groups)
+            follow = _suffix_at(text, end, groups, is_stem)
             if not follow and is_stem:
                 mark = _follow_mark(text, end)
         end = _add_hit(parts, name, follow, mark, end)
@@ -263,7 +288,7 @@ def _scan_keys(text: str) -> list[str]:
         if static is not None:  # what follows does not matter unless it is a suffix or a street word
             nxt = text[end] if end < n else ""
             if (not nxt or nxt not in suffix_first and (not is_stem or nxt not in street_first
-                                                         and nxt not in zone_first)) and \
+                                                         and nxt not in zone_first and nxt not in _NUMERALS)) and \
                     not (static[1] and text[last:last + 2] in groups):
                 out.append(static[0])
                 pos = end
