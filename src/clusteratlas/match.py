@@ -202,7 +202,7 @@ class Matcher:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
             got = self._decide(reduce_head(text, index), tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
-            fixed = None if uncovered_lead(tp.head) else corrected_title(tp.head, index)
+            fixed = None if uncovered_lead(tp.head, index) else corrected_title(tp.head, index)
             if fixed:  # typos, only for titles that matched nothing as written
                 got = self._decide(fixed, tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
@@ -216,7 +216,7 @@ class Matcher:
         from clusteratlas.search import best_hs_code
         from clusteratlas.search._title import lead_segment, uncovered_lead
 
-        if len(head) < FAST_MIN_CHARS or uncovered_lead(head):
+        if len(head) < FAST_MIN_CHARS or uncovered_lead(head, self.index):
             return None
         index = self.index
         if self._fast is None:
@@ -249,12 +249,12 @@ class Matcher:
             return _NO_PRODUCT
         scored = rank_clusters(qa, index, explain=False)
         if scored and not qa.hs_code and not qa.places and (
-                scored[0][0] < self.floor or uncovered_lead(head)
+                scored[0][0] < self.floor or uncovered_lead(head, self.index)
                 or (_is_attribute(scored[0][3], index) and unknown_lead(head, self._known))):
             scored = []  # an attribute alone ("carbon fiber" of a tennis racket) does not make a match
         if not scored:
             return _REJECTED
-        if not qa.hs_code and not qa.places:
+        if not qa.hs_code:  # a place in the title ("苏州 红木") names where, never what
             lead = lead_segment(head)
             if lead:
                 from clusteratlas.search._rank import product_hits

@@ -73,6 +73,8 @@ class FastTitles:
             else:
                 self.phrases.setdefault(toks, []).append((t.owner, t.text, fw))
         self.first_words = frozenset(k[0] for k in (*self.phrases, *self.negative))
+        #: Chinese term -> the industries that own it (whole terms only)
+        self.zh_owners = {k: frozenset(o for o, _, _ in v) for k, v in zh.items()}
         self.zh = ahocorasick.Automaton()
         for k, v in zh.items():
             self.zh.add_word(k, (k, tuple(v), False))
@@ -226,7 +228,8 @@ class FastTitles:
                 for o, sp in spans.items():
                     for x in sp:
                         after = starts.get(x[1])
-                        if after and (len(after) > 1 or o not in after):
+                        if after and (len(after) > 1 or o not in after) \
+                                and not _own_term_across(sp, x[1], spans, after - {o}):
                             demoted.add(o)  # a term directly followed by another industry's term
                             break
             if demoted and len(demoted) < len(scores):
@@ -282,6 +285,17 @@ class FastTitles:
             if s > best_s:
                 best_c, best_s = c, s
         return best_c, best_s
+
+
+def _own_term_across(own: list[tuple[int, int]], at: int, spans: dict, others: set[str]) -> bool:
+    """True when one of an industry's own matched terms (``own`` spans) runs across position ``at`` and
+    covers a following term of another industry there: "freshwater pearl necklace" has the pearl
+    industry's "pearl necklace", so "freshwater pearl" does not describe jewellery's "necklace"."""
+    for o in others:
+        for y in spans[o]:
+            if y[0] == at and any(z[0] < at and z[1] >= y[1] for z in own):
+                return True
+    return False
 
 
 def _in_lead(term: str, lead: str) -> bool:

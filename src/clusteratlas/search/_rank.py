@@ -223,8 +223,13 @@ def _specific_industries(text: str, inds: dict[str, Hit], index: SearchIndex) ->
     return frozenset(out)
 
 
+#: An English service word counts only among a text's first this many words: titles name a service first
+#: ("car rental …", "pet grooming service …"); later it describes the product ("… salmon recipe").
+SERVICE_LEAD_WORDS = 5
+
+
 def _non_product_words(text: str) -> list[str]:
-    words = [w for w in WORD_RE.findall(text) if stem(w) in NON_PRODUCT]
+    words = [w for w in WORD_RE.findall(text)[:SERVICE_LEAD_WORDS] if stem(w) in NON_PRODUCT]
     if has_cjk(text):
         words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w)]
     return words

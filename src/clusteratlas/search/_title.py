@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 
 from clusteratlas._cache import BoundedCache
-from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, is_cjk_char, stem
-from clusteratlas.search._words import MODIFIERS, STOPWORDS, ZH_MODIFIERS, ZH_STOPWORDS
+from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, is_cjk_char, light_stem, stem
+from clusteratlas.search._words import FUNCTION_WORDS, MODIFIERS, STOPWORDS, ZH_MODIFIERS, ZH_STOPWORDS
 
 #: English words after which a title names what the product fits or comes with, not the product.
 EN_CUT_WORDS = frozenset(("for", "with", "compatible", "fits", "including", "includes", "plus", "w"))
@@ -369,7 +369,8 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
             demoted.add(k)
     for a, sa in spans.items():
         for b, sb in spans.items():
-            if a != b and any(x[0] == y[0] and x[2] == y[1] for x in sa for y in sb):
+            if a != b and any(x[0] == y[0] and x[2] == y[1] and not _owns_across(a, x, y, text, cjk, index)
+                              for x in sa for y in sb):
                 demoted.add(a)
     size = _size_at(stems)
     if size is not None:  # "… suitcase 20 inch tsa lock": after the size come features
@@ -381,6 +382,28 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     if not demoted or len(demoted) == len(inds):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
+
+
+def _owns_across(owner: str, x: tuple, y: tuple, text: str, cjk: str, index) -> bool:
+    """True when ``owner`` has a whole term of its own that starts inside its span ``x`` and covers the next
+    industry's span ``y`` ("pearl necklace" across "freshwater pearl" + "necklace", "piano keys" across
+    "upright piano" + "keys"): then the first term names the product and the second is part of it."""
+    from clusteratlas.search._fast import MAX_WORDS, fast_titles
+
+    ft = fast_titles(index)
+    if x[0] == "zh":
+        for s in range(x[1], x[2]):
+            for e in range(y[2], min(len(cjk), s + 8) + 1):
+                if owner in ft.zh_owners.get(cjk[s:e], ()):
+                    return True
+        return False
+    words = WORD_RE.findall(text)
+    for s in range(x[1], x[2]):
+        for e in range(y[2], min(len(words), s + MAX_WORDS) + 1):
+            key = tuple(light_stem(w) for w in words[s:e] if w not in FUNCTION_WORDS)
+            if any(o == owner for o, _, _ in ft.phrases.get(key, ())):
+                return True
+    return False
 
 
 #: Units of a product's size in English titles ("20 inch", "30cm"), stemmed.
@@ -402,21 +425,35 @@ def _size_at(stems: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def uncovered_lead(head: str) -> bool:
+def uncovered_lead(head: str, index=None) -> bool:
     """True when the lead of a head text names a product the atlas does not cover: a word of
     :data:`~clusteratlas.search._words.NOT_COVERED` among its first three content words (Chinese: in its
-    first three segments, or first eight characters when it is not spaced)."""
+    first three segments, or first eight characters when it is not spaced; not after a whole segment that ends
+    with an industry's term when ``index`` is given: "猫粮 成猫 幼猫" is cat food)."""
     from clusteratlas.search._words import NOT_COVERED, ZH_NOT_COVERED
 
     if has_cjk(head):
         segs = head.split()
         lead = " ".join(segs[:3]) if len(segs) > 1 else head[:8]
-        if any(z in lead for z in ZH_NOT_COVERED):
+        at = min((lead.find(z) for z in ZH_NOT_COVERED if z in lead), default=-1)
+        if at >= 0 and (index is None or not _product_segment_before(lead[:at], index)):
             return True
     words = head.split()
     if _NOT_COVERED_WORDS.isdisjoint(words[:12]):  # cheap test first: most titles name none
         return False
     return any(s in NOT_COVERED for s in _content_stems(head)[:3])
+
+
+def _product_segment_before(text: str, index) -> bool:
+    """True when a whole segment of ``text`` (the title before a not-covered word) ends with an industry's
+    Chinese term: "猫粮 成猫 幼猫" is cat food for kittens, "宠物狗 活体" is a live dog."""
+    from clusteratlas.search._fast import fast_titles
+
+    owners = fast_titles(index).zh_owners
+    for seg in text.split()[:-1] if not text.endswith(" ") else text.split():
+        if any(seg[i:] in owners for i in range(max(0, len(seg) - 8), len(seg) - 1)):
+            return True
+    return False
 
 
 #: Endings of feature adjectives ("waterproof", "foldable", "rechargeable", "wireless"): an unknown word with
