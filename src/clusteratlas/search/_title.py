@@ -80,6 +80,10 @@ _ZH_CUT_FIRST = tuple(m for m in ZH_CUT_MARKERS if not any(o != m and o in m for
 #: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product.
 _ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|纹)(?=[\s\u4e00-\u9fff]|$)")
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
+#: "sugar free", "BPA-free": what the product lacks; "stone baked", "gold plated", "freeze dried", "hand
+#: painted": how it was made. Neither names the product.
+_EN_FREE_RE = re.compile(r"\b[a-z0-9]+[ -]free\b")
+_EN_PROCESS_RE = re.compile(r"\b[a-z]+[ -](?:baked|fired|dried|plated|coated|painted|dipped|infused|smoked|cured)\b")
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ def read_title(text: str, known) -> TitleParts:
     head = _without_colour_names(head)
     if "feel" in head or "look" in head or "effect" in head or "finish" in head or "like" in head:
         head = _EN_FEEL_RE.sub(" ", head)
+    if "free" in head:
+        head = _EN_FREE_RE.sub(" ", head)
+    if "ed" in head:
+        head = _EN_PROCESS_RE.sub(" ", head)
     if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
             or "tin" in head or "jar" in head or "drum" in head or "pail" in head or "bucket" in head:
         head = _EN_PACKAGING_RE.sub(" ", head)
@@ -134,10 +142,16 @@ def _without_colour_names(text: str) -> str:
 
 def _cut_zh(text: str) -> str:
     segs = _SEG_RE.split(text)
-    if "专用" not in text and not any(m in text for m in _ZH_CUT_FIRST):  # most titles have no marker
-        return " ".join(seg for seg in segs if seg)
+    if "专用" not in text and "通用" not in text and not any(m in text for m in _ZH_CUT_FIRST):
+        return " ".join(seg for seg in segs if seg)  # most titles have no marker
     out = []
     for seg in segs:
+        if seg.endswith("通用") and out:  # "燃气灶 电磁炉 通用", "燃气电磁炉通用": what it works with
+            if seg == "通用":
+                for _ in range(2):
+                    if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 4 and out[-1].isalpha():
+                        out.pop()
+            continue
         if "专用" in seg:
             before, _, after = seg.partition("专用")
             seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot

@@ -38,7 +38,7 @@ MODIFIERS = StemSet((
 #: a hit whose term lacks them counts :data:`NON_PRODUCT_FACTOR` of its score.
 NON_PRODUCT = StemSet((
     "repair", "repairs", "rental", "rent", "hire", "tutorial", "course", "lesson", "lessons", "job", "jobs",
-    "career", "salary", "insurance", "recipe", "recipes", "booking", "ticket", "tickets", "news", "weather",
+    "career", "salary", "insurance", "booking", "ticket", "tickets", "news", "weather",
     "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "visa",
     "cleaning", "tutoring", "tutor", "haircut", "photographer"))
 ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款", "陪练", "辅导", "网课",
