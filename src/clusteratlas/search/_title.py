@@ -146,11 +146,10 @@ def _cut_zh(text: str) -> str:
         return " ".join(seg for seg in segs if seg)  # most titles have no marker
     out = []
     for seg in segs:
-        if seg.endswith("通用") and out:  # "燃气灶 电磁炉 通用", "燃气电磁炉通用": what it works with
-            if seg == "通用":
-                for _ in range(2):
-                    if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 4 and out[-1].isalpha():
-                        out.pop()
+        if seg == "通用" and out:  # "燃气灶 电磁炉 通用": what it works with (not 四季通用: all seasons)
+            for _ in range(2):
+                if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 4 and out[-1].isalpha():
+                    out.pop()
             continue
         if "专用" in seg:
             before, _, after = seg.partition("专用")
@@ -384,7 +383,7 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     for a, sa in spans.items():
         for b, sb in spans.items():
             if a != b and any(x[0] == y[0] and x[2] == y[1] and not _owns_across(a, x, y, text, cjk, index)
-                              for x in sa for y in sb):
+                              for x in sa for y in sb) and not _named_alone(a, spans, text, cjk, index):
                 demoted.add(a)
     size = _size_at(stems)
     if size is not None:  # "… suitcase 20 inch tsa lock": after the size come features
@@ -396,6 +395,24 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     if not demoted or len(demoted) == len(inds):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
+
+
+def _named_alone(owner: str, spans: dict, text: str, cjk: str, index) -> bool:
+    """True when some whole English term of two words or more of ``owner`` in the title is followed by no
+    other industry's term: "cultured pearl" in "freshwater cultured pearl strand necklace" names the pearls
+    even where "pearl strand" comes before "necklace". (Not for Chinese: in 智能门锁指纹锁…防盗门…入户门 the
+    doors are named last and still describe the locks.)"""
+    from clusteratlas.search._fast import MAX_WORDS, fast_titles
+
+    ft = fast_titles(index)
+    starts = {(x[0], x[1]) for o, sp in spans.items() if o != owner for x in sp}
+    words = WORD_RE.findall(text)
+    lights = [light_stem(w) for w in words]
+    for i in range(len(words)):
+        for j in range(i + 2, min(len(words), i + MAX_WORDS) + 1):
+            if ("en", j) not in starts and any(o == owner for o, _, _ in ft.phrases.get(tuple(lights[i:j]), ())):
+                return True
+    return False
 
 
 def _owns_across(owner: str, x: tuple, y: tuple, text: str, cjk: str, index) -> bool:
