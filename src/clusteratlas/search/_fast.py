@@ -232,6 +232,9 @@ class FastTitles:
                                 and not _own_term_across(sp, x[1], spans, after - {o}):
                             demoted.add(o)  # a term directly followed by another industry's term
                             break
+                    if o in demoted and spans is spans_en and any(
+                            x[1] - x[0] >= 2 and not (starts.get(x[1], set()) - {o}) for x in sp):
+                        demoted.discard(o)  # another whole term of it stands alone ("… racing bicycle")
             if demoted and len(demoted) < len(scores):
                 for o in demoted:
                     scores[o] *= 0.8
