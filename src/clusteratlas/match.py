@@ -263,6 +263,8 @@ class Matcher:
                 kept = [s for s in scored if s[1].industry in first]
                 if kept:
                     scored = kept  # a spaced Chinese title names its product first: 汽车刹车片 前片 陶瓷
+                else:
+                    scored = _lead_term(lead, first, index) or scored
         scored = _for_wearer(scored, wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
@@ -281,6 +283,23 @@ class Matcher:
         match = self.match
         for v in values:
             yield match(v)
+
+
+def _lead_term(lead: str, first: dict, index) -> list:
+    """The ranking of a Chinese lead segment that is, whole, one industry's term and no attribute
+    (拉链 in "拉链 金属 铜拉链 牛仔裤": a zip for jeans), or [] — when the full ranking found none of the
+    lead's industries, a short term in a long title having scored below the relevance floor."""
+    from clusteratlas._text import has_cjk, normalize
+    from clusteratlas.search import analyse_text, rank_clusters
+    from clusteratlas.search._title import attribute_terms
+
+    if not has_cjk(lead):
+        return []
+    attrs = attribute_terms(index)
+    whole = [k for k, h in first.items() if normalize(h.term) == lead and (h.owner, h.term) not in attrs]
+    if len(whole) != 1:
+        return []
+    return [s for s in rank_clusters(analyse_text(lead, index), index, explain=False) if s[1].industry == whole[0]]
 
 
 def _is_attribute(hit, index) -> bool:
