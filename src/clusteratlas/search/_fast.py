@@ -137,9 +137,12 @@ class FastTitles:
         total = 0.0
         latin = WORD_RE.findall(head)
         weights: list[float] = []
+        gaps: set[int] = set()
         for w in latin:
             kind, s, weight = known_word(w)
             if kind == "digit" or (kind == "stop" and s in FUNCTION_WORDS):
+                if kind == "digit":
+                    gaps.add(len(stems))  # "keyboard 87 keys": a number keeps two terms apart
                 continue
             if kind == "place":
                 return None
@@ -227,6 +230,8 @@ class FastTitles:
                         starts.setdefault(x[0], set()).add(o)
                 for o, sp in spans.items():
                     for x in sp:
+                        if spans is spans_en and x[1] in gaps:
+                            continue
                         after = starts.get(x[1])
                         if after and (len(after) > 1 or o not in after) \
                                 and not _own_term_across(sp, x[1], spans, after - {o}):

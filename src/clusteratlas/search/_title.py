@@ -359,6 +359,7 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     from clusteratlas._text import normalize
 
     stems = [stem(w) for w in WORD_RE.findall(text)]
+    words = [s for s in stems if not s.isdigit()]  # a number between two words keeps them together
     cjk = "".join(CJK_RUN_RE.findall(text))
     spans: dict[str, list[tuple[str, int, int]]] = {}
     for k, h in inds.items():
@@ -368,7 +369,7 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
             for i in range(len(stems) - n + 1):
                 if n and stems[i:i + n] == toks:
                     spans.setdefault(k, []).append(("en", i, i + n))
-            if n > 1 and k not in spans and any(set(toks) <= set(stems[i:i + n + 1]) for i in range(len(stems))):
+            if n > 1 and k not in spans and any(set(toks) <= set(words[i:i + n + 1]) for i in range(len(words))):
                 spans[k] = []  # one word between ("acoustic classical guitar"): together, though not adjacent
         elif h.kind == "zh" and cjk:
             t = "".join(CJK_RUN_RE.findall(normalize(h.term)))
@@ -530,7 +531,8 @@ _PLACEHOLDERS = tuple("zq" + c for c in "abcdefghijklmnopqrstuvwxyz")
 def reduce_head(head: str, index) -> str:
     """The head text with everything that cannot change its match replaced, so that titles differing only in
     model codes, sizes, brand names or other words unknown to the vocabulary share one reading (and one
-    cached result): numbers go, each distinct unknown English word becomes a placeholder word (it still
+    cached result): numbers and codes become one "0" (they weigh nothing and keep apart the words on either
+    side), each distinct unknown English word becomes a placeholder word (it still
     dilutes coverage as an unknown word does), and Chinese characters outside every vocabulary term, place
     name and word list become one placeholder character (the length that coverage is measured on stays).
     Short heads (fewer than :data:`REDUCE_MIN_WORDS` words, without Chinese) are returned as they are."""
@@ -553,7 +555,8 @@ def reduce_head(head: str, index) -> str:
                 if ph is None:
                     ph = unknown[w] = _PLACEHOLDERS[min(len(unknown), len(_PLACEHOLDERS) - 1)]
                 out.append(ph)
-            # numbers and codes weigh nothing: dropped
+            elif not out or out[-1] != "0":
+                out.append("0")  # numbers and codes weigh nothing, but "keyboard 87 keys" is no compound
         else:
             out.append(_reduce_cjk(w, automaton, filler, index, keep, unknown))
     return " ".join(o for o in out if o)
