@@ -82,7 +82,8 @@ _ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹�
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
 #: "sugar free", "BPA-free": what the product lacks; "stone baked", "gold plated", "freeze dried", "hand
 #: painted": how it was made. Neither names the product.
-_EN_FREE_RE = re.compile(r"\b[a-z0-9]+[ -]free\b")
+_EN_FREE_RE = re.compile(r"\b(?!free\b)[a-z0-9]+[ -]free\b"
+                         r"(?![ -](?:shipping|shiping|delivery|postage|post|returns?)\b)")
 _EN_PROCESS_RE = re.compile(r"\b[a-z]+[ -](?:baked|fired|dried|plated|coated|painted|dipped|infused|smoked|cured)\b")
 
 
