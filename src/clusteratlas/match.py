@@ -291,7 +291,7 @@ def _lead_term(lead: str, first: dict, index) -> list:
     lead's industries, a short term in a long title having scored below the relevance floor."""
     from clusteratlas._text import has_cjk, normalize
     from clusteratlas.search import analyse_text, rank_clusters
-    from clusteratlas.search._title import attribute_terms
+    from clusteratlas.search._demote import attribute_terms
 
     if not has_cjk(lead):
         return []
@@ -303,7 +303,7 @@ def _lead_term(lead: str, first: dict, index) -> list:
 
 
 def _is_attribute(hit, index) -> bool:
-    from clusteratlas.search._title import attribute_terms
+    from clusteratlas.search._demote import attribute_terms
 
     return hit is not None and (hit.owner, hit.term) in attribute_terms(index)
 

@@ -48,7 +48,7 @@ class FastTitles:
     def __init__(self, index) -> None:
         import ahocorasick
 
-        from clusteratlas.search._title import attribute_terms
+        from clusteratlas.search._demote import attribute_terms
 
         self.index = index
         voc = index.industry_voc

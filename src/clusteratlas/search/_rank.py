@@ -11,7 +11,7 @@ from typing import Any
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
 from clusteratlas.search._index import SearchIndex
 from clusteratlas.search._query import QueryAnalysis
-from clusteratlas.search._title import demote_attributes, demote_premodifiers
+from clusteratlas.search._demote import demote_attributes, demote_premodifiers
 from clusteratlas.search._vocab import (
     CONTAIN_BASE,
     NON_PRODUCT,
