@@ -202,7 +202,7 @@ class Matcher:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
             got = self._decide(reduce_head(text, index), tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
-            fixed = None if uncovered_lead(tp.head) else corrected_title(tp.head, index)
+            fixed = None if uncovered_lead(tp.head, index) else corrected_title(tp.head, index)
             if fixed:  # typos, only for titles that matched nothing as written
                 got = self._decide(fixed, tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
@@ -216,7 +216,7 @@ class Matcher:
         from clusteratlas.search import best_hs_code
         from clusteratlas.search._title import lead_segment, uncovered_lead
 
-        if len(head) < FAST_MIN_CHARS or uncovered_lead(head):
+        if len(head) < FAST_MIN_CHARS or uncovered_lead(head, self.index):
             return None
         index = self.index
         if self._fast is None:
@@ -249,12 +249,12 @@ class Matcher:
             return _NO_PRODUCT
         scored = rank_clusters(qa, index, explain=False)
         if scored and not qa.hs_code and not qa.places and (
-                scored[0][0] < self.floor or uncovered_lead(head)
+                scored[0][0] < self.floor or uncovered_lead(head, self.index)
                 or (_is_attribute(scored[0][3], index) and unknown_lead(head, self._known))):
             scored = []  # an attribute alone ("carbon fiber" of a tennis racket) does not make a match
         if not scored:
             return _REJECTED
-        if not qa.hs_code and not qa.places:
+        if not qa.hs_code:  # a place in the title ("苏州 红木") names where, never what
             lead = lead_segment(head)
             if lead:
                 from clusteratlas.search._rank import product_hits
@@ -263,6 +263,8 @@ class Matcher:
                 kept = [s for s in scored if s[1].industry in first]
                 if kept:
                     scored = kept  # a spaced Chinese title names its product first: 汽车刹车片 前片 陶瓷
+                else:
+                    scored = _lead_term(lead, first, index) or scored
         scored = _for_wearer(scored, wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
@@ -283,8 +285,25 @@ class Matcher:
             yield match(v)
 
 
+def _lead_term(lead: str, first: dict, index) -> list:
+    """The ranking of a Chinese lead segment that is, whole, one industry's term and no attribute
+    (拉链 in "拉链 金属 铜拉链 牛仔裤": a zip for jeans), or [] — when the full ranking found none of the
+    lead's industries, a short term in a long title having scored below the relevance floor."""
+    from clusteratlas._text import has_cjk, normalize
+    from clusteratlas.search import analyse_text, rank_clusters
+    from clusteratlas.search._demote import attribute_terms
+
+    if not has_cjk(lead):
+        return []
+    attrs = attribute_terms(index)
+    whole = [k for k, h in first.items() if normalize(h.term) == lead and (h.owner, h.term) not in attrs]
+    if len(whole) != 1:
+        return []
+    return [s for s in rank_clusters(analyse_text(lead, index), index, explain=False) if s[1].industry == whole[0]]
+
+
 def _is_attribute(hit, index) -> bool:
-    from clusteratlas.search._title import attribute_terms
+    from clusteratlas.search._demote import attribute_terms
 
     return hit is not None and (hit.owner, hit.term) in attribute_terms(index)
 

@@ -170,8 +170,9 @@ def test_heldout_titles_reach_the_measured_figures():
 
 
 #: Measured once on the held-out titles at the end of the issue 14 title work (86.8 % and 93.1 %, see
-#: tests/data/heldout/README.md), rounded down: short of the issue's 97 % and 95 %.
-HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.86, 0.93
+#: tests/data/heldout/README.md) and once after the second pass over all 187 industries (88.9 % and 93.1 %,
+#: docs/notes/search-results.md), rounded down: short of the issue's 97 % and 95 %.
+HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.88, 0.93
 
 
 # Issue 15 (a fresh user's wrong answers): trade words, 定制 and Chinese service words.
@@ -265,3 +266,53 @@ def test_an_english_word_is_no_pinyin_of_one_character_of_a_term(query):
 def test_a_feature_after_the_size_is_no_rival_product(matcher, title):
     got = matcher.match(title)  # the lock is a feature of the suitcase: not even a close runner-up
     assert (got.status, got.industry, got.runner_up_industry) == ("matched", "luggage", None), got
+
+
+# Issue 14, second pass (tuning titles over all 187 industries): new examples of each rule, none of them in
+# tests/data/tuning/ (nor, as far as their author knows, in the held-out set, which was not read).
+SECOND_PASS_TITLES = [
+    # "X free" says what the product lacks, "X plated/dried/painted" how it was made: neither names it
+    pytest.param("BPA Free Sports Water Bottle 750ml Leakproof", "vacuum-flasks", id="free-1"),
+    pytest.param("Nickel Plated Brass Door Hinges 4 inch 6 Pack", "locks", id="process-1"),
+    pytest.param("Kiln Dried Oak Boards 25mm Rough Sawn", "timber", id="process-2"),
+    # the industry's own term runs across the next one; a number keeps two terms apart
+    pytest.param("Genuine Freshwater Pearl Bracelet Baroque 8mm Elastic", "freshwater-pearls", id="own-term-1"),
+    pytest.param("Wireless Keyboard 104 Keys Quiet Typing Full Size", "electronics", id="number-gap-1"),
+    pytest.param("Grand Piano 88 Keys Polished Ebony Used", "pianos", id="number-gap-2"),
+    # a service word right before an industry's term is the product's use; "recipe" is a flavour
+    pytest.param("外卖打包袋 塑料 手提 加厚 100个", "packaging", id="service-use-1"),
+    pytest.param("Cat Food Chicken Recipe Indoor Adult Cats 3kg Bag", "pet-food", id="service-use-2"),
+    # "A B 通用": what a pot works with; a lead segment that is one industry's whole term
+    pytest.param("蒸锅 不锈钢 三层 加厚 电磁炉 燃气灶 通用", "kitchenware", id="tongyong-1"),
+    pytest.param("拉链 树脂 5号 羽绒服 外套 开尾 双开", "buttons", id="lead-term-1"),
+    # a not-covered word after a product segment (food for puppies); a place does not override the lead
+    pytest.param("狗粮 幼犬 小型犬 泰迪 比熊 2.5kg", "pet-food", id="after-product-1"),
+    pytest.param("琵琶 苏州 红木 专业演奏 成人 初学", "folk-instruments", id="place-lead-1"),
+]
+
+
+@pytest.mark.parametrize("title,expected", SECOND_PASS_TITLES)
+def test_second_pass_title_rules(matcher, title, expected):
+    got = matcher.match(title)
+    assert got.status != "no_match" and got.industry == expected, (got.industry, got.matched_term)
+
+
+@pytest.mark.parametrize("title", ["Sugar Free Mints Peppermint 12 Tins", "Laundry Detergent Liquid Lavender Scent 3L",
+                                   "洗洁精 家用 柠檬 1.5kg 2瓶 去油", "宠物 幼犬 活体 柴犬 纯种"])
+def test_second_pass_titles_not_covered(matcher, title):
+    got = matcher.match(title)
+    assert got.status == "no_match" and got.reason.startswith(REASON_NOT_COVERED), (got.industry, got.matched_term)
+
+
+@pytest.mark.parametrize("title,head", [
+    ("BPA-Free Water Bottle 750ml", "water bottle 750ml"),
+    ("Cotton Socks Free Shipping", "cotton socks free shipping"),
+    ("Freeze Dried Strawberries 100g", "strawberries 100g"),
+    ("蒸锅 燃气灶 电磁炉 通用", "蒸锅"),
+    ("汽车座椅套 四季通用", "汽车座椅套 四季通用"),
+])
+def test_head_text_drops_free_process_and_tongyong(title, head):
+    from clusteratlas._text import normalize
+
+    got = read_title(normalize(title), lambda s: False).head
+    assert " ".join(got.split()) == head

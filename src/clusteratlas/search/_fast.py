@@ -48,7 +48,7 @@ class FastTitles:
     def __init__(self, index) -> None:
         import ahocorasick
 
-        from clusteratlas.search._title import attribute_terms
+        from clusteratlas.search._demote import attribute_terms
 
         self.index = index
         voc = index.industry_voc
@@ -73,6 +73,8 @@ class FastTitles:
             else:
                 self.phrases.setdefault(toks, []).append((t.owner, t.text, fw))
         self.first_words = frozenset(k[0] for k in (*self.phrases, *self.negative))
+        #: Chinese term -> the industries that own it (whole terms only)
+        self.zh_owners = {k: frozenset(o for o, _, _ in v) for k, v in zh.items()}
         self.zh = ahocorasick.Automaton()
         for k, v in zh.items():
             self.zh.add_word(k, (k, tuple(v), False))
@@ -135,9 +137,12 @@ class FastTitles:
         total = 0.0
         latin = WORD_RE.findall(head)
         weights: list[float] = []
+        gaps: set[int] = set()
         for w in latin:
             kind, s, weight = known_word(w)
             if kind == "digit" or (kind == "stop" and s in FUNCTION_WORDS):
+                if kind == "digit":
+                    gaps.add(len(stems))  # "keyboard 87 keys": a number keeps two terms apart
                 continue
             if kind == "place":
                 return None
@@ -225,10 +230,16 @@ class FastTitles:
                         starts.setdefault(x[0], set()).add(o)
                 for o, sp in spans.items():
                     for x in sp:
+                        if spans is spans_en and x[1] in gaps:
+                            continue
                         after = starts.get(x[1])
-                        if after and (len(after) > 1 or o not in after):
+                        if after and (len(after) > 1 or o not in after) \
+                                and not _own_term_across(sp, x[1], spans, after - {o}):
                             demoted.add(o)  # a term directly followed by another industry's term
                             break
+                    if o in demoted and spans is spans_en and any(
+                            x[1] - x[0] >= 2 and not (starts.get(x[1], set()) - {o}) for x in sp):
+                        demoted.discard(o)  # another whole term of it stands alone ("… racing bicycle")
             if demoted and len(demoted) < len(scores):
                 for o in demoted:
                     scores[o] *= 0.8
@@ -282,6 +293,17 @@ class FastTitles:
             if s > best_s:
                 best_c, best_s = c, s
         return best_c, best_s
+
+
+def _own_term_across(own: list[tuple[int, int]], at: int, spans: dict, others: set[str]) -> bool:
+    """True when one of an industry's own matched terms (``own`` spans) runs across position ``at`` and
+    covers a following term of another industry there: "freshwater pearl necklace" has the pearl
+    industry's "pearl necklace", so "freshwater pearl" does not describe jewellery's "necklace"."""
+    for o in others:
+        for y in spans[o]:
+            if y[0] == at and any(z[0] < at and z[1] >= y[1] for z in own):
+                return True
+    return False
 
 
 def _in_lead(term: str, lead: str) -> bool:

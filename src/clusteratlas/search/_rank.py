@@ -11,7 +11,7 @@ from typing import Any
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
 from clusteratlas.search._index import SearchIndex
 from clusteratlas.search._query import QueryAnalysis
-from clusteratlas.search._title import demote_attributes, demote_premodifiers
+from clusteratlas.search._demote import demote_attributes, demote_premodifiers
 from clusteratlas.search._vocab import (
     CONTAIN_BASE,
     NON_PRODUCT,
@@ -153,7 +153,7 @@ def product_hits(text: str, index: SearchIndex) -> tuple[dict[str, Hit], dict[st
         return got
     prep = _prepared(text, index)
     raw = score_prepared(prep, index.industry_voc)
-    service = _non_product_words(text)
+    service = _non_product_words(text, index)
     own = _relevant(raw, service)
     cluster_hits = score_prepared(prep, index.cluster_voc, contain=False) if index.cluster_voc.terms else {}
     # a cluster's vocabulary speaks for its industry, but never above LIFT_CAP of the industry whose own
@@ -223,21 +223,35 @@ def _specific_industries(text: str, inds: dict[str, Hit], index: SearchIndex) ->
     return frozenset(out)
 
 
-def _non_product_words(text: str) -> list[str]:
-    words = [w for w in WORD_RE.findall(text) if stem(w) in NON_PRODUCT]
+#: An English service word counts only among a text's first this many words: titles name a service first
+#: ("car rental …", "pet grooming service …"); later it describes the product ("… salmon recipe").
+SERVICE_LEAD_WORDS = 5
+
+
+def _non_product_words(text: str, index: SearchIndex | None = None) -> list[str]:
+    words = [w for w in WORD_RE.findall(text)[:SERVICE_LEAD_WORDS] if stem(w) in NON_PRODUCT]
     if has_cjk(text):
-        words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w)]
+        terms = _zh_terms(index) if index is not None else frozenset()
+        words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w, terms)]
     return words
 
 
+def _zh_terms(index: SearchIndex) -> frozenset[str]:
+    """The industries' whole Chinese terms (cached per index)."""
+    return index.caches["derived"].get_or_set(
+        "zh_terms", lambda: frozenset(t.cjk for t in index.industry_voc.terms if t.cjk and not t.negative))
 
-def _zh_service_use(text: str, word: str) -> bool:
+
+
+def _zh_service_use(text: str, word: str, terms: frozenset[str] = frozenset()) -> bool:
     """True when some occurrence of the Chinese service word ``word`` in ``text`` is not the start of a
-    product's name (``服务器``, ``咨询台``, ``摄影灯``)."""
+    product's name (``服务器``, ``咨询台``, ``摄影灯``) nor directly followed by an industry's Chinese term
+    (``terms``): 外卖打包袋 is a bag for take-away food."""
     i = text.find(word)
     while i >= 0:
         k = i + len(word)
-        if k >= len(text) or text[k] not in ZH_PRODUCT_ENDINGS:
+        if k >= len(text) or (text[k] not in ZH_PRODUCT_ENDINGS
+                              and not any(text[k:k + n] in terms for n in range(2, 7))):
             return True
         i = text.find(word, k)
     return False

@@ -10,7 +10,7 @@ names one product and many attributes. :func:`read_title` keeps the product part
   the same segment, and the target of 专用 ("电磁炉专用锅" is a pot);
 * packaging goes: "50kg bag", "gift box", 袋装, 礼盒装, 6袋 …;
 * what is left is matched as usual; materials and finishes are demoted afterwards
-  (:func:`attribute_terms`: a term of one industry that other industries use as a modifier — "silk" of
+  (:mod:`clusteratlas.search._demote`: a term of one industry that other industries use as a modifier — "silk" of
   "silk scarf", 陶瓷 of 陶瓷砖 — counts less when the title also names another industry's product);
 * the wearer or user (kids, 儿童, pet, 狗狗 …) is kept as a word list (:data:`WEARERS`): it moves apparel to
   the wearer's industry (a children's dress is children's clothing, a dog's sweater a pet supply).
@@ -80,6 +80,11 @@ _ZH_CUT_FIRST = tuple(m for m in ZH_CUT_MARKERS if not any(o != m and o in m for
 #: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product.
 _ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|纹)(?=[\s\u4e00-\u9fff]|$)")
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
+#: "sugar free", "BPA-free": what the product lacks; "stone baked", "gold plated", "freeze dried", "hand
+#: painted": how it was made. Neither names the product.
+_EN_FREE_RE = re.compile(r"\b(?!free\b)[a-z0-9]+[ -]free\b"
+                         r"(?![ -](?:shipping|shiping|delivery|postage|post|returns?)\b)")
+_EN_PROCESS_RE = re.compile(r"\b[a-z]+[ -](?:baked|fired|dried|plated|coated|painted|dipped|infused|smoked|cured)\b")
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,10 @@ def read_title(text: str, known) -> TitleParts:
     head = _without_colour_names(head)
     if "feel" in head or "look" in head or "effect" in head or "finish" in head or "like" in head:
         head = _EN_FEEL_RE.sub(" ", head)
+    if "free" in head:
+        head = _EN_FREE_RE.sub(" ", head)
+    if "ed" in head:
+        head = _EN_PROCESS_RE.sub(" ", head)
     if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
             or "tin" in head or "jar" in head or "drum" in head or "pail" in head or "bucket" in head:
         head = _EN_PACKAGING_RE.sub(" ", head)
@@ -134,10 +143,15 @@ def _without_colour_names(text: str) -> str:
 
 def _cut_zh(text: str) -> str:
     segs = _SEG_RE.split(text)
-    if "专用" not in text and not any(m in text for m in _ZH_CUT_FIRST):  # most titles have no marker
-        return " ".join(seg for seg in segs if seg)
+    if "专用" not in text and "通用" not in text and not any(m in text for m in _ZH_CUT_FIRST):
+        return " ".join(seg for seg in segs if seg)  # most titles have no marker
     out = []
     for seg in segs:
+        if seg == "通用" and out:  # "燃气灶 电磁炉 通用": what it works with (not 四季通用: all seasons)
+            for _ in range(2):
+                if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 4 and out[-1].isalpha():
+                    out.pop()
+            continue
         if "专用" in seg:
             before, _, after = seg.partition("专用")
             seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
@@ -181,63 +195,6 @@ def head_phrase(head: str, max_words: int = 4) -> str:
         if len(words) >= max_words:
             break
     return " ".join(words[:max_words]) or head.strip()
-
-
-#: A hit on an attribute term (:func:`attribute_terms`) counts this share when the title also names another
-#: industry's product by a term that is no attribute.
-ATTRIBUTE_FACTOR = 0.8
-
-
-def attribute_terms(index) -> frozenset[tuple[str, str]]:
-    """``(industry, term text)`` of the terms that other industries' terms use as a modifier: an English
-    term found in another industry's term before that term's last word ("silk" in "silk scarf", "ceramic" in
-    "ceramic tiles"), a Chinese term found in another industry's term before its last character (陶瓷 in
-    陶瓷砖, 水晶 in 水晶灯). Learnt from the vocabulary, cached per index."""
-    return index.caches["derived"].get_or_set("attribute_terms", lambda: _attribute_terms(index.industry_voc))
-
-
-def _attribute_terms(voc) -> frozenset[tuple[str, str]]:
-    en: dict[tuple[str, ...], set[str]] = {}
-    zh: dict[str, set[str]] = {}
-    for t in voc.terms:
-        if t.negative:
-            continue
-        toks = t.tokens
-        if not t.cjk and len(toks) >= 2:
-            for i in range(len(toks) - 1):
-                for j in range(i + 1, len(toks)):
-                    en.setdefault(toks[i:j], set()).add(t.owner)
-        c = t.cjk
-        if len(c) >= 3:
-            for i in range(len(c) - 1):
-                for j in range(i + 2, len(c)):
-                    zh.setdefault(c[i:j], set()).add(t.owner)
-    out = set()
-    for t in voc.terms:
-        if t.negative:
-            continue
-        if t.cjk:
-            owners = zh.get(t.cjk)
-        elif t.tokens:
-            owners = en.get(t.tokens)
-        else:
-            continue
-        if owners and owners - {t.owner}:
-            out.add((t.owner, t.text))
-    return frozenset(out)
-
-
-def demote_attributes(inds: dict, index, floor: float) -> dict:
-    """``inds`` (industry → Hit) with hits on attribute terms × :data:`ATTRIBUTE_FACTOR` when another
-    industry's hit at least ``floor`` is on a term that is no attribute."""
-    if len(inds) < 2:
-        return inds
-    attrs = attribute_terms(index)
-    flagged = {k for k, h in inds.items() if (h.owner, h.term) in attrs}
-    if not flagged or not any(k not in flagged and h.score >= floor and h.kind in ("en", "zh", "pinyin")
-                              for k, h in inds.items()):
-        return inds
-    return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in flagged else h) for k, h in inds.items()}
 
 
 def corrected_title(text: str, index) -> str | None:
@@ -336,87 +293,35 @@ def lead_segment(head: str) -> str | None:
     return None
 
 
-def demote_premodifiers(inds: dict, text: str, index) -> dict:
-    """``inds`` with the hit of a term that is directly followed by another industry's term in ``text``
-    × :data:`ATTRIBUTE_FACTOR` (in "tempered glass screen protector" and 航空铝合金零件 the first term
-    describes the second), and so the hit of an English term of several words that are not next to each
-    other in a title of four words or more ("LED" … "driver" in "drill driver kit … LED light")."""
-    if len(inds) < 2:
-        return inds
-    from clusteratlas._text import normalize
-
-    stems = [stem(w) for w in WORD_RE.findall(text)]
-    cjk = "".join(CJK_RUN_RE.findall(text))
-    spans: dict[str, list[tuple[str, int, int]]] = {}
-    for k, h in inds.items():
-        if h.kind == "en":
-            toks = [stem(w) for w in WORD_RE.findall(normalize(h.term))]
-            n = len(toks)
-            for i in range(len(stems) - n + 1):
-                if n and stems[i:i + n] == toks:
-                    spans.setdefault(k, []).append(("en", i, i + n))
-            if n > 1 and k not in spans and any(set(toks) <= set(stems[i:i + n + 1]) for i in range(len(stems))):
-                spans[k] = []  # one word between ("acoustic classical guitar"): together, though not adjacent
-        elif h.kind == "zh" and cjk:
-            t = "".join(CJK_RUN_RE.findall(normalize(h.term)))
-            i = cjk.find(t) if t else -1
-            while i >= 0:
-                spans.setdefault(k, []).append(("zh", i, i + len(t)))
-                i = cjk.find(t, i + 1)
-    demoted = set()
-    for k, h in inds.items():  # an English term whose words lie scattered over a title ("led … driver")
-        if h.kind == "en" and k not in spans and " " in h.term.strip() and len(stems) >= 4:
-            demoted.add(k)
-    for a, sa in spans.items():
-        for b, sb in spans.items():
-            if a != b and any(x[0] == y[0] and x[2] == y[1] for x in sa for y in sb):
-                demoted.add(a)
-    size = _size_at(stems)
-    if size is not None:  # "… suitcase 20 inch tsa lock": after the size come features
-        named_before = any(x[0] == "en" and x[2] <= size[0] for sa in spans.values() for x in sa)
-        for k, sa in spans.items():
-            en = [x for x in sa if x[0] == "en"]
-            if named_before and en and all(x[1] >= size[1] for x in en):
-                demoted.add(k)
-    if not demoted or len(demoted) == len(inds):
-        return inds
-    return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
-
-
-#: Units of a product's size in English titles ("20 inch", "30cm"), stemmed.
-SIZE_UNITS = frozenset(("inch", "in", "cm", "mm", "ft"))
-_SIZE_WORD_RE = re.compile(r"\d+(?:\.\d+)?(?:inch|in|cm|mm|ft)")
-
-
-def _size_at(stems: list[str]) -> tuple[int, int] | None:
-    """``(start, end)`` word positions of the first size ("20 inch", "30cm") in a title's stemmed words, or
-    None."""
-    for i, s in enumerate(stems):
-        if _SIZE_WORD_RE.fullmatch(s):
-            return i, i + 1
-        if s in SIZE_UNITS:
-            if i > 0 and stems[i - 1].replace(".", "", 1).isdigit():
-                return i - 1, i + 1
-            if s != "in":
-                return i, i + 1  # the number was dropped (reduce_head)
-    return None
-
-
-def uncovered_lead(head: str) -> bool:
+def uncovered_lead(head: str, index=None) -> bool:
     """True when the lead of a head text names a product the atlas does not cover: a word of
     :data:`~clusteratlas.search._words.NOT_COVERED` among its first three content words (Chinese: in its
-    first three segments, or first eight characters when it is not spaced)."""
+    first three segments, or first eight characters when it is not spaced; not after a whole segment that ends
+    with an industry's term when ``index`` is given: "猫粮 成猫 幼猫" is cat food)."""
     from clusteratlas.search._words import NOT_COVERED, ZH_NOT_COVERED
 
     if has_cjk(head):
         segs = head.split()
         lead = " ".join(segs[:3]) if len(segs) > 1 else head[:8]
-        if any(z in lead for z in ZH_NOT_COVERED):
+        at = min((lead.find(z) for z in ZH_NOT_COVERED if z in lead), default=-1)
+        if at >= 0 and (index is None or not _product_segment_before(lead[:at], index)):
             return True
     words = head.split()
     if _NOT_COVERED_WORDS.isdisjoint(words[:12]):  # cheap test first: most titles name none
         return False
     return any(s in NOT_COVERED for s in _content_stems(head)[:3])
+
+
+def _product_segment_before(text: str, index) -> bool:
+    """True when a whole segment of ``text`` (the title before a not-covered word) ends with an industry's
+    Chinese term: "猫粮 成猫 幼猫" is cat food for kittens, "宠物狗 活体" is a live dog."""
+    from clusteratlas.search._fast import fast_titles
+
+    owners = fast_titles(index).zh_owners
+    for seg in text.split()[:-1] if not text.endswith(" ") else text.split():
+        if any(seg[i:] in owners for i in range(max(0, len(seg) - 8), len(seg) - 1)):
+            return True
+    return False
 
 
 #: Endings of feature adjectives ("waterproof", "foldable", "rechargeable", "wireless"): an unknown word with
@@ -462,7 +367,8 @@ _PLACEHOLDERS = tuple("zq" + c for c in "abcdefghijklmnopqrstuvwxyz")
 def reduce_head(head: str, index) -> str:
     """The head text with everything that cannot change its match replaced, so that titles differing only in
     model codes, sizes, brand names or other words unknown to the vocabulary share one reading (and one
-    cached result): numbers go, each distinct unknown English word becomes a placeholder word (it still
+    cached result): numbers and codes become one "0" (they weigh nothing and keep apart the words on either
+    side), each distinct unknown English word becomes a placeholder word (it still
     dilutes coverage as an unknown word does), and Chinese characters outside every vocabulary term, place
     name and word list become one placeholder character (the length that coverage is measured on stays).
     Short heads (fewer than :data:`REDUCE_MIN_WORDS` words, without Chinese) are returned as they are."""
@@ -485,7 +391,8 @@ def reduce_head(head: str, index) -> str:
                 if ph is None:
                     ph = unknown[w] = _PLACEHOLDERS[min(len(unknown), len(_PLACEHOLDERS) - 1)]
                 out.append(ph)
-            # numbers and codes weigh nothing: dropped
+            elif not out or out[-1] != "0":
+                out.append("0")  # numbers and codes weigh nothing, but "keyboard 87 keys" is no compound
         else:
             out.append(_reduce_cjk(w, automaton, filler, index, keep, unknown))
     return " ".join(o for o in out if o)
@@ -539,7 +446,7 @@ def _keep_word(w: str, index) -> bool:
 
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
 _NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
-                                "racquets", "cement"))
+                                "racquets", "cement", "detergent", "detergents"))
 
 
 def _intent_words() -> frozenset[str]:

@@ -419,9 +419,9 @@ def score_english(words: list[QueryWord], voc: Vocabulary, best: dict[str, Hit],
                 if whole > score:  # noqa: PLR1730
                     score = whole
         cur = local.get(owner_key)
-        if cur is None or score > cur[0]:
+        if cur is None or score > cur[0] or (score == cur[0] and len(voc.terms[idx].tokens) > len(voc.terms[cur[1]].tokens)):
             local[owner_key] = (score, idx)
-    terms = voc.terms
+    terms = voc.terms  # (above: a tie goes to the longer term, "makeup products" before "makeup")
     for owner_key, (score, idx) in local.items():
         cur = best.get(owner_key)
         if cur is None or score > cur.score:

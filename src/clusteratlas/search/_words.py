@@ -38,7 +38,7 @@ MODIFIERS = StemSet((
 #: a hit whose term lacks them counts :data:`NON_PRODUCT_FACTOR` of its score.
 NON_PRODUCT = StemSet((
     "repair", "repairs", "rental", "rent", "hire", "tutorial", "course", "lesson", "lessons", "job", "jobs",
-    "career", "salary", "insurance", "recipe", "recipes", "booking", "ticket", "tickets", "news", "weather",
+    "career", "salary", "insurance", "booking", "ticket", "tickets", "news", "weather",
     "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "visa",
     "cleaning", "tutoring", "tutor", "haircut", "photographer"))
 ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款", "陪练", "辅导", "网课",
@@ -55,6 +55,8 @@ ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工
 
 #: Products no atlas industry makes, whose name in the lead of a title means "not covered" even when an
 #: attribute matches ("tennis racket carbon fiber", "英短蓝猫 幼猫 活体 … 疫苗齐全"): live animals, sports
-#: rackets, cement (from the tuning set's out-of-scope rows). Stemmed English forms; Chinese substrings.
-NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "cement"))
-ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥")
+#: rackets, cement, household detergents (from the tuning set's out-of-scope rows). Stemmed English forms;
+#: Chinese substrings.
+NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "cement", "detergent",
+                       "detergents"))
+ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠")
