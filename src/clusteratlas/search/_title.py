@@ -157,11 +157,25 @@ def _cut_zh(text: str) -> str:
             seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
         for m in ZH_CUT_MARKERS:
             k = seg.find(m)
-            if k >= 0:
+            if k == 0 and len(out) == 0:
+                seg = _after_fit_target(seg[len(m):])  # 适用于iPhone15手机壳: the case is sold
+            elif k >= 0:
                 seg = seg[:k]
         if seg:
             out.append(seg)
     return " ".join(out)
+
+
+#: A fit target written before the product: a Latin brand or model code ("iPhone15", "V11", "MatePad").
+_ZH_FIT_TARGET_RE = re.compile(r"^.*[a-z0-9][a-z0-9.\-]*(?=[\u4e00-\u9fff])")
+
+
+def _after_fit_target(rest: str) -> str:
+    """What a title's lead segment sells after a compatibility marker: the Chinese after the last Latin brand
+    or model code (适用于iPhone15手机壳 → 手机壳), else the whole rest (适用于丰田卡罗拉刹车片: the product
+    term is found inside it)."""
+    cut = _ZH_FIT_TARGET_RE.sub("", rest)
+    return cut if CJK_RUN_RE.search(cut) else rest
 
 
 def _wearers(text: str) -> tuple[str, ...]:
@@ -214,8 +228,8 @@ def corrected_title(text: str, index) -> str | None:
             continue
         if len(w) >= 4 and w.isalpha() and stem(w) not in voc.by_token and stem(w) not in STOPWORDS \
                 and stem(w) not in MODIFIERS:
-            fix = voc.correct(w)
-            if fix is not None and _likely_typo(w, fix):
+            fix = voc.correct(w, _likely_typo)
+            if fix is not None:
                 out.append(fix)
                 changed = True
                 continue
@@ -223,12 +237,25 @@ def corrected_title(text: str, index) -> str | None:
     return " ".join(out) if changed else None
 
 
+#: Letters that sound alike in English spelling: a typo swaps one for the other ("fense", "bycicle", "helmat").
+_SOUND_ALIKE = (frozenset("aeiouy"), frozenset("sc"), frozenset("ck"), frozenset("sz"))
+
+
 def _likely_typo(word: str, fix: str) -> bool:
-    """A dropped letter ("dres", "wirless") or two swapped letters ("handbga") at any length; another letter
-    ("excavater") only from eight letters on: "charter" is no typo of "charger", nor "match" of "watch"."""
+    """A dropped letter ("dres", "wirless"), a doubled letter ("wallett") or two swapped letters ("handbga") at
+    any length; another letter ("excavater") from eight letters on, or from five when the two letters sound
+    alike (vowels, s/c, c/k, s/z: "fense", "bycicle"): "charter" is no typo of "charger", nor "match" of
+    "watch"."""
     if len(fix) == len(word) + 1 or len(word) >= 8:
         return True
-    return len(fix) == len(word) and sorted(fix) == sorted(word)
+    if len(fix) == len(word) - 1:
+        return any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == fix for i in range(1, len(word)))
+    if len(fix) != len(word):
+        return False
+    if sorted(fix) == sorted(word):
+        return True
+    diff = [(a, b) for a, b in zip(word, fix) if a != b]
+    return len(word) >= 5 and len(diff) == 1 and any(set(diff[0]) <= g for g in _SOUND_ALIKE)
 
 
 def _zh_pinyin_terms(index) -> dict[str, str]:

@@ -33,6 +33,8 @@ MODIFIERS = StemSet((
     "winter", "spring", "autumn", "season", "gift", "quality", "cheap", "price", "order", "moq", "sample",
     "stock", "long", "short", "thick", "thin", "soft", "light", "heavy", "premium", "durable", "portable",
     "multi", "high", "low", "pair", "pairs", "dozen", "box", "model", "type", "series", "version", "wholesale",
+    # what a compatible part claims ("replacement lenses for …", "spare", "universal"), not what it is
+    "replacement", "replacements", "spare", "aftermarket", "universal", "upgraded", "genuine", "original",
 ))
 #: Words that ask for a service or information, not a product ("car rental", "phone repair tutorial"):
 #: a hit whose term lacks them counts :data:`NON_PRODUCT_FACTOR` of its score.
