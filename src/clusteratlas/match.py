@@ -184,7 +184,8 @@ class Matcher:
 
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
-        from clusteratlas.search._title import corrected_title, head_phrase, read_title, reduce_head, uncovered_lead
+        from clusteratlas.search._title import (corrected_title, head_phrase, read_title, reduce_head, uncovered_lead,
+                                                without_claims)
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -201,6 +202,10 @@ class Matcher:
             if tp.head == text:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
             got = self._decide(reduce_head(text, index), tp.wearers)
+        if got is _NO_PRODUCT or got is _REJECTED:
+            bare = without_claims(tp.head)  # "replacement lenses for …": the lenses are sold
+            if bare:
+                got = self._decide(reduce_head(bare, index), tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
             fixed = None if uncovered_lead(tp.head, index) else corrected_title(tp.head, index)
             if fixed:  # typos, only for titles that matched nothing as written

@@ -84,6 +84,8 @@ _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b"
 #: painted": how it was made. Neither names the product.
 _EN_FREE_RE = re.compile(r"\b(?!free\b)[a-z0-9]+[ -]free\b"
                          r"(?![ -](?:shipping|shiping|delivery|postage|post|returns?)\b)")
+#: What a compatible part claims ("replacement lenses for …", "spare blades", "universal"): not the product.
+_EN_CLAIM_RE = re.compile(r"\b(?:replacement|replacements|replaceable|spare|universal)\b")
 _EN_PROCESS_RE = re.compile(r"\b[a-z]+[ -](?:baked|fired|dried|plated|coated|painted|dipped|infused|smoked|cured)\b")
 
 
@@ -130,6 +132,16 @@ def read_title(text: str, known) -> TitleParts:
         words = words[:cut]
     head = " ".join(words) or text
     return TitleParts(text, head, _wearers(text))
+
+
+def without_claims(head: str) -> str | None:
+    """``head`` without what a compatible part claims ("replacement", "spare", "universal": "replacement
+    lenses" → "lenses"), or None when it has no such word. Tried only when the head as written matched nothing:
+    "replacement brush heads" is itself a term."""
+    if "replace" not in head and "spare" not in head and "universal" not in head:
+        return None
+    out = " ".join(_EN_CLAIM_RE.sub(" ", head).split())
+    return out if out and out != head else None
 
 
 def _without_colour_names(text: str) -> str:
