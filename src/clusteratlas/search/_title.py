@@ -235,6 +235,8 @@ def corrected_title(text: str, index) -> str | None:
     for w in text.split():
         if has_cjk(w):
             fixed = _zh_homophones(w, index)
+            if fixed == w:
+                fixed = _zh_near_sounds(w, index)
             changed |= fixed != w
             out.append(fixed)
             continue
@@ -309,6 +311,84 @@ def _zh_homophones(word: str, index) -> str:
         new = "".join(fixed)
         if new != run:
             out = out.replace(run, new, 1)
+    return out
+
+
+def _zh_one_off_terms(index) -> dict[str, list[tuple[str, str]]]:
+    """Chinese terms (two to six characters) by each form with one character blanked (哑铃 → "哑\0",
+    "\0铃"): (term, toneless pinyin of the blanked character)."""
+    def build():
+        from clusteratlas._text import _pinyin_module
+
+        pyn = _pinyin_module()
+        out: dict[str, list[tuple[str, str]]] = {}
+        for t in index.industry_voc.terms:
+            c = t.cjk
+            if t.negative or not 2 <= len(c) <= 6 or c != "".join(CJK_RUN_RE.findall(c)):
+                continue
+            syl = pyn.lazy_pinyin(c, v_to_u=False)
+            if len(syl) != len(c):
+                continue
+            for k in range(len(c)):
+                out.setdefault(c[:k] + "\0" + c[k + 1:], []).append((c, syl[k]))
+        return out
+    return index.caches["derived"].get_or_set("zh_one_off_terms", build)
+
+
+def _fuzzy_syllable(py: str) -> str:
+    for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if py.startswith(a):
+            py = b + py[2:]
+    if py.startswith("n"):
+        py = "l" + py[1:]
+    return py[:-1] if py.endswith("ng") else py
+
+
+def _near_syllables(a: str, b: str) -> bool:
+    """Two toneless pinyin syllables a pinyin input method confuses: equal up to the usual fuzzy pairs
+    (z/zh, c/ch, s/sh, n/l, an/ang, en/eng, in/ing) or a final n (shua/shuan, sa/san)."""
+    fa, fb = _fuzzy_syllable(a), _fuzzy_syllable(b)
+    return fa == fb or fa + "n" == fb or fb + "n" == fa
+
+
+def _zh_near_sounds(word: str, index) -> str:
+    """``word`` with a wrong character of a vocabulary term replaced: one character differs and it sounds
+    alike (:func:`_near_syllables`: 哑玲 → 哑铃, 牙涮 → 牙刷, 雨撒 → 雨伞, 茶业 → 茶叶); in a two-character term
+    only the second character (the first of 食材 is no typo of 石材); the longest term wins, the first from
+    the left."""
+    from clusteratlas._text import _pinyin_module
+
+    table = _zh_one_off_terms(index)
+    exact = index.industry_voc.cjk_exact
+    pyn = _pinyin_module()
+    out = word
+    for run in CJK_RUN_RE.findall(word):
+        n = len(run)
+        if n < 2:
+            continue
+        syl = pyn.lazy_pinyin(run, v_to_u=False)
+        if len(syl) != n:
+            continue
+        best = None
+        for size in range(min(6, n), 1, -1):
+            for i in range(n - size + 1):
+                sub = run[i:i + size]
+                if sub in exact:
+                    continue
+                for k in range(1 if size == 2 else 0, size):
+                    for term, py in table.get(sub[:k] + "\0" + sub[k + 1:], ()):
+                        if _near_syllables(py, syl[i + k]):
+                            best = (i, sub, term)
+                            break
+                    if best:
+                        break
+                if best:
+                    break
+            if best:
+                break
+        if best:
+            i, sub, term = best
+            out = out.replace(run, run[:i] + term + run[i + len(sub):], 1)
     return out
 
 
