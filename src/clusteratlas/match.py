@@ -184,8 +184,8 @@ class Matcher:
 
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
-        from clusteratlas.search._title import (corrected_title, head_phrase, read_title, reduce_head, uncovered_lead,
-                                                without_claims)
+        from clusteratlas.search._title import head_phrase, read_title, reduce_head, uncovered_lead, without_claims
+        from clusteratlas.search._typo import corrected_title
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
