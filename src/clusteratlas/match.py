@@ -185,7 +185,8 @@ class Matcher:
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search._title import head_phrase, read_title, reduce_head, uncovered_lead, without_claims
-        from clusteratlas.search._typo import corrected_title
+        from clusteratlas.search._title import TitleParts
+        from clusteratlas.search._typo import corrected_lead, corrected_title
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -195,6 +196,9 @@ class Matcher:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
         tp = read_title(text, self._known)
+        lead = corrected_lead(tp.head, index, self._known)
+        if lead:  # "blutooth speaker … bass": the misspelt first word names the product
+            tp = TitleParts(tp.text, lead, tp.wearers)
         got = self._fast_decide(tp.head, tp.wearers)  # clear long titles: no need to reduce or cache them
         if got is None:
             got = self._decide(reduce_head(tp.head, index), tp.wearers)

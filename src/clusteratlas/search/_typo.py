@@ -179,3 +179,34 @@ def _zh_near_sounds(word: str, index) -> str:
             i, sub, term = best
             out = out.replace(run, run[:i] + term + run[i + len(sub):], 1)
     return out
+
+
+def corrected_lead(head: str, index, known) -> str | None:
+    """``head`` with a typo in its first word corrected, or None: a title names its product first, so a
+    misspelt lead ("blutooth speaker … bass", 深沟球轴成 … 电机) is corrected before matching even when a later
+    word matches. English: the first word, four letters or more, no vocabulary word (``known(stem)``), one
+    edit from one (:func:`_likely_typo`); Chinese: the first segment, when no whole term of the vocabulary is
+    in it. Not when the lead names a product no industry makes (洗衣液: :func:`~._title.uncovered_lead`)."""
+    from clusteratlas.search._title import uncovered_lead
+
+    first, _, rest = head.partition(" ")
+    if not first or uncovered_lead(head, index):
+        return None
+    if has_cjk(first):
+        from clusteratlas.search._fast import fast_titles
+
+        owners = fast_titles(index).zh_owners
+        run = "".join(CJK_RUN_RE.findall(first))
+        if len(run) < 2 or any(run[i:j] in owners for i in range(len(run)) for j in range(i + 2, len(run) + 1)):
+            return None
+        fixed = _zh_homophones(first, index)
+        if fixed == first:
+            fixed = _zh_near_sounds(first, index)
+    elif len(first) >= 4 and first.isalpha() and first.isascii():
+        s = stem(first)
+        if known(s) or s in STOPWORDS or s in MODIFIERS or s in index.industry_voc.by_token:
+            return None
+        fixed = index.industry_voc.correct(first, _likely_typo) or first
+    else:
+        return None
+    return f"{fixed} {rest}".strip() if fixed != first else None
