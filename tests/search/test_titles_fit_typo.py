@@ -38,6 +38,8 @@ THIRD_PASS_TITLES = [
     pytest.param("Screen Protector Tempered Glass for iPad Air 5 Bubble Free", "electronics", id="material-after-1"),
     # a manufacturing step before "service": contract manufacturing
     pytest.param("SMT Service PCB Assembly Low Volume Turnkey", "printed-circuit-boards", id="contract-1"),
+    # "all weather" asks for no weather forecast
+    pytest.param("All Weather Floor Mats Heavy Duty Rubber Front and Rear", "auto-parts", id="all-weather-1"),
 ]
 
 
