@@ -184,7 +184,9 @@ class Matcher:
 
     def _match(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
-        from clusteratlas.search._title import corrected_title, head_phrase, read_title, reduce_head, uncovered_lead
+        from clusteratlas.search._title import head_phrase, read_title, reduce_head, uncovered_lead, without_claims
+        from clusteratlas.search._title import TitleParts
+        from clusteratlas.search._typo import corrected_lead, corrected_title
 
         raw = lenient_query(value)
         text = normalize(raw) if raw else ""
@@ -194,6 +196,9 @@ class Matcher:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
         tp = read_title(text, self._known)
+        lead = corrected_lead(tp.head, index, self._known)
+        if lead:  # "blutooth speaker … bass": the misspelt first word names the product
+            tp = TitleParts(tp.text, lead, tp.wearers)
         got = self._fast_decide(tp.head, tp.wearers)  # clear long titles: no need to reduce or cache them
         if got is None:
             got = self._decide(reduce_head(tp.head, index), tp.wearers)
@@ -201,6 +206,10 @@ class Matcher:
             if tp.head == text:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
             got = self._decide(reduce_head(text, index), tp.wearers)
+        if got is _NO_PRODUCT or got is _REJECTED:
+            bare = without_claims(tp.head)  # "replacement lenses for …": the lenses are sold
+            if bare:
+                got = self._decide(reduce_head(bare, index), tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
             fixed = None if uncovered_lead(tp.head, index) else corrected_title(tp.head, index)
             if fixed:  # typos, only for titles that matched nothing as written

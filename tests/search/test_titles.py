@@ -170,9 +170,10 @@ def test_heldout_titles_reach_the_measured_figures():
 
 
 #: Measured once on the held-out titles at the end of the issue 14 title work (86.8 % and 93.1 %, see
-#: tests/data/heldout/README.md) and once after the second pass over all 187 industries (88.9 % and 93.1 %,
+#: tests/data/heldout/README.md), once after the second pass over all 187 industries (88.9 % and 93.1 %) and
+#: once after the third pass on compatibility titles and typos (91.0 % and 93.1 %,
 #: docs/notes/search-results.md), rounded down: short of the issue's 97 % and 95 %.
-HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.88, 0.93
+HELDOUT_IN_SCOPE, HELDOUT_OUT_OF_SCOPE = 0.90, 0.93
 
 
 # Issue 15 (a fresh user's wrong answers): trade words, 定制 and Chinese service words.

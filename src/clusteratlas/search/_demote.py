@@ -9,7 +9,8 @@ Private module: used by :mod:`clusteratlas.search._rank` (full ranking), :mod:`c
 * :func:`demote_premodifiers` — a term directly followed by another industry's term describes it
   ("tempered glass screen protector", 航空铝合金零件), unless its own industry has a term across the two
   ("pearl necklace") or another whole term of its own stands alone in the title; English terms scattered over
-  a title and terms after a product's size count less too.
+  a title and terms after a product's size count less too; in English a material term directly *after* a
+  product term describes it the same way ("screen protector tempered glass").
 """
 
 from __future__ import annotations
@@ -108,10 +109,16 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     for k, h in inds.items():  # an English term whose words lie scattered over a title ("led … driver")
         if h.kind == "en" and k not in spans and " " in h.term.strip() and len(stems) >= 4:
             demoted.add(k)
+    attrs = attribute_terms(index)
     for a, sa in spans.items():
         for b, sb in spans.items():
-            if a != b and any(x[0] == y[0] and x[2] == y[1] and not _owns_across(a, x, y, text, cjk, index)
-                              for x in sa for y in sb) and not _named_alone(a, spans, text, cjk, index):
+            if a == b:
+                continue
+            nexts = [(x, y) for x in sa for y in sb if x[0] == y[0] and x[2] == y[1]]
+            if nexts and all(x[0] == "en" for x, _ in nexts) and _head_then_material(inds[a], inds[b], attrs):
+                demoted.add(b)  # "screen protector tempered glass": the material follows the product
+            elif any(not _owns_across(a, x, y, text, cjk, index) for x, y in nexts) \
+                    and not _named_alone(a, spans, text, cjk, index):
                 demoted.add(a)
     size = _size_at(stems)
     if size is not None:  # "… suitcase 20 inch tsa lock": after the size come features
@@ -123,6 +130,26 @@ def demote_premodifiers(inds: dict, text: str, index) -> dict:
     if not demoted or len(demoted) == len(inds):
         return inds
     return {k: (h._replace(score=h.score * ATTRIBUTE_FACTOR) if k in demoted else h) for k, h in inds.items()}
+
+
+#: Last words of English terms that name a material (stemmed): such a term after a product term describes it.
+MATERIAL_WORDS = frozenset(stem(w) for w in (
+    "glass", "leather", "steel", "silver", "gold", "wood", "bamboo", "ceramic", "porcelain", "silicone", "cotton",
+    "silk", "wool", "cashmere", "linen", "polyester", "nylon", "plastic", "aluminium", "aluminum", "copper",
+    "brass", "titanium", "carbide", "zirconia", "stone", "marble", "granite", "rubber", "acrylic", "pvc", "tpu",
+    "resin", "crystal", "canvas", "velvet", "fibre", "fiber", "carbon", "iron", "zinc", "alloy", "jade", "pearl"))
+
+
+def _head_then_material(first, second, attrs) -> bool:
+    """True when an English product term is directly followed by another industry's material term (its last
+    word a material, :data:`MATERIAL_WORDS`: "screen protector tempered glass", "earrings sterling silver")
+    or attribute term: the second describes the first, as it would before it. Not when the first names a
+    material itself ("silicon carbide ceramic …")."""
+    def last(h):
+        words = WORD_RE.findall(h.term.lower())
+        return stem(words[-1]) if words else ""
+    return (first.owner, first.term) not in attrs and last(first) not in MATERIAL_WORDS and (
+        last(second) in MATERIAL_WORDS or (second.owner, second.term) in attrs)
 
 
 def _named_alone(owner: str, spans: dict, text: str, cjk: str, index) -> bool:

@@ -25,7 +25,7 @@ from clusteratlas.search._vocab import (
     score_english,
     score_pinyin,
 )
-from clusteratlas.search._words import ZH_PRODUCT_ENDINGS
+from clusteratlas.search._words import CONTRACT_STEPS, ZH_PRODUCT_ENDINGS
 
 #: Below this industry score nothing is returned for a product query.
 RELEVANCE_FLOOR = 0.5
@@ -229,7 +229,10 @@ SERVICE_LEAD_WORDS = 5
 
 
 def _non_product_words(text: str, index: SearchIndex | None = None) -> list[str]:
-    words = [w for w in WORD_RE.findall(text)[:SERVICE_LEAD_WORDS] if stem(w) in NON_PRODUCT]
+    lead = WORD_RE.findall(text)[:SERVICE_LEAD_WORDS]
+    words = [w for i, w in enumerate(lead) if stem(w) in NON_PRODUCT and not (i and (
+        stem(lead[i - 1]) in CONTRACT_STEPS or (lead[i - 1] == "all" and w == "weather")))]
+    # "PCBA assembly SMT service", "all weather floor mats": no service asked for
     if has_cjk(text):
         terms = _zh_terms(index) if index is not None else frozenset()
         words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w, terms)]

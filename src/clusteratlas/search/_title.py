@@ -84,6 +84,8 @@ _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b"
 #: painted": how it was made. Neither names the product.
 _EN_FREE_RE = re.compile(r"\b(?!free\b)[a-z0-9]+[ -]free\b"
                          r"(?![ -](?:shipping|shiping|delivery|postage|post|returns?)\b)")
+#: What a compatible part claims ("replacement lenses for …", "spare blades", "universal"): not the product.
+_EN_CLAIM_RE = re.compile(r"\b(?:replacement|replacements|replaceable|spare|universal)\b")
 _EN_PROCESS_RE = re.compile(r"\b[a-z]+[ -](?:baked|fired|dried|plated|coated|painted|dipped|infused|smoked|cured)\b")
 
 
@@ -132,6 +134,16 @@ def read_title(text: str, known) -> TitleParts:
     return TitleParts(text, head, _wearers(text))
 
 
+def without_claims(head: str) -> str | None:
+    """``head`` without what a compatible part claims ("replacement", "spare", "universal": "replacement
+    lenses" → "lenses"), or None when it has no such word. Tried only when the head as written matched nothing:
+    "replacement brush heads" is itself a term."""
+    if "replace" not in head and "spare" not in head and "universal" not in head:
+        return None
+    out = " ".join(_EN_CLAIM_RE.sub(" ", head).split())
+    return out if out and out != head else None
+
+
 def _without_colour_names(text: str) -> str:
     """``text`` without colour names (:data:`COLOUR_SOURCES` + :data:`COLOUR_WORDS`, 珍珠白 …), unless nothing
     else is left."""
@@ -157,11 +169,25 @@ def _cut_zh(text: str) -> str:
             seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
         for m in ZH_CUT_MARKERS:
             k = seg.find(m)
-            if k >= 0:
+            if k == 0 and len(out) == 0:
+                seg = _after_fit_target(seg[len(m):])  # 适用于iPhone15手机壳: the case is sold
+            elif k >= 0:
                 seg = seg[:k]
         if seg:
             out.append(seg)
     return " ".join(out)
+
+
+#: A fit target written before the product: a Latin brand or model code ("iPhone15", "V11", "MatePad").
+_ZH_FIT_TARGET_RE = re.compile(r"^.*[a-z0-9][a-z0-9.\-]*(?=[\u4e00-\u9fff])")
+
+
+def _after_fit_target(rest: str) -> str:
+    """What a title's lead segment sells after a compatibility marker: the Chinese after the last Latin brand
+    or model code (适用于iPhone15手机壳 → 手机壳), else the whole rest (适用于丰田卡罗拉刹车片: the product
+    term is found inside it)."""
+    cut = _ZH_FIT_TARGET_RE.sub("", rest)
+    return cut if CJK_RUN_RE.search(cut) else rest
 
 
 def _wearers(text: str) -> tuple[str, ...]:
@@ -195,82 +221,6 @@ def head_phrase(head: str, max_words: int = 4) -> str:
         if len(words) >= max_words:
             break
     return " ".join(words[:max_words]) or head.strip()
-
-
-def corrected_title(text: str, index) -> str | None:
-    """``text`` with likely typos corrected, or None when nothing changed: English words one edit (two from
-    nine letters) from a vocabulary word (:meth:`Vocabulary.correct`) when the edit looks like a typo
-    (:func:`_likely_typo`), Chinese homophones of a vocabulary term (罗丝 → 螺丝,
-    圣旦树 → 圣诞树: same toneless pinyin, and not a whole two-character word such as 食材). Used only for
-    titles that matched nothing as written."""
-    voc = index.industry_voc
-    changed = False
-    out = []
-    for w in text.split():
-        if has_cjk(w):
-            fixed = _zh_homophones(w, index)
-            changed |= fixed != w
-            out.append(fixed)
-            continue
-        if len(w) >= 4 and w.isalpha() and stem(w) not in voc.by_token and stem(w) not in STOPWORDS \
-                and stem(w) not in MODIFIERS:
-            fix = voc.correct(w)
-            if fix is not None and _likely_typo(w, fix):
-                out.append(fix)
-                changed = True
-                continue
-        out.append(w)
-    return " ".join(out) if changed else None
-
-
-def _likely_typo(word: str, fix: str) -> bool:
-    """A dropped letter ("dres", "wirless") or two swapped letters ("handbga") at any length; another letter
-    ("excavater") only from eight letters on: "charter" is no typo of "charger", nor "match" of "watch"."""
-    if len(fix) == len(word) + 1 or len(word) >= 8:
-        return True
-    return len(fix) == len(word) and sorted(fix) == sorted(word)
-
-
-def _zh_pinyin_terms(index) -> dict[str, str]:
-    def build():
-        voc = index.industry_voc
-        out: dict[str, str] = {}
-        for t in voc.terms:
-            if not t.negative and len(t.cjk) >= 2 and t.cjk == "".join(CJK_RUN_RE.findall(t.cjk)) and t.pinyin:
-                out.setdefault(t.pinyin, t.cjk)
-        return out
-    return index.caches["derived"].get_or_set("zh_pinyin_terms", build)
-
-
-def _zh_homophones(word: str, index) -> str:
-    from clusteratlas._text import _pinyin_module
-
-    table = _zh_pinyin_terms(index)
-    exact = index.industry_voc.cjk_exact
-    pyn = _pinyin_module()
-    out = word
-    for run in CJK_RUN_RE.findall(word):
-        syl = pyn.lazy_pinyin(run, v_to_u=False)
-        if len(syl) != len(run):
-            continue
-        n = len(run)
-        i = 0
-        fixed = []
-        while i < n:
-            for j in range(min(n, i + 6), i + 1, -1):
-                sub = run[i:j]
-                cand = table.get("".join(syl[i:j]))
-                if cand and cand != sub and sub not in exact and len(cand) == j - i and (j - i < n or n >= 3):
-                    fixed.append(cand)
-                    i = j
-                    break
-            else:
-                fixed.append(run[i])
-                i += 1
-        new = "".join(fixed)
-        if new != run:
-            out = out.replace(run, new, 1)
-    return out
 
 
 def lead_segment(head: str) -> str | None:

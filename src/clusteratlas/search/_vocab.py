@@ -255,11 +255,12 @@ class Vocabulary:
         # one string per key ("\t"-joined words): quick to unpickle
         self.deletes = {k: "\t".join(v) for k, v in deletes.items()}
 
-    def correct(self, word: str) -> str | None:
+    def correct(self, word: str, accept=None) -> str | None:
         """The vocabulary word closest to ``word`` within one edit (two from nine letters), or None.
 
         Damerau–Levenshtein distance through a symmetric-delete index; ties go to the word sharing the first
-        letter, then to the more widespread stem, then alphabetically.
+        letter, then to the more widespread stem, then alphabetically. ``accept(word, candidate) -> bool``,
+        when given, skips candidates it refuses ("knif" → "knife", not the closer-ranked "knit").
         """
         if len(word) < 4 or not word.isalpha():
             return None
@@ -276,7 +277,7 @@ class Vocabulary:
         best = None
         for c in cands:
             dist = DamerauLevenshtein.distance(word, c, score_cutoff=max_edits)
-            if dist > max_edits:
+            if dist > max_edits or (accept is not None and not accept(word, c)):
                 continue
             key = (dist, c[0] != word[0], -len(self.by_token.get(self.words[c], ())), c)
             if best is None or key < best[0]:

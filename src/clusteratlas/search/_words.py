@@ -33,6 +33,8 @@ MODIFIERS = StemSet((
     "winter", "spring", "autumn", "season", "gift", "quality", "cheap", "price", "order", "moq", "sample",
     "stock", "long", "short", "thick", "thin", "soft", "light", "heavy", "premium", "durable", "portable",
     "multi", "high", "low", "pair", "pairs", "dozen", "box", "model", "type", "series", "version", "wholesale",
+    # what a compatible part claims ("replacement lenses for …", "spare", "universal"), not what it is
+    "replacement", "replacements", "spare", "aftermarket", "universal", "upgraded", "genuine", "original",
 ))
 #: Words that ask for a service or information, not a product ("car rental", "phone repair tutorial"):
 #: a hit whose term lacks them counts :data:`NON_PRODUCT_FACTOR` of its score.
@@ -41,6 +43,10 @@ NON_PRODUCT = StemSet((
     "career", "salary", "insurance", "booking", "ticket", "tickets", "news", "weather",
     "forecast", "service", "services", "agent", "agency", "loan", "lawyer", "appointment", "visa",
     "cleaning", "tutoring", "tutor", "haircut", "photographer"))
+#: Manufacturing steps before "service" ("SMT service", "CNC machining service"): contract manufacturing is
+#: the industry's own product, not a service to a consumer; not "assembly" (furniture assembly). Stemmed.
+CONTRACT_STEPS = StemSet(("smt", "pcba", "manufacturing", "machining", "fabrication", "moulding",
+                          "molding", "casting", "cnc", "stamping", "welding", "soldering", "prototyping"))
 ZH_NON_PRODUCT = ("维修", "教程", "招聘", "租赁", "出租", "保险", "培训", "新闻", "天气", "攻略", "预订", "外卖", "贷款", "陪练", "辅导", "网课",
                   "上门", "代办", "代理记账", "摄影", "旅拍", "中介", "咨询", "家政", "保洁")
 #: Characters that make a Chinese service word before them part of a product's name (服务器, 咨询台, 摄影灯).
@@ -59,4 +65,5 @@ ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工
 #: Chinese substrings.
 NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "cement", "detergent",
                        "detergents"))
-ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠")
+ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠", "矿泉水", "纯净水",
+                  "饮用水")

@@ -1,0 +1,212 @@
+"""Typos in marketplace titles, tried only for titles that matched nothing as written.
+
+Private module: used by :mod:`clusteratlas.match`. English: a word one edit (two from nine letters) from a
+vocabulary word when the edit looks like a typo (:func:`_likely_typo`). Chinese: a homophone of a vocabulary
+term (罗丝 → 螺丝), else one wrong character of a term that sounds alike under the fuzzy pinyin of input methods
+(哑玲 → 哑铃, 牙涮 → 牙刷; :func:`_zh_near_sounds`).
+"""
+
+from __future__ import annotations
+
+from clusteratlas._text import CJK_RUN_RE, has_cjk, stem
+from clusteratlas.search._words import MODIFIERS, STOPWORDS
+
+
+def corrected_title(text: str, index) -> str | None:
+    """``text`` with likely typos corrected, or None when nothing changed: English words one edit (two from
+    nine letters) from a vocabulary word (:meth:`Vocabulary.correct`) when the edit looks like a typo
+    (:func:`_likely_typo`), Chinese homophones of a vocabulary term (罗丝 → 螺丝,
+    圣旦树 → 圣诞树: same toneless pinyin, and not a whole two-character word such as 食材). Used only for
+    titles that matched nothing as written."""
+    voc = index.industry_voc
+    changed = False
+    out = []
+    for w in text.split():
+        if has_cjk(w):
+            fixed = _zh_homophones(w, index)
+            if fixed == w:
+                fixed = _zh_near_sounds(w, index)
+            changed |= fixed != w
+            out.append(fixed)
+            continue
+        if len(w) >= 4 and w.isalpha() and stem(w) not in voc.by_token and stem(w) not in STOPWORDS \
+                and stem(w) not in MODIFIERS:
+            fix = voc.correct(w, _likely_typo)
+            if fix is not None:
+                out.append(fix)
+                changed = True
+                continue
+        out.append(w)
+    return " ".join(out) if changed else None
+
+
+#: Letters that sound alike in English spelling: a typo swaps one for the other ("fense", "bycicle", "helmat").
+_SOUND_ALIKE = (frozenset("aeiouy"), frozenset("sc"), frozenset("ck"), frozenset("sz"))
+
+
+def _likely_typo(word: str, fix: str) -> bool:
+    """A dropped letter ("dres", "wirless"), a doubled letter ("wallett") or two swapped letters ("handbga") at
+    any length; another letter ("excavater") from eight letters on, or from five when the two letters sound
+    alike (vowels, s/c, c/k, s/z: "fense", "bycicle"): "charter" is no typo of "charger", nor "match" of
+    "watch"."""
+    if len(fix) == len(word) + 1 or len(word) >= 8:
+        return True
+    if len(fix) == len(word) - 1:
+        return any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == fix for i in range(1, len(word)))
+    if len(fix) != len(word):
+        return False
+    if sorted(fix) == sorted(word):
+        return True
+    diff = [(a, b) for a, b in zip(word, fix) if a != b]
+    return len(word) >= 5 and len(diff) == 1 and any(set(diff[0]) <= g for g in _SOUND_ALIKE)
+
+
+def _zh_pinyin_terms(index) -> dict[str, str]:
+    def build():
+        voc = index.industry_voc
+        out: dict[str, str] = {}
+        for t in voc.terms:
+            if not t.negative and len(t.cjk) >= 2 and t.cjk == "".join(CJK_RUN_RE.findall(t.cjk)) and t.pinyin:
+                out.setdefault(t.pinyin, t.cjk)
+        return out
+    return index.caches["derived"].get_or_set("zh_pinyin_terms", build)
+
+
+def _zh_homophones(word: str, index) -> str:
+    from clusteratlas._text import _pinyin_module
+
+    table = _zh_pinyin_terms(index)
+    exact = index.industry_voc.cjk_exact
+    pyn = _pinyin_module()
+    out = word
+    for run in CJK_RUN_RE.findall(word):
+        syl = pyn.lazy_pinyin(run, v_to_u=False)
+        if len(syl) != len(run):
+            continue
+        n = len(run)
+        i = 0
+        fixed = []
+        while i < n:
+            for j in range(min(n, i + 6), i + 1, -1):
+                sub = run[i:j]
+                cand = table.get("".join(syl[i:j]))
+                if cand and cand != sub and sub not in exact and len(cand) == j - i and (j - i < n or n >= 3):
+                    fixed.append(cand)
+                    i = j
+                    break
+            else:
+                fixed.append(run[i])
+                i += 1
+        new = "".join(fixed)
+        if new != run:
+            out = out.replace(run, new, 1)
+    return out
+
+
+def _zh_one_off_terms(index) -> dict[str, list[tuple[str, str]]]:
+    """Chinese terms (two to six characters) by each form with one character blanked (哑铃 → "哑\0",
+    "\0铃"): (term, toneless pinyin of the blanked character)."""
+    def build():
+        from clusteratlas._text import _pinyin_module
+
+        pyn = _pinyin_module()
+        out: dict[str, list[tuple[str, str]]] = {}
+        for t in index.industry_voc.terms:
+            c = t.cjk
+            if t.negative or not 2 <= len(c) <= 6 or c != "".join(CJK_RUN_RE.findall(c)):
+                continue
+            syl = pyn.lazy_pinyin(c, v_to_u=False)
+            if len(syl) != len(c):
+                continue
+            for k in range(len(c)):
+                out.setdefault(c[:k] + "\0" + c[k + 1:], []).append((c, syl[k]))
+        return out
+    return index.caches["derived"].get_or_set("zh_one_off_terms", build)
+
+
+def _fuzzy_syllable(py: str) -> str:
+    for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if py.startswith(a):
+            py = b + py[2:]
+    if py.startswith("n"):
+        py = "l" + py[1:]
+    return py[:-1] if py.endswith("ng") else py
+
+
+def _near_syllables(a: str, b: str) -> bool:
+    """Two toneless pinyin syllables a pinyin input method confuses: equal up to the usual fuzzy pairs
+    (z/zh, c/ch, s/sh, n/l, an/ang, en/eng, in/ing) or a final n (shua/shuan, sa/san)."""
+    fa, fb = _fuzzy_syllable(a), _fuzzy_syllable(b)
+    return fa == fb or fa + "n" == fb or fb + "n" == fa
+
+
+def _zh_near_sounds(word: str, index) -> str:
+    """``word`` with a wrong character of a vocabulary term replaced: one character differs and it sounds
+    alike (:func:`_near_syllables`: 哑玲 → 哑铃, 牙涮 → 牙刷, 雨撒 → 雨伞, 茶业 → 茶叶); in a two-character term
+    only the second character (the first of 食材 is no typo of 石材); the longest term wins, the first from
+    the left."""
+    from clusteratlas._text import _pinyin_module
+
+    table = _zh_one_off_terms(index)
+    exact = index.industry_voc.cjk_exact
+    pyn = _pinyin_module()
+    out = word
+    for run in CJK_RUN_RE.findall(word):
+        n = len(run)
+        if n < 2:
+            continue
+        syl = pyn.lazy_pinyin(run, v_to_u=False)
+        if len(syl) != n:
+            continue
+        best = None
+        for size in range(min(6, n), 1, -1):
+            for i in range(n - size + 1):
+                sub = run[i:i + size]
+                if sub in exact:
+                    continue
+                for k in range(1 if size == 2 else 0, size):
+                    for term, py in table.get(sub[:k] + "\0" + sub[k + 1:], ()):
+                        if _near_syllables(py, syl[i + k]):
+                            best = (i, sub, term)
+                            break
+                    if best:
+                        break
+                if best:
+                    break
+            if best:
+                break
+        if best:
+            i, sub, term = best
+            out = out.replace(run, run[:i] + term + run[i + len(sub):], 1)
+    return out
+
+
+def corrected_lead(head: str, index, known) -> str | None:
+    """``head`` with a typo in its first word corrected, or None: a title names its product first, so a
+    misspelt lead ("blutooth speaker … bass", 深沟球轴成 … 电机) is corrected before matching even when a later
+    word matches. English: the first word, four letters or more, no vocabulary word (``known(stem)``), one
+    edit from one (:func:`_likely_typo`); Chinese: the first segment, when no whole term of the vocabulary is
+    in it. Not when the lead names a product no industry makes (洗衣液: :func:`~._title.uncovered_lead`)."""
+    from clusteratlas.search._title import uncovered_lead
+
+    first, _, rest = head.partition(" ")
+    if not first or uncovered_lead(head, index):
+        return None
+    if has_cjk(first):
+        from clusteratlas.search._fast import fast_titles
+
+        owners = fast_titles(index).zh_owners
+        run = "".join(CJK_RUN_RE.findall(first))
+        if len(run) < 2 or any(run[i:j] in owners for i in range(len(run)) for j in range(i + 2, len(run) + 1)):
+            return None
+        fixed = _zh_homophones(first, index)
+        if fixed == first:
+            fixed = _zh_near_sounds(first, index)
+    elif len(first) >= 4 and first.isalpha() and first.isascii():
+        s = stem(first)
+        if known(s) or s in STOPWORDS or s in MODIFIERS or s in index.industry_voc.by_token:
+            return None
+        fixed = index.industry_voc.correct(first, _likely_typo) or first
+    else:
+        return None
+    return f"{fixed} {rest}".strip() if fixed != first else None
