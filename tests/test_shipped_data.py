@@ -192,3 +192,11 @@ def test_every_shipped_claim_has_its_statement_in_chinese_with_the_same_numbers(
     off = [(cid, y) for cid, x in claims for y in re.findall(r"\b(?:19|20)\d\d\b", x.statement)
            if y not in x.statement_zh]
     assert not off, off[:10]
+
+
+def test_the_shipped_data_passes_every_validate_check():
+    """What `clusteratlas validate` runs on the shipped files (all checks, places included): no problem."""
+    from clusteratlas import validate as v
+
+    report = v.validate_data(DATA_DIR)
+    assert report["places_checked"] and report["problems"] == [], report["problems"][:10]
