@@ -248,3 +248,34 @@ def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
             out[r["old_code"]] = (codes, f"{r['old_code']} was the code of " + succession_note(
                 r["old_name"], codes, year, r["event"], r["old_parent"]))
     return out
+
+
+def read_seat_cities(mentions: list) -> list:
+    """Read a name that is both a prefecture-level city today and, under its old prefecture, the county-level
+    city that was its seat, as that old city when the address names the old prefecture before it.
+
+    "陕西省渭南地区渭南市人民路" names 渭南地区 (渭南市 before 1994), so the 渭南市 after it is the county-level
+    city of that time, now 临渭区 (``successions.tsv.gz``: old parent 渭南地区); likewise 淮阴市淮安市 → 淮安区.
+    ``mentions`` are :class:`clusteratlas.gazetteer._rank.Mention` in query order; the list returned holds the
+    same mentions, the re-read ones with the old city's unit first and the prefecture dropped.
+    """
+    units = gd.units()
+    records = succession_records()
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        if i == 0 or m.kind != "zh" or m.text not in records:
+            continue
+        if not any(units[c].level == 2 and v[1] == "exact" for c, v in m.cands.items()):
+            continue  # the name is not also a prefecture-level city's today
+        earlier = {e.text for e in mentions[:i]}
+        for code, (_q, match, note) in list(m.cands.items()):
+            if match != "former_name" or units[code].level != 3:
+                continue
+            if not any(code in codes and parent in earlier and parent != m.text
+                       for codes, _year, _event, parent in records[m.text]):
+                continue
+            cands = {c: v for c, v in m.cands.items() if units[c].level > 2}
+            cands[code] = (1.0, "former_name", note)
+            out[i] = m._replace(cands=cands)
+            break
+    return out

@@ -16,6 +16,7 @@ import re
 
 from clusteratlas._text import CJK_RUN_RE, has_cjk
 from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._history import read_seat_cities
 from clusteratlas.gazetteer._latin import code_mentions, fuzzy_mentions, latin_mentions
 from clusteratlas.gazetteer._names import NOISE_WORDS, ROAD_WORDS, TYPE_WORDS, latin_tokens, normalize_cjk, split_parts
 from clusteratlas.gazetteer._rank import Mention, Ranked, check_named_regions, drop_ancestors, is_ambiguous, rank
@@ -52,7 +53,7 @@ def query_mentions(query: str) -> list[Mention]:
                     for code, (q, match, note) in list(m.cands.items()):
                         m.cands[code] = (q * factor, match, note)
             mentions.extend(found)
-    return mentions
+    return read_seat_cities(mentions) if has_cjk(query) else mentions
 
 
 def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:

@@ -26,6 +26,7 @@ from clusteratlas._cache import BoundedCache
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
 from clusteratlas.gazetteer._history import rank_paths as _rank_paths
+from clusteratlas.gazetteer._history import read_seat_cities
 from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, clean_leader,
                                           drop_ancestors, is_ambiguous, rank, score_one)
 
@@ -374,7 +375,8 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
     hit = _resolve_cache.get(key)
     if hit is not None:
         return key, hit
-    mentions = [Mention("", cands, "zh") for cands in found]
+    mentions = read_seat_cities([Mention(k.partition("\x1f")[0], cands, "zh") for k, cands in zip(keys, found)])
+    found = [m.cands for m in mentions]
     result: tuple[list[Ranked], bool, int]
     if not mentions:
         result = ([], False, 0)
