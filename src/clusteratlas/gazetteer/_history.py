@@ -295,26 +295,31 @@ def settle_spread(ranked: list, mentions: list) -> list:
     简阳市; 雄安新区: three counties) at the unit holding them all, unless another mention names that unit.
 
     A township named with the zone (成都高新区肖家河街道) is deeper than the zone's units and is kept, as is a
-    unit the address names itself (雄安新区容城县). ``ranked`` are :class:`clusteratlas.gazetteer._rank.Ranked`
-    best first, ``mentions`` the query's :class:`clusteratlas.gazetteer._rank.Mention`.
+    unit the address names itself (雄安新区容城县); an answer that already is the unit holding them all (成都市高新区)
+    gets the zone's note. ``ranked`` are :class:`clusteratlas.gazetteer._rank.Ranked` best first, ``mentions``
+    the query's :class:`clusteratlas.gazetteer._rank.Mention`.
     """
     if not ranked:
         return ranked
     top = ranked[0]
-    spread = [n for n in top.notes if n.endswith(SPREAD_NOTE)]
-    if not spread:
-        return ranked
-    zone_mentions = [m for m in mentions if top.code in m.cands and m.cands[top.code][2] in spread]
-    if not zone_mentions or any(top.code in m.cands and m.cands[top.code][2] not in spread and
-                                m.cands[top.code][0] >= 0.9 for m in mentions if m not in zone_mentions):
-        return ranked
     units = gd.units()
-    members = [c for c in zone_mentions[0].cands if zone_mentions[0].cands[c][2] in spread]
-    paths = [units[c].path for c in members]
-    common = [p[0] for p in zip(*paths) if len(set(p)) == 1]
-    if not common:
-        return ranked
-    where = "、".join(units[c].name for c in members)
-    note = f"{spread[0]} ({where}; answered at {units[common[-1]].name})"
-    settled = top._replace(code=common[-1], notes=(note, *(n for n in top.notes if n not in spread)), area=False)
-    return [settled, *(r for r in ranked if r.code != settled.code)]  # the zone's units follow, as members
+    for m in mentions:
+        members = [c for c, v in m.cands.items() if v[2].endswith(SPREAD_NOTE)]
+        if not members:
+            continue
+        zone_note = m.cands[members[0]][2]
+        common = [p[0] for p in zip(*(units[c].path for c in members)) if len(set(p)) == 1]
+        if not common:
+            continue
+        where = "、".join(units[c].name for c in members)
+        note = f"{zone_note} ({where}; answered at {units[common[-1]].name})"
+        if top.code == common[-1]:
+            if note in top.notes:
+                return ranked
+            return [top._replace(notes=(note, *(n for n in top.notes if n != zone_note))), *ranked[1:]]
+        if top.code not in members or any(top.code in o.cands and not o.cands[top.code][2].endswith(SPREAD_NOTE)
+                                          and o.cands[top.code][0] >= 0.9 for o in mentions if o is not m):
+            continue
+        settled = top._replace(code=common[-1], notes=(note, *(n for n in top.notes if n != zone_note)), area=False)
+        return [settled, *(r for r in ranked if r.code != settled.code)]  # the zone's units follow, as members
+    return ranked
