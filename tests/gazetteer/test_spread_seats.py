@@ -25,7 +25,8 @@ SPREAD_ZONES = [
 SETTLED = [
     ("四川省成都市高新区桂溪街道天府二街", "510107021"),
     ("雄安新区雄县", "130638"),
-    ("贵安新区马场镇", "520403106"),  # 马场镇 of 平坝区, not of 普定县: the zone settles it
+    ("贵安新区马场镇", "520403106"),
+    ("湘江新区梅溪湖", "430104010"),  # 梅溪湖街道 of 岳麓区  # 马场镇 of 平坝区, not of 普定县: the zone settles it
     ("武汉市东湖高新区关山街道光谷广场", "420111002"),
 ]
 # zones run by one county-level unit, each row of aliases.yaml with its source
@@ -108,3 +109,15 @@ def test_examples_are_new():
     ours = [a for a, *_ in SPREAD_ZONES + SETTLED + ONE_UNIT_ZONES + INVENTED_AFTER_TOWNSHIP + SEAT_CITIES]
     overlap = len(seen & set(ours))  # a count only: a failure must not print held-out rows
     assert overlap == 0, f"{overlap} of our examples are also in the held-out or tuning sets"
+
+
+@pytest.mark.parametrize("address,code", [
+    ("Tianfu New Area, Sichuan", "510000"),  # 成都 and 眉山: the province
+    ("成都天府新区", "510100"),  # 成都 named: only the zone's units in 成都
+    ("Hunan Xiangjiang New Area", "430100"),
+    ("Xixian New Area, Shaanxi", "610000"),
+])
+def test_national_new_area_spread_over_several_units(address, code):
+    row = resolve_address(address)
+    assert row["adcode"] == code
+    assert SPREAD in row["note"]

@@ -308,6 +308,10 @@ def settle_spread(ranked: list, mentions: list) -> list:
         if not members:
             continue
         zone_note = m.cands[members[0]][2]
+        # the units the other mentions place it in (成都市天府新区: the zone's units in 成都 only)
+        named = {a for a in units[top.code].path[:-1] if units[a].level <= 2 and any(
+            a in o.cands and o.cands[a][0] >= 0.9 for o in mentions if o is not m)}
+        members = [c for c in members if named <= set(units[c].path)] or members
         common = [p[0] for p in zip(*(units[c].path for c in members)) if len(set(p)) == 1]
         if not common:
             continue
