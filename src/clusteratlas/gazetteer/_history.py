@@ -259,6 +259,13 @@ def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
     return out
 
 
+@gd._table
+def seat_city_names() -> frozenset[str]:
+    """Old county-level names that are also the name of a prefecture-level city today (渭南市, 淮安市)."""
+    prefectures = {u.name for u in gd.units().values() if u.level == 2}
+    return frozenset(name for name in succession_records() if name in prefectures)
+
+
 def read_seat_cities(mentions: list) -> list:
     """Read a name that is both a prefecture-level city today and, under its old prefecture, the county-level
     city that was its seat, as that old city when the address names the old prefecture before it.
@@ -270,9 +277,12 @@ def read_seat_cities(mentions: list) -> list:
     """
     units = gd.units()
     records = succession_records()
+    seats = seat_city_names()
+    if not any(m.text in seats for m in mentions[1:]):
+        return mentions
     out = list(mentions)
     for i, m in enumerate(mentions):
-        if i == 0 or m.kind != "zh" or m.text not in records:
+        if i == 0 or m.kind != "zh" or m.text not in seats:
             continue
         if not any(units[c].level == 2 and v[1] == "exact" for c, v in m.cands.items()):
             continue  # the name is not also a prefecture-level city's today
@@ -303,6 +313,8 @@ def settle_spread(ranked: list, mentions: list) -> list:
         return ranked
     top = ranked[0]
     units = gd.units()
+    if units[top.code].level > 2 and not any(n.endswith(SPREAD_NOTE) for n in top.notes):
+        return ranked  # the common case, cheaply: no spread zone's unit is the answer
     for m in mentions:
         members = [c for c, v in m.cands.items() if v[2].endswith(SPREAD_NOTE)]
         if not members:
