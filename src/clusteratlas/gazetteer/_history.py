@@ -286,16 +286,24 @@ def read_seat_cities(mentions: list) -> list:
             continue
         if not any(units[c].level == 2 and v[1] == "exact" for c, v in m.cands.items()):
             continue  # the name is not also a prefecture-level city's today
-        earlier = {e.text for e in mentions[:i]}
+        # the earlier mentions by text, and by the prefecture they name (阜阳地区 names 阜阳市)
+        earlier = {e.text for e in mentions[:i]} | {units[c].name for e in mentions[:i] for c, v in e.cands.items()
+                                                    if units[c].level == 2 and v[0] >= 0.9}
         for code, (_q, match, note) in list(m.cands.items()):
             if match != "former_name" or units[code].level != 3:
                 continue
-            if not any(code in codes and parent in earlier and parent != m.text
-                       for codes, _year, _event, parent in records[m.text]):
+            parents = {parent for codes, _year, _event, parent in records[m.text]
+                       if code in codes and parent in earlier and parent != m.text}
+            if not parents:
                 continue
             cands = {c: v for c, v in m.cands.items() if units[c].level > 2}
             cands[code] = (1.0, "former_name", note)
             out[i] = m._replace(cands=cands)
+            for j in range(i):  # the old prefecture held the old city then (阜阳地区 held 亳州市, now 亳州's)
+                named = {out[j].text} | {units[c].name for c in out[j].cands}
+                if named & parents and out[j].cands and code not in out[j].cands:
+                    best = max(out[j].cands.values())
+                    out[j] = out[j]._replace(cands={**out[j].cands, code: (best[0], "former_name", best[2])})
             break
     return out
 
