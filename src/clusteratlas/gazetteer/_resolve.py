@@ -16,6 +16,7 @@ import re
 
 from clusteratlas._text import CJK_RUN_RE, has_cjk
 from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._history import read_seat_cities, settle_spread
 from clusteratlas.gazetteer._latin import code_mentions, fuzzy_mentions, latin_mentions
 from clusteratlas.gazetteer._names import NOISE_WORDS, ROAD_WORDS, TYPE_WORDS, latin_tokens, normalize_cjk, split_parts
 from clusteratlas.gazetteer._rank import Mention, Ranked, check_named_regions, drop_ancestors, is_ambiguous, rank
@@ -52,7 +53,7 @@ def query_mentions(query: str) -> list[Mention]:
                     for code, (q, match, note) in list(m.cands.items()):
                         m.cands[code] = (q * factor, match, note)
             mentions.extend(found)
-    return mentions
+    return read_seat_cities(mentions) if has_cjk(query) else mentions
 
 
 def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:
@@ -74,11 +75,16 @@ def resolve_explained(query: str, limit: int = 10) -> tuple[list[Ranked], bool, 
     address = cjk and len(mentions) >= 2
     ranked = drop_ancestors(rank(mentions, address=address))
     ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
+    settled = settle_spread(ranked, mentions)
+    if settled is not ranked:
+        ranked, ambiguous = settled, False
     why = ""
     if cjk:
         ranked, ambiguous, why = refine(normalize_cjk(query, gd.protected_chars()), ranked, ambiguous)
     elif not ranked or gd.units()[ranked[0].code].level <= 2:
         ranked, ambiguous, why = _refine_latin(query, ranked, ambiguous)
+    elif gd.units()[ranked[0].code].level == 4:
+        ranked, ambiguous, why = _township_without_county(query, ranked, ambiguous, mentions)
     return ranked[:limit], ambiguous, len(mentions), why
 
 
@@ -95,6 +101,23 @@ def _refine_latin(query: str, ranked: list[Ranked], ambiguous: bool) -> tuple[li
         top = ranked[0]
         ranked = [top._replace(notes=(*top.notes, note)), *ranked[1:]]
     return ranked, ambiguous, ""
+
+
+def _township_without_county(query: str, ranked: list[Ranked], ambiguous: bool,
+                             mentions: list[Mention]) -> tuple[list[Ranked], bool, str]:
+    """A Latin answer that is a township beside a county that does not exist ("Jiaxin Xinyue County"): no
+    township or county; the deepest unit above counties that the query itself names (Dongguan), if any."""
+    from clusteratlas.gazetteer._zones import latin_unknown_county
+
+    note = latin_unknown_county(query)
+    if not note:
+        return ranked, ambiguous, ""
+    units = gd.units()
+    named = {c for m in mentions for c, q in m.cands.items() if q[0] >= 0.8 and q[1] != "fuzzy"}
+    for code in reversed(units[ranked[0].code].path):
+        if units[code].level <= 2 and code in named:
+            return [Ranked(code, 1.0, 1.0, 1, "pinyin", (note,), False)], False, ""
+    return [], False, note
 
 
 __all__ = ["Mention", "Ranked", "query_mentions", "resolve", "resolve_explained"]

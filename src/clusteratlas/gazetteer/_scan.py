@@ -26,6 +26,7 @@ from clusteratlas._cache import BoundedCache
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
 from clusteratlas.gazetteer._history import rank_paths as _rank_paths
+from clusteratlas.gazetteer._history import read_seat_cities, seat_city_names, settle_spread
 from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, clean_leader,
                                           drop_ancestors, is_ambiguous, rank, score_one)
 
@@ -374,7 +375,12 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
     hit = _resolve_cache.get(key)
     if hit is not None:
         return key, hit
-    mentions = [Mention("", cands, "zh") for cands in found]
+    seats = seat_city_names()
+    if len(keys) >= 2 and any(k.partition("\x1f")[0] in seats for k in keys[1:]):
+        mentions = read_seat_cities([Mention(k.partition("\x1f")[0], c, "zh") for k, c in zip(keys, found)])
+        found = [m.cands for m in mentions]
+    else:
+        mentions = [Mention("", cands, "zh") for cands in found]
     result: tuple[list[Ranked], bool, int]
     if not mentions:
         result = ([], False, 0)
@@ -386,5 +392,8 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
     else:
         ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
         ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
+        settled = settle_spread(ranked, mentions)
+        if settled is not ranked:
+            ranked, ambiguous = settled, False
         result = (ranked[:10], ambiguous, len(mentions))
     return key, _resolve_cache.set(key, result)

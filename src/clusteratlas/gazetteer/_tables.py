@@ -305,9 +305,10 @@ def zh_index() -> dict[str, list[Entry]]:
     data = aliases_file()
     for area in data.get("areas", []):
         codes = tuple(str(c) for c in area["adcodes"])
+        note = area["note"].strip() + (_history().SPREAD_NOTE if area.get("spread") else "")
         for name in area["names"]:
             if any("\u4e00" <= ch <= "\u9fff" for ch in name):
-                idx[name].append((codes, 1.0, "alias", "area", area["note"].strip()))
+                idx[name].append((codes, 1.0, "alias", "area", note))
     for kind, match in (("aliases", "alias"), ("misspellings", "misspelling")):
         for rec in data.get(kind, []):
             if any("\u4e00" <= ch <= "\u9fff" for ch in rec["name"]):
@@ -401,9 +402,10 @@ def latin_index() -> dict[str, list[tuple[Entry, int]]]:
     data = aliases_file()
     for area in data.get("areas", []):
         codes = tuple(str(c) for c in area["adcodes"])
+        note = area["note"].strip() + (_history().SPREAD_NOTE if area.get("spread") else "")
         for name in area["names"]:
             if not any("\u4e00" <= ch <= "\u9fff" for ch in name):
-                idx[latin_key(name)].append(((codes, 1.0, "alias", "area", area["note"].strip()), 0))
+                idx[latin_key(name)].append(((codes, 1.0, "alias", "area", note), 0))
     for kind, match, q in (("aliases", "alias", 1.0), ("misspellings", "misspelling", 1.0),
                            ("exonyms", "english", 1.0)):
         for rec in data.get(kind, []):

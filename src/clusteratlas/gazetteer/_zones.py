@@ -21,6 +21,7 @@ import re
 from functools import lru_cache
 
 from clusteratlas.gazetteer import _tables as gd
+from clusteratlas.gazetteer._history import SPREAD_NOTE
 from clusteratlas.gazetteer._rank import Ranked
 
 #: Generic zone words that name the same kind of zone (a prefecture's 高新区 is its 高新技术产业开发区).
@@ -92,6 +93,8 @@ def generic_zone(pref: str, word: str) -> tuple[tuple[str, ...], str, str] | Non
 
 
 def _zone_answer(top: Ranked, codes: tuple[str, ...], note: str, written: str, form: str) -> Ranked:
+    if note.endswith(SPREAD_NOTE):  # no main unit: the prefecture written before the zone word
+        return top._replace(notes=(f"{written} read as {form}: {note}",), area=False)
     note = f"{written} read as {form}: {note}"
     if len(codes) > 1:
         note += _SPLIT
@@ -136,7 +139,8 @@ def cjk_zone(norm: str, top: Ranked | None) -> tuple[Ranked | None, str]:
         m = _ZONE_RE.match(norm, stop)
         if text in forms:  # a zone the tables hold, already read by the scanner (合肥高新区)
             codes, note = forms[text]
-            if top is not None and top.code != codes[0] and top.code in units[codes[0]].path:
+            if top is not None and top.code != codes[0] and top.code in units[codes[0]].path \
+                    and not note.endswith(SPREAD_NOTE):
                 # 合肥市经开区: the prefecture's own name inside the zone's won on the prior alone
                 return Ranked(codes[0], top.explained, top.final, top.n_mentions, "alias", (note,), False), ""
             continue
@@ -199,3 +203,22 @@ def latin_gaps(query: str, top: Ranked | None) -> tuple[Ranked | None, str]:
             if not any(units[c].level >= 3 for c in named):
                 return None, f"county not found under {units[top.code].name}: {written}"
     return None, ""
+
+
+def latin_unknown_county(query: str) -> str:
+    """For Latin text answered by a township: the note "county not found: Xinyue County" when a part ends with
+    a county word whose name matches no county-level unit ("Jiaxin Xinyue County": a real township's pinyin,
+    then an invented county), else ``""``."""
+    from clusteratlas.gazetteer._latin import latin_mentions
+    from clusteratlas.gazetteer._names import latin_tokens, split_parts
+
+    units = gd.units()
+    for part in split_parts(query):
+        keys = [k for k, _ in latin_tokens(part)]
+        if len(keys) < 3 or keys[-1] not in _COUNTY_WORDS:
+            continue
+        tails = [" ".join(keys[-n:]) for n in (2, 3) if n < len(keys)]
+        if not any(units[c].level == 3 and q[0] >= 0.8 and q[1] != "fuzzy" for tail in tails
+                   for m in latin_mentions(tail) for c, q in m.cands.items()):
+            return f"county not found: {' '.join(part.split()[-2:])}"
+    return ""
