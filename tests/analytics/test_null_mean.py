@@ -14,18 +14,21 @@ from clusteratlas.analytics._geometry import prepare_points
 from clusteratlas.analytics._pairs import pair_histogram
 
 
-@pytest.fixture(scope="module")
-def dense_sites():
-    """40,000 sites around 300 centres (sd ~10 km) over ~1,000 x 900 km of eastern China, 0.2 % of them
-    labelled ``a``: dense enough that ``auto`` takes the pooled FFT for the null mean."""
+def _sites(n: int):
+    """``n`` sites around 300 centres (sd ~10 km) over ~1,000 x 900 km of eastern China, 0.2 % labelled ``a``."""
     rng = np.random.default_rng(5)
-    n = 40_000
     centres = np.column_stack([rng.uniform(110, 120, 300), rng.uniform(25, 33, 300)])
     c = centres[rng.integers(0, 300, n)]
     lon = c[:, 0] + rng.normal(0, 0.1, n)
     lat = c[:, 1] + rng.normal(0, 0.09, n)
     ind = np.where(rng.random(n) < 0.002, "a", "b")
     return load_firms(pd.DataFrame({"industry": ind, "lat": lat, "lon": lon}))
+
+
+@pytest.fixture(scope="module")
+def dense_sites():
+    """40,000 sites: dense enough that ``auto`` takes the pooled FFT for the null mean."""
+    return _sites(40_000)
 
 
 @pytest.mark.parametrize("metric", ["equal_area", "great_circle"])
@@ -101,3 +104,4 @@ def test_fft_threads_follow_numba_threads():
         assert _fft_workers() == 1
     finally:
         numba.set_num_threads(before)
+

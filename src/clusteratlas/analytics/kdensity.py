@@ -315,8 +315,8 @@ def _null_histogram(sites: Points, method: str, cand_all: float, sim_mode: str |
     :data:`FFT_CELL_PAIRS` pairs): exact (cell lists); one FFT at a cell of one bandwidth with the pairs
     within two cells exact (:func:`pooled_pair_histogram`, within 0.5 % of exact, tested); or, when the
     simulations are binned, one FFT on their grid of site cells (cell <= h/4, no near field). ``binned``: the
-    simulations' grid when it fits. The null mean keeps :data:`NULL_NMOM` moments (within 1e-6 of its peak
-    of all eight).
+    simulations' grid when it fits. The null mean keeps :data:`NULL_NMOM` moments (within 1e-6 of its peak of
+    all eight).
     """
     from clusteratlas._limits import max_memory_bytes
 
