@@ -330,7 +330,9 @@ def _null_histogram(sites: Points, method: str, cand_all: float, sim_mode: str |
     cost_cells = FFT_CELL_PAIRS * SiteCells.memory_estimate(sites.xy, sim_cell, cutoff, sites.inflate) / 12.0 \
         if sim_mode == "binned" else math.inf
     cheapest = min(cost_pool, cost_cells)
-    if method == "exact" or (method == "auto" and cand_all <= (cheapest if cheapest < math.inf else AUTO_EXACT_PAIRS)):
+    if not cheapest < math.inf:
+        cheapest = AUTO_EXACT_PAIRS
+    if method == "exact" or (method == "auto" and cand_all <= cheapest):
         return "exact", P.pair_histogram(sites, None, cutoff_km=cutoff, binw_km=binw, nmom=S.NULL_NMOM,
                                          hscale_km=h)
     if method == "auto" and cost_pool < cost_cells:
@@ -386,8 +388,10 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
         computation (observed, null mean, simulations) by the number of candidate pairs.
     cell_km, exact_below_km : float
         Grid cell of the binned mode (default ``min(1, h/4)`` km) and the distance below which it is exact.
-        The binned null mean and simulations use one grid of all sites at ``min(cell, h/4)`` km and no exact
-        near field (one FFT each; within 0.5 % of exact), when that grid fits in the memory budget.
+        The binned simulations use one grid of all sites at ``min(cell, h/4)`` km and no exact near field (one
+        FFT each; within 0.5 % of exact), when that grid fits in the memory budget. The null mean (``auto``) is
+        exact, or one FFT at a cell of one bandwidth (``cell_km`` when given) with the pairs within two cells
+        exact, or one FFT on the simulations' grid, whichever is estimated cheapest (within 0.5 % of exact).
     null_mean : bool
         Compute the null mean from the pooled histogram of all sites.
     backend : None, "dask" or distributed.Client
