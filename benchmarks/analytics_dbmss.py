@@ -15,9 +15,10 @@ The development version 2.9-2.9103 (commit 1702525) stops in its argument check 
 fixed upstream in c96d6d3); the R script defines that variable globally, so ``KdEnvelope`` itself runs
 unchanged.
 
-Timing: ``KdEnvelope`` is timed inside R with ``system.time`` (R start-up and CSV reading not counted);
-clusteratlas is timed in this process after a warm-up call (numba compilation not counted), with its null
-mean (the pooled histogram of all sites) included, work dbmss does not do. Prints, per size, both times,
+Timing: medians of ``--repeat`` calls on each side (default 3). ``KdEnvelope`` is timed inside R with ``system.time`` (R start-up and CSV reading not counted);
+clusteratlas is timed in this process after a warm-up call (numba compilation not counted; nothing else is
+reused between calls), with its null mean (the pooled histogram of all sites) included, work dbmss does not
+do, and once more without it (``null_mean=False``). The load average (1 min) is printed before and after. Prints, per size, both times,
 the ratio and the largest relative difference of the observed curves where ``K > 1 %`` of its maximum.
 dbmss is optional: without ``Rscript`` or the package (``CLUSTERATLAS_R_LIBS`` is put in ``R_LIBS``) the
 line says why it is skipped.
@@ -65,16 +66,22 @@ adj <- h / bw0
 # c96d6d3 (which already needs doFuture): the lookup falls through dbmss's namespace to the global
 # environment, so the variable is defined here, with the value the check meant to test.
 Adjustv <- adj
-set.seed(1)
-t <- system.time(E <- KdEnvelope(X, r = r, NumberOfSimulations = nsim, ReferenceType = "ind", Global = FALSE,
-                                 Approximate = 0, Adjust = adj, verbose = FALSE))[["elapsed"]]
+nrep <- as.integer(a[6])
+ts <- numeric(nrep)
+for (k in seq_len(nrep)) {
+  set.seed(1)
+  ts[k] <- system.time(E <- KdEnvelope(X, r = r, NumberOfSimulations = nsim, ReferenceType = "ind", Global = FALSE,
+                                       Approximate = 0, Adjust = adj, verbose = FALSE))[["elapsed"]]
+}
 write.csv(data.frame(r = E$r, obs = E$obs, lo = E$lo, hi = E$hi), a[5], row.names = FALSE)
-cat(sprintf("TIME %.4f\nBW %.6f\nADJ %.6f\nVERSION %s\n", t, bw0, adj, as.character(packageVersion("dbmss"))))
+cat(sprintf("TIME %.4f\nTIMES %s\nBW %.6f\nADJ %.6f\nVERSION %s\n", median(ts), paste(sprintf("%.2f", ts), collapse = ","),
+            bw0, adj, as.character(packageVersion("dbmss"))))
 """
 
 
-def run_r(xy: np.ndarray, is_ind: np.ndarray, r: np.ndarray, h: float, nsim: int) -> dict:
-    """Run KdEnvelope in a fresh Rscript; return its time, curve and bandwidth, or {'skip': reason}."""
+def run_r(xy: np.ndarray, is_ind: np.ndarray, r: np.ndarray, h: float, nsim: int, repeat: int = 1) -> dict:
+    """Run KdEnvelope ``repeat`` times in a fresh Rscript; return its median time, curve and bandwidth, or
+    {'skip': reason}."""
     if shutil.which("Rscript") is None:
         return {"skip": "R is not installed"}
     env = dict(os.environ)
@@ -87,7 +94,7 @@ def run_r(xy: np.ndarray, is_ind: np.ndarray, r: np.ndarray, h: float, nsim: int
         pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "mark": np.where(is_ind, "ind", "other")}).to_csv(
             pts, index=False)
         proc = subprocess.run(["Rscript", "-e", R_SCRIPT, str(pts), ",".join(map(repr, r.tolist())), repr(h),
-                               str(nsim), str(out)], capture_output=True, text=True, check=False, env=env,
+                               str(nsim), str(out), str(repeat)], capture_output=True, text=True, check=False, env=env,
                               timeout=7200)
         if proc.returncode != 0:
             return {"skip": f"Rscript failed: {' / '.join(proc.stderr.strip().splitlines()[-3:])}"}
@@ -95,49 +102,60 @@ def run_r(xy: np.ndarray, is_ind: np.ndarray, r: np.ndarray, h: float, nsim: int
         if "SKIP" in lines:
             return {"skip": lines["SKIP"]}
         kd = pd.read_csv(out)
-    return {"time": float(lines["TIME"]), "bw": float(lines["BW"]), "adjust": float(lines["ADJ"]),
+    return {"time": float(lines["TIME"]), "times": lines["TIMES"], "bw": float(lines["BW"]), "adjust": float(lines["ADJ"]),
             "version": lines["VERSION"], "kd": kd["obs"].to_numpy(), "r": kd["r"].to_numpy()}
 
 
-def one_size(n_firms: int, n_sites: int, nsim: int, r: np.ndarray) -> None:
+def one_size(n_firms: int, n_sites: int, nsim: int, r: np.ndarray, repeat: int = 1) -> None:
     df = national_points(n_sites, n_firms, industry="socks", seed=1)
     firms = load_firms(df)
     pts = prepare_points(lon=firms.lon, lat=firms.lat, metric="equal_area")  # as k_density projects them
     is_ind = np.asarray(firms.mask("socks"), dtype=bool)
     kw = {"max_distance_km": float(r[-1]), "step_km": float(r[1] - r[0]), "weighted": False,
           "metric": "equal_area", "seed": 1}
-    k_density(firms, "socks", simulations=2, **kw)  # warm-up: numba compilation / cache load
-    t0 = time.perf_counter()
-    ours = k_density(firms, "socks", simulations=nsim, **kw)
-    t_ours = time.perf_counter() - t0
+    k_density(firms, "socks", simulations=2, **kw)  # warm-up: numba compilation / cache load (nothing else
+    # carries over between calls: every call recomputes the bandwidth, null mean and grids)
+    load = os.getloadavg()[0]
+    runs, runs_no_null = [], []
+    for _ in range(repeat):  # medians of `repeat` calls (the machine is shared: single calls vary by 2x)
+        t0 = time.perf_counter()
+        ours = k_density(firms, "socks", simulations=nsim, **kw)
+        runs.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        k_density(firms, "socks", simulations=nsim, null_mean=False, **kw)
+        runs_no_null.append(time.perf_counter() - t0)
+    t_ours, t_no_null = float(np.median(runs)), float(np.median(runs_no_null))
     h = ours.parameters["bandwidth_km"]
-    head = (f"{n_firms:,} firms among {n_sites:,} sites, {nsim} simulations, h = {h:.3f} km: clusteratlas "
-            f"{t_ours:.2f} s (modes {ours.parameters['mode_observed']}/{ours.parameters['mode_simulations']}, "
-            f"peak RSS {peak_rss_gb():.2f} GB)")
-    res = run_r(pts.xy, is_ind, r, h, nsim)
+    p = ours.parameters
+    head = (f"{n_firms:,} firms among {n_sites:,} sites, {nsim} simulations, h = {h:.3f} km, load average "
+            f"{load:.1f}: clusteratlas {t_ours:.3f} s (median of {', '.join(f'{v:.3f}' for v in runs)}; without the null mean {t_no_null:.3f} s; modes "
+            f"{p['mode_observed']}/{p['mode_null_mean']}/{p['mode_simulations']}, peak RSS {peak_rss_gb():.2f} GB)")
+    res = run_r(pts.xy, is_ind, r, h, nsim, repeat)
     if "skip" in res:
         print(f"{head}; dbmss: skipped ({res['skip']})", flush=True)
         return
     assert np.allclose(res["r"], ours.distance_km)
     big = ours.kd > 0.01 * ours.kd.max()
     rel = np.abs(res["kd"][big] / ours.kd[big] - 1).max()
-    print(f"{head}; dbmss {res['version']} KdEnvelope {res['time']:.2f} s (own bandwidth {res['bw']:.3f} km, "
-          f"Adjust {res['adjust']:.4f}) -> ratio {res['time'] / t_ours:.1f}x; observed curves: max relative "
-          f"difference {rel:.2e} (K > 1 % of max)", flush=True)
+    print(f"{head}; dbmss {res['version']} KdEnvelope {res['time']:.2f} s (median of {res['times']}; own bandwidth {res['bw']:.3f} km, "
+          f"Adjust {res['adjust']:.4f}; load average after {os.getloadavg()[0]:.1f}) -> ratio "
+          f"{res['time'] / t_ours:.1f}x ({res['time'] / t_no_null:.1f}x without the null mean); observed curves: "
+          f"max relative difference {rel:.2e} (K > 1 % of max)", flush=True)
     print(f"  clusteratlas phases (s): {ours.parameters['timings_s']}", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="500:20000,2000:20000", help="firms:sites pairs, comma-separated")
+    ap.add_argument("--sizes", default="500:20000,2000:20000,500:100000,2000:100000", help="firms:sites pairs, comma-separated")
     ap.add_argument("--sims", type=int, default=99)
     ap.add_argument("--max-km", type=float, default=200.0)
+    ap.add_argument("--repeat", type=int, default=3, help="calls per side and size; the medians are compared")
     a = ap.parse_args()
     print(f"NUMBA_NUM_THREADS={os.environ['NUMBA_NUM_THREADS']}", flush=True)
     r = np.arange(0.0, a.max_km + 0.5, 1.0)
     for pair in a.sizes.split(","):
         f, s = (int(v) for v in pair.split(":"))
-        one_size(f, s, a.sims, r)
+        one_size(f, s, a.sims, r, a.repeat)
 
 
 if __name__ == "__main__":

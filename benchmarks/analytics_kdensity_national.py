@@ -7,6 +7,7 @@ null mean, then ``--sims`` simulations, and prints wall time, CPU time and peak 
 
 Run: .venv/bin/python benchmarks/analytics_kdensity_national.py [--sites 10000000] [--firms 1000000]
      [--sims 3] [--bandwidth-km H] [--max-memory 8G] [--dask 1,2,4]
+     [--whole]  (one k_density call with --sims simulations, observed curve and null mean included)
      [--sim-path-only]  (with --bandwidth-km: time only the simulation path -- site cells built once, then
      one FFT pass per simulation, exactly what ``k_density`` runs per simulation in binned mode -- and skip the
      observed curve and null mean, which take minutes at this scale)
@@ -33,6 +34,8 @@ def main() -> None:
     ap.add_argument("--max-memory", default="8G", help="memory budget of the run (the goal: 8 GB)")
     ap.add_argument("--dask", default="", help="comma-separated worker counts for a LocalCluster run")
     ap.add_argument("--sim-path-only", action="store_true", help="time only the simulation path (needs --bandwidth-km)")
+    ap.add_argument("--whole", action="store_true",
+                    help="one k_density call (observed, null mean and --sims simulations), timed as a whole")
     ap.add_argument("--compare-old", type=int, default=0,
                     help="with --sim-path-only: also time this many simulations on the previous path (the binned "
                          "pair histogram of each subset: tiled or coarsened FFT + exact near field), same process")
@@ -48,6 +51,9 @@ def main() -> None:
           flush=True)
     if a.sim_path_only:
         sim_path_only(firms, a)
+        return
+    if a.whole:
+        whole_call(firms, a)
         return
     kw = {"max_distance_km": a.max_distance_km, "bandwidth_km": a.bandwidth_km, "weighted": False, "seed": 1}
     try:
@@ -77,6 +83,24 @@ def main() -> None:
             rd = k_density(firms, "socks", simulations=a.sims, null_mean=False, backend=client, **kw)
             print(f"  Dask LocalCluster, {workers} worker process(es) x 1 thread: {time.perf_counter() - t0:.1f} s "
                   f"wall for {a.sims} simulations (phases {rd.parameters['timings_s']})", flush=True)
+
+
+def whole_call(firms, a) -> None:
+    """One ``k_density`` call as a user makes it: wall and CPU time, peak RSS, load average before/after."""
+    import os
+
+    load0 = os.getloadavg()
+    t0, c0 = time.perf_counter(), time.process_time()
+    r = k_density(firms, "socks", simulations=a.sims, max_distance_km=a.max_distance_km, bandwidth_km=a.bandwidth_km,
+                  weighted=False, seed=1)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    p = r.parameters
+    print(f"  whole k_density call, {a.sims} simulations: {wall:.1f} s wall ({wall / 60:.2f} min), {cpu:.1f} s CPU, "
+          f"peak RSS {peak_rss_gb():.2f} GB; load average before {load0[0]:.1f}/{load0[1]:.1f}/{load0[2]:.1f}, "
+          f"after {'/'.join(f'{v:.1f}' for v in os.getloadavg())}", flush=True)
+    print(f"  bandwidth {p['bandwidth_km']:.4g} km; modes {p['mode_observed']}/{p['mode_null_mean']}/"
+          f"{p['mode_simulations']}; grids {p['binned_grids']}; phases {p['timings_s']}; localised {r.localised}, "
+          f"Gamma {r.localisation_index:.4g}, p {r.p_value_localised:.3g}", flush=True)
 
 
 def sim_path_only(firms, a) -> None:

@@ -56,7 +56,10 @@ def exact_cells_for(exact_below_km: float, cell_km: float) -> int:
 
 
 def _fft_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
+    """FFT threads: numba's thread count (``NUMBA_NUM_THREADS``, one knob for both), at most 4."""
+    import numba
+
+    return max(1, min(os.cpu_count() or 1, numba.get_num_threads(), 4))
 
 
 def weight_grid(xy: np.ndarray, weights: np.ndarray | None, grid: Grid) -> np.ndarray:
@@ -389,7 +392,7 @@ class SiteCells:
 
 def fft_pair_histogram(cells: SiteCells, idx: np.ndarray, weights: np.ndarray | None, *, cutoff_km: float,
                        binw_km: float, nbins: int, nmom: int = 1, hscale_km: float = 1.0,
-                       parallel: bool = True, dtype: type = np.float32) -> np.ndarray:
+                       parallel: bool = True, dtype: type = np.float32, exact_cells: int = -1) -> np.ndarray:
     """Moment histogram (shape ``(nbins, nmom)``) of the unordered pairs among the sites ``idx`` (weights
     aligned with ``idx``), by one FFT autocorrelation of their weight grid and no exact near field.
 
@@ -402,6 +405,9 @@ def fft_pair_histogram(cells: SiteCells, idx: np.ndarray, weights: np.ndarray | 
     The transforms run in single precision by default (three times faster than double on a national grid,
     half the memory): the rounding error of a lag count is about ``1e-7 * sum(g**2)``, far below the counts
     that matter (see ``docs/notes/analytics-results.md`` for the measured float32 vs float64 difference).
+
+    ``exact_cells >= 0`` leaves out the lags within ``exact_cells`` in both axes (lag 0 included): the caller
+    counts those pairs exactly (:func:`pooled_pair_histogram`).
     """
     import scipy.fft as sfft
 
@@ -428,10 +434,46 @@ def fft_pair_histogram(cells: SiteCells, idx: np.ndarray, weights: np.ndarray | 
     auto = sfft.irfft(f, n=cells.shape[1], axis=1, workers=workers)
     del f, re, im
     auto = auto[:, np.arange(-lag, lag + 1) % cells.shape[1]].astype(float)
-    self_pairs = float(idx.size) if w is None else float(np.dot(w, w))
-    auto[0, lag] = (auto[0, lag] - self_pairs) / 2  # ordered pairs within one cell, self pairs out
-    _spread_lags(auto, lag, -1, cells.cell_km, cutoff_km, binw_km, nbins, nmom, hscale_km, hist)
+    if exact_cells < 0:
+        self_pairs = float(idx.size) if w is None else float(np.dot(w, w))
+        auto[0, lag] = (auto[0, lag] - self_pairs) / 2  # ordered pairs within one cell, self pairs out
+    _spread_lags(auto, lag, exact_cells, cells.cell_km, cutoff_km, binw_km, nbins, nmom, hscale_km, hist)
     return hist
+
+
+#: Cell of the pooled null mean's far field, in bandwidths, and its exact near field, in cells
+#: (:func:`pooled_pair_histogram`; within 0.5 % of exact, tests/analytics/test_kdensity.py).
+POOLED_CELL_PER_BANDWIDTH = 1.0
+POOLED_EXACT_CELLS = 2
+
+
+def pooled_pair_histogram(points: Points, cells: SiteCells, *, exact_cells: int, cutoff_km: float, binw_km: float,
+                          nbins: int, nmom: int = 1, hscale_km: float = 1.0) -> np.ndarray:
+    """Moment histogram (shape ``(nbins, nmom)``) of all unordered pairs of ``points`` (unweighted; ``cells``
+    built from the same points): one pruned single-precision FFT for the lags beyond ``exact_cells`` cells
+    (:func:`fft_pair_histogram`) and every pair whose cells are within ``exact_cells`` in both axes counted
+    exactly, in the points' metric.
+
+    Made for the pooled null mean of many sites, where the many pairs at each lag average the quantisation
+    out: a cell as large as the bandwidth with two cells exact keeps it within 0.5 % of exact
+    (``tests/analytics/test_kdensity.py``), at a sixteenth of the cells of :data:`SIM_CELL_PER_BANDWIDTH`-style
+    grids. Single-threaded.
+    """
+    hist = fft_pair_histogram(cells, np.arange(points.n), None, cutoff_km=cutoff_km, binw_km=binw_km,
+                              nbins=nbins, nmom=nmom, hscale_km=hscale_km, parallel=False, exact_cells=exact_cells)
+    if points.n < 2:
+        return hist
+    # near field: sort on a coarse grid of (exact_cells + 1) fine cells, aligned with the fine one
+    fy, fx = np.divmod(cells.flat.astype(np.int64), cells.shape[1])
+    k = exact_cells + 1
+    nxc, nyc = cells.nx // k + 1, cells.ny // k + 1
+    start, order = K.grid_build(np.column_stack([fx + 0.5, fy + 0.5]), 0.0, 0.0, 1.0 / k, nxc, nyc)
+    xy = np.ascontiguousarray(points.xy[order])
+    uvw = np.ascontiguousarray(points.uvw[order]) if points.uvw.shape[0] else np.zeros((0, 3))
+    near = K.near_box_pairs(start, nxc, nyc, np.ascontiguousarray(fx[order]), np.ascontiguousarray(fy[order]),
+                            exact_cells, xy, uvw, np.ones(0), False, points.metric_code, EARTH_RADIUS_KM,
+                            float(cutoff_km), nbins * nmom, float(binw_km), int(nmom), float(hscale_km))
+    return hist + near.reshape(nbins, nmom)
 
 
 @njit(cache=True)

@@ -37,8 +37,23 @@ class Envelopes:
 def _counts_less_greater(sims: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row of ``values`` (shape ``(m, K)``), per column: how many sims are strictly below /
     strictly above it."""
-    srt = np.sort(sims, axis=0)
     s = sims.shape[0]
+    if values is sims:  # every row against its own column: ranks with ties, vectorised over the columns
+        order = np.argsort(sims, axis=0, kind="stable")
+        srt = np.take_along_axis(sims, order, axis=0)
+        pos = np.broadcast_to(np.arange(s)[:, None], srt.shape)
+        new_run = np.ones(srt.shape, dtype=bool)
+        new_run[1:] = srt[1:] != srt[:-1]
+        first = np.maximum.accumulate(np.where(new_run, pos, 0), axis=0)  # values strictly below
+        end_run = np.ones(srt.shape, dtype=bool)
+        end_run[:-1] = new_run[1:]
+        last = np.minimum.accumulate(np.where(end_run, pos, s - 1)[::-1], axis=0)[::-1]
+        less = np.empty(srt.shape, dtype=np.int64)
+        greater = np.empty(srt.shape, dtype=np.int64)
+        np.put_along_axis(less, order, first, axis=0)
+        np.put_along_axis(greater, order, s - 1 - last, axis=0)
+        return less, greater
+    srt = np.sort(sims, axis=0)
     less = np.empty(values.shape, dtype=np.int64)
     greater = np.empty(values.shape, dtype=np.int64)
     for k in range(sims.shape[1]):

@@ -167,6 +167,12 @@ def _pairs_in_cells(c_first, c_step, start, nx, ny, reach, cell, cut_plane, box_
                         p = wi * w[j] if weighted else 1.0
                         if nmom == 1:
                             out[b] += p
+                        elif nmom == 3:  # the simulations' and the null mean's moments, unrolled
+                            delta = (d - (b + 0.5) * binw) * inv_h
+                            pd = p * delta
+                            out[3 * b] += p
+                            out[3 * b + 1] += pd
+                            out[3 * b + 2] += pd * delta
                         else:
                             delta = (d - (b + 0.5) * binw) * inv_h
                             base = b * nmom
@@ -554,3 +560,58 @@ def border_pairs_numerator(xy, start, nx, ny, reach, cell, lmax, dmax2, radii, e
             accn += diff[ch, k]
             num[k] += accn
     return num
+
+
+@njit(cache=True)
+def near_box_pairs(start, nx, ny, fx, fy, exact_cells, xy, uvw, w, weighted, metric, radius_km, cutoff, nout,
+                   binw, nmom, hscale):
+    """Moment histogram (as :func:`_pairs_in_cells`) of the unordered pairs whose cells on a fine grid are
+    within ``exact_cells`` of each other in both axes (``fx``, ``fy``: fine cell of each sorted point).
+
+    The points are sorted on a coarse grid whose cell is a whole number (> ``exact_cells``) of fine cells,
+    aligned with it, so such pairs lie in the same or adjacent coarse cells: a dense fine grid (tens of
+    millions of cells at a national extent) is never built. Single-threaded.
+    """
+    out = np.zeros(nout)
+    nbins = nout // nmom
+    inv_binw = 1.0 / binw
+    inv_h = 1.0 / hscale
+    for c in range(nx * ny):
+        a0 = start[c]
+        a1 = start[c + 1]
+        if a0 == a1:
+            continue
+        cx = c % nx
+        cy = c // nx
+        for dy in range(2):
+            yy = cy + dy
+            if yy >= ny:
+                break
+            for dx in range(-1, 2):
+                if dy == 0 and dx < 0:
+                    continue
+                xx = cx + dx
+                if xx < 0 or xx >= nx:
+                    continue
+                c2 = yy * nx + xx
+                b0 = start[c2]
+                b1 = start[c2 + 1]
+                for i in range(a0, a1):
+                    j0 = i + 1 if c2 == c else b0
+                    wi = w[i] if weighted else 1.0
+                    for j in range(j0, b1):
+                        if abs(fx[i] - fx[j]) > exact_cells or abs(fy[i] - fy[j]) > exact_cells:
+                            continue
+                        d = _dist(xy, uvw, i, j, metric, radius_km)
+                        if d >= cutoff:
+                            continue
+                        b = int(d * inv_binw)
+                        if b >= nbins:
+                            continue
+                        p = wi * w[j] if weighted else 1.0
+                        delta = (d - (b + 0.5) * binw) * inv_h
+                        base = b * nmom
+                        for m in range(nmom):
+                            out[base + m] += p
+                            p *= delta
+    return out

@@ -17,14 +17,15 @@ from clusteratlas.analytics._geometry import EARTH_RADIUS_KM, Points
 #: Upper bound on the cells of a dense grid (int64 offsets: 8 bytes each).
 MAX_GRID_CELLS = 20_000_000
 NCHUNKS = 128
-#: Memory budget (bytes) of the per-chunk accumulators of one parallel pair pass.
-ACC_BYTES = 256e6
+#: Memory budget (bytes) of the per-chunk accumulators of one parallel pair pass (zeroed and summed on
+#: every pass: at 256 MB that alone took 0.1 s, more than the pairs of a small industry).
+ACC_BYTES = 16e6
 
 
 def nchunks_for(nout: int) -> int:
     """Number of accumulator chunks for an output of ``nout`` doubles: up to :data:`NCHUNKS`, within
     :data:`ACC_BYTES` (results do not depend on it beyond floating-point summation order)."""
-    return int(max(2, min(NCHUNKS, ACC_BYTES // max(8 * nout, 1))))
+    return int(max(4, min(NCHUNKS, ACC_BYTES // max(8 * nout, 1))))
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 NMOM = 8
 #: Moments kept for simulated curves: the omitted terms are O(delta^4) ~ 1e-6 of the peak, far below the
 #: Monte-Carlo error of any envelope, and the histograms are cheaper to fill.
 SIM_NMOM = 3
+#: Moments kept for the pooled null mean: 3 are within 1e-6 of its peak of all 8 (measured 1e-8 to 2e-7 on
+#: 8,000-100,000 sites); with the unrolled 3-moment update the pair pass costs what a plain histogram costs.
+NULL_NMOM = 3
 TRUNC = 10.0
 BINS_PER_BANDWIDTH = 10
 
@@ -70,26 +74,38 @@ def kernel_band(distance_km: np.ndarray, bandwidth_km: float, binw_km: float, nb
     return KernelBand(b0, coef, nbins)
 
 
-def apply_band(mom: np.ndarray, band: KernelBand, max_bytes: float = 64e6) -> np.ndarray:
+def apply_band(mom: np.ndarray, band: KernelBand) -> np.ndarray:
     """Kernel sums from moment histograms ``mom`` of shape ``(..., nbins, nmom)`` -> ``(..., n_eval)``.
 
-    Works through the evaluation distances in blocks so that the gathered array stays under
-    ``max_bytes``.
+    A banded product (numba, single-threaded, no temporaries): for each evaluation distance only the
+    ``coef.shape[1]`` bins within the kernel's reach are read; ``nmom`` may be smaller than the band's
+    (the higher moments are then left out).
     """
-    width = band.coef.shape[1]
-    nmom = mom.shape[-1]
+    mom = np.asarray(mom, dtype=float)
     lead = mom.shape[:-2]
-    pad = np.zeros(lead + (width + 1, nmom))
-    full = np.concatenate([mom, pad], axis=-2)
-    n_eval = len(band.b0)
-    rows = int(np.prod(lead)) if lead else 1
-    block = max(1, int(max_bytes // max(rows * width * nmom * 8, 1)))
-    out = np.empty(lead + (n_eval,))
-    for k0 in range(0, n_eval, block):
-        k1 = min(n_eval, k0 + block)
-        idx = np.minimum(band.b0[k0:k1, None] + np.arange(width)[None, :], full.shape[-2] - 1)
-        out[..., k0:k1] = np.einsum("...kjm,kjm->...k", full[..., idx, :], band.coef[k0:k1])
-    return out
+    nbins, nmom = mom.shape[-2:]
+    if nmom > band.coef.shape[2]:
+        raise ValueError(f"the band has {band.coef.shape[2]} moments; got {nmom}")
+    flat = np.ascontiguousarray(mom.reshape((-1, nbins * nmom)))
+    coef = np.ascontiguousarray(band.coef[:, :, :nmom]).reshape(len(band.b0), -1)
+    out = np.empty((flat.shape[0], len(band.b0)))
+    _band_sum(flat, np.ascontiguousarray(band.b0, dtype=np.int64) * nmom, coef, out)
+    return out.reshape(lead + (len(band.b0),))
+
+
+@njit(cache=True, fastmath=True)
+def _band_sum(mom, start, coef, out):
+    """``out[r, k] = sum_q mom[r, start[k] + q] * coef[k, q]`` over the band (contiguous, vectorised)."""
+    rows, size = mom.shape
+    n_eval, width = coef.shape
+    for r in range(rows):
+        for k in range(n_eval):
+            base = start[k]
+            jmax = min(width, size - base)
+            s = 0.0
+            for q in range(jmax):
+                s += mom[r, base + q] * coef[k, q]
+            out[r, k] = s
 
 
 def pair_weight_total(n: int, weights: np.ndarray | None) -> float:

@@ -36,7 +36,8 @@ import numpy as np
 from clusteratlas.analytics import _kernels as K
 from clusteratlas.analytics import _pairs as P
 from clusteratlas.analytics import _smooth as S
-from clusteratlas.analytics._binned import SiteCells, _fft_workers, binned_pair_histogram, fft_pair_histogram
+from clusteratlas.analytics._binned import (POOLED_CELL_PER_BANDWIDTH, POOLED_EXACT_CELLS, SiteCells, _fft_workers,
+                                            binned_pair_histogram, fft_pair_histogram, pooled_pair_histogram)
 from clusteratlas.analytics._envelopes import envelopes, extreme_rank_p_values
 from clusteratlas.analytics._geometry import EARTH_RADIUS_KM, Points, prepare_points
 from clusteratlas.analytics._simulate import ProgressFn, run_simulations
@@ -53,6 +54,9 @@ MAX_EVALUATIONS = 1_000_000
 #: Grid cell of the binned simulations, as a share of the bandwidth (their only approximation, no exact near
 #: field: within 0.5 % of exact at 1/4, tests/analytics/test_kdensity.py).
 SIM_CELL_PER_BANDWIDTH = 0.25
+#: Cost of one cell of a pruned single-precision FFT pass, in candidate pairs of the exact cell-list pass
+#: (measured on 20,000-100,000 national sites, one thread: ~2.7 ns per candidate pair, ~11-16 ns per cell).
+FFT_CELL_PAIRS = 5.0
 #: Silverman's bandwidth is computed exactly (two O(n^2) passes) up to this many establishments.
 EXACT_BANDWIDTH_MAX_N = 60_000
 
@@ -246,11 +250,7 @@ class _KdSimTask:
                                                   cell_km=self.cell_km, exact_below_km=self.exact_below_km,
                                                   nmom=S.SIM_NMOM, hscale_km=self.bandwidth,
                                                   parallel=self.parallel)
-        return S.apply_band(mom, self.band_sim) / self.norm
-
-    @property
-    def band_sim(self) -> S.KernelBand:
-        return S.KernelBand(self.band.b0, self.band.coef[:, :, :S.SIM_NMOM], self.band.nbins)
+        return S.apply_band(mom, self.band) / self.norm  # the first SIM_NMOM moments of the band
 
 
 def _fits(nbytes: float) -> bool:
@@ -306,6 +306,49 @@ def _mode(method: str, candidates: float) -> str:
     return "exact" if candidates <= AUTO_EXACT_PAIRS else "binned"
 
 
+def _null_histogram(sites: Points, method: str, cand_all: float, sim_mode: str | None, site_cells, histogram,
+                    grids: dict, *, h: float, cell_km: float | None, cutoff: float, binw: float, nbins: int
+                    ) -> tuple[str, np.ndarray]:
+    """Pooled moment histogram of all sites for the null mean, and its mode.
+
+    ``auto`` takes the cheapest of (costs in candidate pairs, an FFT cell counted as
+    :data:`FFT_CELL_PAIRS` pairs): exact (cell lists); one FFT at a cell of one bandwidth with the pairs
+    within two cells exact (:func:`pooled_pair_histogram`, within 0.5 % of exact, tested); or, when the
+    simulations are binned, one FFT on their grid of site cells (cell <= h/4, no near field). ``binned``: the
+    simulations' grid when it fits. The null mean keeps :data:`NULL_NMOM` moments (within 1e-6 of its peak of
+    all eight).
+    """
+    from clusteratlas._limits import max_memory_bytes
+
+    pool_cell = float(cell_km) if cell_km is not None else h * POOLED_CELL_PER_BANDWIDTH
+    pool_cells = SiteCells.memory_estimate(sites.xy, pool_cell, cutoff, sites.inflate) / 12.0
+    cost_pool = math.inf
+    if 16.0 * pool_cells <= max_memory_bytes():
+        near = estimate_candidate_pairs(sites, (POOLED_EXACT_CELLS + 1) * pool_cell / sites.inflate)
+        cost_pool = FFT_CELL_PAIRS * pool_cells + near
+    sim_cell = min(pool_cell if cell_km is not None else 1.0, h * SIM_CELL_PER_BANDWIDTH)
+    cost_cells = FFT_CELL_PAIRS * SiteCells.memory_estimate(sites.xy, sim_cell, cutoff, sites.inflate) / 12.0 \
+        if sim_mode == "binned" else math.inf
+    cheapest = min(cost_pool, cost_cells)
+    if not cheapest < math.inf:
+        cheapest = AUTO_EXACT_PAIRS
+    if method == "exact" or (method == "auto" and cand_all <= cheapest):
+        return "exact", P.pair_histogram(sites, None, cutoff_km=cutoff, binw_km=binw, nmom=S.NULL_NMOM,
+                                         hscale_km=h)
+    if method == "auto" and cost_pool < cost_cells:
+        cells = SiteCells.build(sites.xy, pool_cell, cutoff, sites.inflate)
+        grids["null_mean"] = {"cell_km": cells.cell_km, "path": "fft+exact_near",
+                              "exact_below_km": POOLED_EXACT_CELLS * cells.cell_km}
+        return "binned", pooled_pair_histogram(sites, cells, exact_cells=POOLED_EXACT_CELLS, cutoff_km=cutoff,
+                                               binw_km=binw, nbins=nbins, nmom=S.NULL_NMOM, hscale_km=h)
+    if (method == "binned" or sim_mode == "binned") and site_cells() is not None:
+        cells = site_cells()  # the simulations' grid, all sites at once
+        grids["null_mean"] = {"cell_km": cells.cell_km, "path": "fft"}
+        return "binned", fft_pair_histogram(cells, np.arange(sites.n), None, cutoff_km=cutoff, binw_km=binw,
+                                            nbins=nbins, nmom=S.NULL_NMOM, hscale_km=h)
+    return "binned", histogram(sites, None, "binned", "null_mean")
+
+
 def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200.0, step_km: float = 1.0,
               bandwidth_km: float | None = None, bandwidth_pairs: str = "window", weighted: bool | None = None,
               simulations: int = 999, seed: int | None = None, alpha: float = 0.05,
@@ -345,8 +388,10 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
         computation (observed, null mean, simulations) by the number of candidate pairs.
     cell_km, exact_below_km : float
         Grid cell of the binned mode (default ``min(1, h/4)`` km) and the distance below which it is exact.
-        The binned null mean and simulations use one grid of all sites at ``min(cell, h/4)`` km and no exact
-        near field (one FFT each; within 0.5 % of exact), when that grid fits in the memory budget.
+        The binned simulations use one grid of all sites at ``min(cell, h/4)`` km and no exact near field (one
+        FFT each; within 0.5 % of exact), when that grid fits in the memory budget. The null mean (``auto``) is
+        exact, or one FFT at a cell of one bandwidth (``cell_km`` when given) with the pairs within two cells
+        exact, or one FFT on the simulations' grid, whichever is estimated cheapest (within 0.5 % of exact).
     null_mean : bool
         Compute the null mean from the pooled histogram of all sites.
     backend : None, "dask" or distributed.Client
@@ -466,26 +511,19 @@ def k_density(firms: Firms | Any, industry: str, *, max_distance_km: float = 200
             cells_memo.append(SiteCells.build(sites.xy, sim_cell, cutoff, sites.inflate) if fits else None)
         return cells_memo[0]
 
+    frac = n * (n - 1) / max(sites.n * (sites.n - 1), 1)
+    sim_mode = _mode(method, cand_all * frac) if simulations else None
     if null_mean:
-        null_mode = _mode(method, cand_all)
-        if null_mode == "binned" and site_cells() is not None:  # the simulations' grid, all sites at once
-            cells = site_cells()
-            hist = fft_pair_histogram(cells, np.arange(sites.n), None, cutoff_km=cutoff, binw_km=binw, nbins=nbins,
-                                      nmom=S.NMOM, hscale_km=h)
-            grids["null_mean"] = {"cell_km": cells.cell_km, "path": "fft"}
-        else:
-            hist = histogram(sites, None, null_mode, "null_mean")
+        null_mode, hist = _null_histogram(sites, method, cand_all, sim_mode, site_cells, histogram, grids, h=h,
+                                          cell_km=cell_km, cutoff=cutoff, binw=binw, nbins=nbins)
         nm = S.apply_band(hist, band) / S.pair_weight_total(sites.n, None)
     timings["null_mean"] = time.perf_counter() - clock
     clock = time.perf_counter()
     env = None
-    sim_mode = None
     p_loc = p_disp = math.nan
     entropy = None
     backend_name = None
     if simulations:
-        frac = n * (n - 1) / max(sites.n * (sites.n - 1), 1)
-        sim_mode = _mode(method, cand_all * frac)
         cells = site_cells() if sim_mode == "binned" else None
         if cells is not None:
             grids["simulations"] = {"cell_km": cells.cell_km, "path": "fft", "grid": [cells.ny, cells.nx],
