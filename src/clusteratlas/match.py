@@ -442,7 +442,13 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
     import multiprocessing as mp
     from collections import deque
 
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    # forkserver, not fork: forking a process that runs other threads (a web server, a test runner, a
+    # library user's thread pool) can copy a lock in its held state and hang the child for ever
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["clusteratlas.match"])
+    else:
+        ctx = mp.get_context("spawn")
     known: dict = {}  # results the main process has seen, so that a repeated title is sent out only once
     pending: deque = deque()
 
