@@ -268,3 +268,21 @@ def test_unclosed_quote_keeps_its_row_in_xlsx_match(tmp_path):
     rows = list(openpyxl.load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True))
     assert [r[0] for r in rows] == ["id", "1", "2", None, "4"]
     assert "never closed" in rows[3][-1]
+
+
+def test_report_never_overwrites_the_input_or_the_output_and_skips_undecodable_rows(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes(b"title\nwig\n\xff\xfe bad\nquantum insurance policy\n")
+    before = src.read_bytes()
+    out = tmp_path / "out.csv"
+    for target, what in ((src, "input file"), (out, "--out file")):
+        res = run("match", str(src), "-c", "title", "--out", str(out), "--report", str(target))
+        assert res.returncode == 1 and f"is the {what}" in res.stderr and "Traceback" not in res.stderr
+        assert src.read_bytes() == before
+    rep = tmp_path / "r.tsv"
+    res = run("match", str(src), "-c", "title", "--out", str(out), "--report", str(rep))
+    assert res.returncode == 0, res.stderr
+    lines = rep.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "head_phrase\trows" and len(lines) == 2 and "xff" not in lines[1]
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["status"] for r in rows] == ["matched", "error", "no_match"]

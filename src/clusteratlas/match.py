@@ -123,7 +123,9 @@ class MatchReport(TableReport):
 
         rows = sorted(self.not_covered.items(), key=lambda kv: (-kv[1], kv[0]))
         try:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
+            from clusteratlas.tables import atomic_write
+
+            with atomic_write(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write("head_phrase\trows\n")
                 for p, n in rows:
                     fh.write(f"{p}\t{n}\n")
@@ -434,7 +436,7 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
     if workers <= 1:
         matcher = Matcher(index)
         for rows in chunks:
-            values = [matcher.match(r.get(column)).values() for r in rows]
+            values = [matcher.match(_cell(r, column)).values() for r in rows]
             _count_not_covered(values, report)
             yield rows, values
             report.distinct_titles = matcher.distinct
@@ -467,7 +469,7 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
 
     with ctx.Pool(workers, initializer=_init_worker, initargs=(index,)) as pool:
         for rows in chunks:
-            values = [_key(r.get(column)) for r in rows]
+            values = [_key(_cell(r, column)) for r in rows]
             todo = list(dict.fromkeys(v for v in values if v not in known))
             pending.append((rows, values, todo, pool.apply_async(_match_chunk, (todo,))))
             if len(pending) >= 2 * workers:
@@ -487,6 +489,11 @@ def _count_not_covered(values: list[tuple], report: MatchReport) -> None:
         if reason and reason.startswith(_NOT_COVERED_PREFIX):
             phrase = reason[len(_NOT_COVERED_PREFIX):]
             counts[phrase] = counts.get(phrase, 0) + 1
+
+
+def _cell(row, column: str):
+    """The cell to match; None for an undecodable line (its cells hold escaped bytes, not a title)."""
+    return None if getattr(row, "error", None) else row.get(column)
 
 
 def _key(value):

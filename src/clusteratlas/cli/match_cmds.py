@@ -41,6 +41,13 @@ def match_cmd(
     from clusteratlas.tables import check_output_path, table_format_for
 
     check_output_path(out)
+    if report_file is not None:
+        from clusteratlas.tables import same_file
+
+        check_output_path(report_file)
+        for other, what in ((file, "the input file"), (out, "the --out file")):
+            if other is not None and same_file(report_file, other):
+                raise InputFileError(f"the --report file {report_file} is {what}; write the report elsewhere")
     try:
         table_format_for(out)
     except InputFileError as exc:
