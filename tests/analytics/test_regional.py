@@ -164,3 +164,17 @@ def test_lq_result_rows_and_plot(demo, tmp_path):
     assert res.rows()[0]["lq"] >= res.rows()[-1]["lq"]
     res.plot(path=tmp_path / "lq.png")
     assert (tmp_path / "lq.png").stat().st_size > 1000
+
+
+def test_an_industry_the_table_does_not_have_is_an_error_not_an_empty_table():
+    import pandas as pd
+
+    from clusteratlas.analytics import load_firms, location_quotients
+    from clusteratlas.errors import BadQueryError
+
+    firms = load_firms(pd.DataFrame({"industry": ["a", "a", "b", "b"], "lat": [30.0, 30.1, 31.0, 31.1],
+                                     "lon": [120.0, 120.1, 121.0, 121.1], "region": ["r1", "r1", "r2", "r2"]}),
+                       region_col="region")
+    assert len(location_quotients(firms, industries=["a"]).table) >= 1
+    with pytest.raises(BadQueryError, match="'nope' is not in the firm table"):
+        location_quotients(firms, industries=["nope"])

@@ -244,7 +244,8 @@ def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, clas
     Raises
     ------
     BadQueryError
-        No region information; confidence outside (0, 1); negative minimums.
+        No region information; confidence outside (0, 1); negative minimums; an industry in ``industries`` that
+        the firm table does not have.
     DataValidationError
         Total employment is zero.
 
@@ -350,7 +351,14 @@ def lq_from_aggregates(agg: pl.DataFrame, *, weighted: bool, classify: bool = Tr
     out = (lq.drop([c for c in lq.collect_schema().names() if c.startswith("_")])
            .sort(["industry", "lq_lower", "lq"], descending=[False, True, True]).collect())
     if industries is not None:
-        out = out.filter(pl.col("industry").is_in([str(i) for i in industries]))
+        wanted = [str(i) for i in industries]
+        present = set(out["industry"].unique().to_list())
+        missing = [i for i in wanted if i not in present]
+        if missing:
+            known = sorted(present)
+            raise BadQueryError(f"industry {missing[0]!r} is not in the firm table ({len(known)} industries, e.g. "
+                                f"{', '.join(known[:5])})")
+        out = out.filter(pl.col("industry").is_in(wanted))
     params = {"weighted": bool(use_w), "classify": classify,
               "rule": "U.S. Cluster Mapping Project (Delgado, Porter & Stern 2016)" if classify else None,
               "interval": "Wilson score of the regional share" + (", Kish effective size" if use_w else ""),
