@@ -323,3 +323,20 @@ def test_a_claim_may_carry_a_chinese_statement_and_it_must_be_chinese():
     assert Claim(**base).statement_zh is None
     with pytest.raises(ValidationError, match="no Chinese characters"):
         Claim(**base, statement_zh="Three firms.")
+
+
+def test_nothing_is_verified_on_a_source_nobody_can_locate(tmp_path, mini_spec):
+    def edit(spec):
+        spec["industries"]["wigs"]["clusters"][0]["claims"][0]["confidence"] = "verified"
+
+    atlas = _atlas_with(tmp_path, mini_spec, edit)
+    verified = [(c.id, x) for c in atlas.clusters.values() for x in c.claims
+                if x.source == "test-source" and x.confidence == "verified"]
+    assert verified and v.source_problems(atlas) == []
+    atlas.sources["test-source"] = atlas.sources["test-source"].model_copy(update={"url": None})
+    found = v.source_problems(atlas)
+    assert found and all("no address, no copy read and no document number" in p for p in found)
+    assert any(f"'{verified[0][0]}' field claims" in p for p in found)
+    numbered = atlas.sources["test-source"].model_copy(update={"document_no": "测试函〔2023〕1号"})
+    atlas.sources["test-source"] = numbered
+    assert v.source_problems(atlas) == []

@@ -242,7 +242,8 @@ def _on_copy_site(url: str, copies: dict[str, str]) -> bool:
 
 def source_problems(atlas: Any) -> list[str]:
     """Sources cited through a copy without their original: the publisher's address, or for an official
-    document whose page could not be found, its issuing number (``document_no``)."""
+    document whose page could not be found, its issuing number (``document_no``); and items marked
+    verified on a source that has neither an address, a copy read nor a document number."""
     copies = copy_site_domains(atlas.data_dir)
     out = []
     for s in atlas.sources.values():
@@ -253,6 +254,18 @@ def source_problems(atlas: Any) -> list[str]:
         if s.read_at and not s.url and not s.document_no:
             out.append(f"{where} field url: read on a copy ({_domain(s.read_at)}) with neither the original "
                        "address nor the document number of an official original")
+    # a source with no address, no copy read and no document number names a document nobody can check:
+    # what rests on it may be reported or unverified, never verified
+    unlocated = {sid for sid, s in atlas.sources.items() if not (s.url or s.read_at or s.document_no)}
+    for c in atlas.clusters.values():
+        items = [("claims", x.source, x.confidence) for x in c.claims]
+        items += [("titles", t.source, t.confidence) for t in c.titles]
+        if c.tier_source:
+            items.append(("tier_source", c.tier_source, c.tier_confidence))
+        for field, sid, conf in items:
+            if sid in unlocated and conf == "verified":
+                out.append(f"clusters: record {c.id!r} field {field}: verified on source {sid!r}, which has "
+                           "no address, no copy read and no document number")
     return out
 
 
