@@ -317,3 +317,9 @@ def test_head_text_drops_free_process_and_tongyong(title, head):
 
     got = read_title(normalize(title), lambda s: False).head
     assert " ".join(got.split()) == head
+
+
+@pytest.mark.parametrize("title", ["click here", "=HYPERLINK(\"http://x\",\"click\")", "www link"])
+def test_web_page_words_are_no_product(matcher, title):
+    # "click" was read as a typo of "clock" (a fresh user's catalogue had such cells)
+    assert matcher.match(title).industry is None

@@ -21,6 +21,7 @@ STOPWORDS = frozenset((
     "where", "buy", "sourc", "product", "industri", "cluster", "base", "item", "good", "me", "my", "we",
     "best", "top", "i", "need", "want", "find", "who", "what", "is", "are", "can", "get", "which", "town",
     "exporter", "export", "import", "importer", "oem", "odm", "compani", "brand", "distributor", "trader",
+    "click", "here", "http", "https", "www", "link",  # web-page words pasted into catalogue cells
 ))
 #: Generic words of product titles (colours, sizes, packaging, marketing): they count for little when they
 #: are not vocabulary words themselves.
