@@ -190,3 +190,10 @@ def test_eg_json_has_na(run_cli, capsys, tmp_path):
     assert code == 0, err
     rows = json.loads(out)
     assert rows[-1]["industry"] == "solo" and rows[-1]["localisation"] == "n/a"
+
+
+def test_kd_without_simulations_says_not_tested(run_cli, capsys, firms_csv):
+    code, _out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "0",
+                              "--seed", "1", "--max-distance-km", "5", "--format", "table")
+    assert code == 0, err
+    assert "Localised: not tested." in err and "Localised: no." not in err

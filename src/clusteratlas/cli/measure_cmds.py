@@ -161,7 +161,8 @@ def _curve_summary(result: Any) -> list[str]:
                f"(Myllymaki et al. 2017): p(above the null somewhere) = {_p(result.p_value_localised)}, "
                f"p(below somewhere) = {_p(result.p_value_dispersed)}. The K-density integrates to about 1, "
                "so a peak at short distances puts the curve below the null further out.")
-        return [head, index, erl, f"Localised: {'yes' if result.localised else 'no'}."]
+        tested = f"Localised: {'yes' if result.localised else 'no'}." if sims else "Localised: not tested."
+        return [head, index, erl, tested]
     return [f"M function of {result.industry}: {result.n:,} establishments, {sims} simulations.",
             f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."]
 
