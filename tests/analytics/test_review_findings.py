@@ -197,3 +197,14 @@ def test_kd_without_simulations_says_not_tested(run_cli, capsys, firms_csv):
                               "--seed", "1", "--max-distance-km", "5", "--format", "table")
     assert code == 0, err
     assert "Localised: not tested." in err and "Localised: no." not in err
+
+
+def test_plot_format_follows_the_suffix_and_an_unknown_one_is_refused_before_any_work(run_cli, capsys, firms_csv,
+                                                                                       tmp_path):
+    code, _out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "0",
+                              "--plot", str(tmp_path / "kd.txt"))
+    assert code == 1 and "use a .png, .svg or .pdf file" in err and not (tmp_path / "kd.txt").exists()
+    code, _out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "--industry", "socks", "--simulations", "0",
+                              "--max-distance-km", "5", "--plot", str(tmp_path / "kd.svg"))
+    assert code == 0, err
+    assert (tmp_path / "kd.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")

@@ -57,13 +57,31 @@ def new_figure(width: float = 7.0, height: float = 4.2):
     return fig
 
 
+#: Picture formats a plot may be saved in (by the file's suffix; no suffix means PNG).
+PICTURE_FORMATS = ("png", "svg", "pdf")
+
+
 def save_figure(fig, path: str | Path | None):
-    """Save ``fig`` as PNG when ``path`` is given; return the figure."""
+    """Save ``fig`` when ``path`` is given, in the format its suffix names (``.png``, ``.svg``, ``.pdf``;
+    PNG without a suffix), written atomically; return the figure.
+
+    Raises
+    ------
+    BadQueryError
+        The suffix names another format (``kd.txt``).
+    """
     if path is not None:
+        from clusteratlas.errors import BadQueryError
+        from clusteratlas.tables import atomic_write
+
         path = Path(path)
+        fmt = path.suffix.lower().lstrip(".") or "png"
+        if fmt not in PICTURE_FORMATS:
+            raise BadQueryError(f"cannot save a plot as {path.name!r}: use a .png, .svg or .pdf file")
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png")
+        with atomic_write(path, "wb", encoding=None, newline=None) as fh:
+            fig.savefig(fh, format=fmt)
     return fig
 
 

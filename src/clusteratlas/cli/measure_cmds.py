@@ -35,7 +35,7 @@ IndustryFrom = Annotated[str, typer.Option("--industry-from", help="'code' or 't
 Industry = Annotated[str | None, typer.Option("--industry", "-i", help="The industry to measure.")]
 Simulations = Annotated[str, typer.Option("--simulations", "-s", help="Monte-Carlo simulations (0 to 100,000).")]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the simulations (reproducible).")]
-Plot = Annotated[Path | None, typer.Option("--plot", help="Also save a PNG plot to this file.")]
+Plot = Annotated[Path | None, typer.Option("--plot", help="Also save a plot to this file (.png, .svg or .pdf).")]
 Metric = Annotated[str, typer.Option("--metric", help="great_circle or equal_area.")]
 Method = Annotated[str, typer.Option("--method", help="auto, exact or binned.")]
 
@@ -70,6 +70,12 @@ def _check_output_path(path: Path | None, what: str = "--plot") -> None:
     """Fail before any work when ``path`` cannot be written (a folder, or a missing parent folder)."""
     if path is None:
         return
+    if what == "--plot":
+        from clusteratlas.analytics.results import PICTURE_FORMATS
+        from clusteratlas.errors import BadQueryError
+
+        if (path.suffix.lower().lstrip(".") or "png") not in PICTURE_FORMATS:
+            raise BadQueryError(f"--plot {path}: use a .png, .svg or .pdf file")
     try:
         from clusteratlas.tables import check_output_path
     except ImportError:
