@@ -395,7 +395,9 @@ def match_file(path: str | Path, column: str, out: str | Path | None = None, *, 
     (renamed ``match_<name>`` when the input has the name), one row per input row, in order.
     ``workers``: processes matching in parallel (default: up to two when the file has more than
     :data:`PARALLEL_ROWS` rows and the machine more than one core); rows still come out in input order
-    and memory stays bounded (at most ``2 × workers`` chunks in flight). ``on_open`` receives one line
+    and memory stays bounded (at most ``2 × workers`` chunks in flight). Workers are forked when the caller
+    runs one thread, else started from a forkserver (a script calling this from a multi-threaded program
+    needs an ``if __name__ == "__main__":`` guard, as with spawn). ``on_open`` receives one line
     describing the input (format, encoding, columns) once it is open.
 
     Raises
@@ -444,9 +446,15 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
     import multiprocessing as mp
     from collections import deque
 
-    # forkserver, not fork: forking a process that runs other threads (a web server, a test runner, a
-    # library user's thread pool) can copy a lock in its held state and hang the child for ever
-    if "forkserver" in mp.get_all_start_methods():
+    import threading
+
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        ctx = mp.get_context("fork")  # one thread: nothing can hold a lock at the fork (the CLI's case)
+    elif "forkserver" in methods:
+        # forking a process that runs other threads (a web server, a test runner, a thread pool) can copy a
+        # lock in its held state and hang the child for ever; a forkserver child starts clean (like spawn,
+        # it imports the main module again: scripts need ``if __name__ == "__main__":``)
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["clusteratlas.match"])
     else:
@@ -456,9 +464,11 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
 
     def finish(item):
         rows, values, todo, fut = item
-        results, distinct = fut.get()
-        report.distinct_titles += distinct
+        results, _distinct = fut.get()
         for v, res in zip(todo, results):
+            # a title sent again while an earlier chunk holding it was still out is counted once
+            if v not in known:
+                report.distinct_titles += 1
             known[v] = res
         if len(known) > CACHE_SIZE:
             known.clear()
