@@ -61,6 +61,23 @@ def new_figure(width: float = 7.0, height: float = 4.2):
 PICTURE_FORMATS = ("png", "svg", "pdf")
 
 
+def picture_format(path: str | Path) -> str:
+    """The picture format ``path``'s suffix names (``png`` without a suffix).
+
+    Raises
+    ------
+    BadQueryError
+        The suffix names a format not in :data:`PICTURE_FORMATS` (``kd.txt``).
+    """
+    from clusteratlas.errors import BadQueryError
+
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".") or "png"
+    if fmt not in PICTURE_FORMATS:
+        raise BadQueryError(f"cannot save a plot as {path.name!r}: use a .png, .svg or .pdf file")
+    return fmt
+
+
 def save_figure(fig, path: str | Path | None):
     """Save ``fig`` when ``path`` is given, in the format its suffix names (``.png``, ``.svg``, ``.pdf``;
     PNG without a suffix), written atomically; return the figure.
@@ -71,13 +88,10 @@ def save_figure(fig, path: str | Path | None):
         The suffix names another format (``kd.txt``).
     """
     if path is not None:
-        from clusteratlas.errors import BadQueryError
         from clusteratlas.tables import atomic_write
 
         path = Path(path)
-        fmt = path.suffix.lower().lstrip(".") or "png"
-        if fmt not in PICTURE_FORMATS:
-            raise BadQueryError(f"cannot save a plot as {path.name!r}: use a .png, .svg or .pdf file")
+        fmt = picture_format(path)
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(path, "wb", encoding=None, newline=None) as fh:

@@ -71,11 +71,9 @@ def _check_output_path(path: Path | None, what: str = "--plot") -> None:
     if path is None:
         return
     if what == "--plot":
-        from clusteratlas.analytics.results import PICTURE_FORMATS
-        from clusteratlas.errors import BadQueryError
+        from clusteratlas.analytics.results import picture_format
 
-        if (path.suffix.lower().lstrip(".") or "png") not in PICTURE_FORMATS:
-            raise BadQueryError(f"--plot {path}: use a .png, .svg or .pdf file")
+        picture_format(path)  # an unknown picture format fails before any work
     try:
         from clusteratlas.tables import check_output_path
     except ImportError:
