@@ -464,7 +464,7 @@ def _chunks_matched(chunks, column: str, index, workers: int, report: MatchRepor
 
     def finish(item):
         rows, values, todo, fut = item
-        results, _distinct = fut.get()
+        results = fut.get()
         for v, res in zip(todo, results):
             # a title sent again while an earlier chunk holding it was still out is counted once
             if v not in known:
@@ -521,6 +521,5 @@ def _init_worker(index) -> None:
     _WORKER = Matcher(index)
 
 
-def _match_chunk(values: list) -> tuple[list[tuple], int]:
-    before = _WORKER.distinct
-    return [_WORKER.match(v).values() for v in values], _WORKER.distinct - before
+def _match_chunk(values: list) -> list[tuple]:
+    return [_WORKER.match(v).values() for v in values]
