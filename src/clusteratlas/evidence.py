@@ -81,15 +81,21 @@ def is_stale(claim: Any, as_of: int | None = None) -> bool:
     return claim.value is not None and age is not None and age > STALE_AFTER_YEARS
 
 
-def _items(cluster: Any) -> list[tuple[str, str]]:
-    """(source id, confidence) of everything the cluster's existence and description rest on: its existence
-    sources (at the cluster's confidence), claims, titles and the tier source. Markets describe the market and
-    are left out."""
-    out = [(s, cluster.confidence) for s in cluster.sources]
-    out += [(x.source, x.confidence) for x in (*cluster.claims, *cluster.titles)]
+def sourced_items(cluster: Any) -> list[tuple[str, str, str]]:
+    """``(field, source id, confidence)`` of everything the cluster's existence and description rest on: its
+    existence sources (field ``sources``, at the cluster's confidence), ``claims``, ``titles`` and the
+    ``tier_source``. Markets describe the market and are left out."""
+    out = [("sources", s, cluster.confidence) for s in cluster.sources]
+    out += [("claims", x.source, x.confidence) for x in cluster.claims]
+    out += [("titles", x.source, x.confidence) for x in cluster.titles]
     if getattr(cluster, "tier_source", None):
-        out.append((cluster.tier_source, cluster.tier_confidence))
+        out.append(("tier_source", cluster.tier_source, cluster.tier_confidence))
     return out
+
+
+def _items(cluster: Any) -> list[tuple[str, str]]:
+    """(source id, confidence) of :func:`sourced_items`."""
+    return [(sid, conf) for _field, sid, conf in sourced_items(cluster)]
 
 
 def cluster_evidence(cluster: Any, sources: Mapping[str, Any]) -> dict[str, Any]:

@@ -257,13 +257,11 @@ def source_problems(atlas: Any) -> list[str]:
     # a source with no address, no copy read and no document number names a document nobody can check:
     # what rests on it may be reported or unverified, never verified
     unlocated = {sid for sid, s in atlas.sources.items() if not (s.url or s.read_at or s.document_no)}
+    from clusteratlas.evidence import sourced_items
+
     for c in atlas.clusters.values():
-        items = [("claims", x.source, x.confidence) for x in c.claims]
-        items += [("titles", t.source, t.confidence) for t in c.titles]
-        if c.tier_source:
-            items.append(("tier_source", c.tier_source, c.tier_confidence))
-        for field, sid, conf in items:
-            if sid in unlocated and conf == "verified":
+        for field, sid, conf in sourced_items(c):
+            if field != "sources" and sid in unlocated and conf == "verified":
                 out.append(f"clusters: record {c.id!r} field {field}: verified on source {sid!r}, which has "
                            "no address, no copy read and no document number")
     return out
