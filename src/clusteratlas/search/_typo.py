@@ -72,16 +72,21 @@ def _zh_pinyin_terms(index) -> dict[str, str]:
     return index.caches["derived"].get_or_set("zh_pinyin_terms", build)
 
 
-def _zh_homophones(word: str, index) -> str:
+def _syllables(run: str) -> list[str] | None:
+    """Toneless everyday pinyin of a run of Chinese characters, one syllable per character (else None)."""
     from clusteratlas._text import _pinyin_module
 
+    syl = _pinyin_module().lazy_pinyin(run, v_to_u=False)
+    return syl if len(syl) == len(run) else None
+
+
+def _zh_homophones(word: str, index) -> str:
     table = _zh_pinyin_terms(index)
     exact = index.industry_voc.cjk_exact
-    pyn = _pinyin_module()
     out = word
     for run in CJK_RUN_RE.findall(word):
-        syl = pyn.lazy_pinyin(run, v_to_u=False)
-        if len(syl) != len(run):
+        syl = _syllables(run)
+        if syl is None:
             continue
         n = len(run)
         i = 0
@@ -107,16 +112,13 @@ def _zh_one_off_terms(index) -> dict[str, list[tuple[str, str]]]:
     """Chinese terms (two to six characters) by each form with one character blanked (哑铃 → "哑\0",
     "\0铃"): (term, toneless pinyin of the blanked character)."""
     def build():
-        from clusteratlas._text import _pinyin_module
-
-        pyn = _pinyin_module()
         out: dict[str, list[tuple[str, str]]] = {}
         for t in index.industry_voc.terms:
             c = t.cjk
             if t.negative or not 2 <= len(c) <= 6 or c != "".join(CJK_RUN_RE.findall(c)):
                 continue
-            syl = pyn.lazy_pinyin(c, v_to_u=False)
-            if len(syl) != len(c):
+            syl = _syllables(c)
+            if syl is None:
                 continue
             for k in range(len(c)):
                 out.setdefault(c[:k] + "\0" + c[k + 1:], []).append((c, syl[k]))
@@ -145,18 +147,15 @@ def _zh_near_sounds(word: str, index) -> str:
     alike (:func:`_near_syllables`: 哑玲 → 哑铃, 牙涮 → 牙刷, 雨撒 → 雨伞, 茶业 → 茶叶); in a two-character term
     only the second character (the first of 食材 is no typo of 石材); the longest term wins, the first from
     the left."""
-    from clusteratlas._text import _pinyin_module
-
     table = _zh_one_off_terms(index)
     exact = index.industry_voc.cjk_exact
-    pyn = _pinyin_module()
     out = word
     for run in CJK_RUN_RE.findall(word):
         n = len(run)
         if n < 2:
             continue
-        syl = pyn.lazy_pinyin(run, v_to_u=False)
-        if len(syl) != n:
+        syl = _syllables(run)
+        if syl is None:
             continue
         best = None
         for size in range(min(6, n), 1, -1):
