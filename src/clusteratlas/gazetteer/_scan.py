@@ -376,8 +376,9 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
     if hit is not None:
         return key, hit
     seats = seat_city_names()
-    if len(keys) >= 2 and any(k.partition("\x1f")[0] in seats for k in keys[1:]):
-        mentions = read_seat_cities([Mention(k.partition("\x1f")[0], c, "zh") for k, c in zip(keys, found)])
+    firsts = [k.partition(_HIT)[0] for k in keys]  # each mention's first name (with its suffix)
+    if len(keys) >= 2 and any(f in seats for f in firsts[1:]):
+        mentions = read_seat_cities([Mention(f, c, "zh") for f, c in zip(firsts, found)])
         found = [m.cands for m in mentions]
     else:
         mentions = [Mention("", cands, "zh") for cands in found]
