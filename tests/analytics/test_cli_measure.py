@@ -108,3 +108,15 @@ def test_kd_huge_requests_fail_fast_in_one_line(run_cli, capsys, firms_csv, args
     code, out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "-i", "socks", *args)
     lines = [ln for ln in err.strip().splitlines() if ln.strip()]
     assert code == 1 and out == "" and len(lines) == 1 and needle in lines[0], err
+
+
+def test_kd_without_simulations_says_not_tested(run_cli, capsys, firms_csv):
+    args = ("measure", "kd", str(firms_csv), "-i", "socks", "-s", "0", "--max-distance-km", "10", "--format")
+    code, out, err = run_cli(capsys, *args, "json")
+    d = json.loads(out)
+    assert code == 0 and d["tested"] is False and d["localised"] is False and d["p_value_localised"] is None
+    code, out, err = run_cli(capsys, *args, "table")
+    assert code == 0 and "Localised: not tested." in err
+    code, out, _ = run_cli(capsys, "measure", "kd", str(firms_csv), "-i", "socks", "-s", "9", "--seed", "1",
+                           "--max-distance-km", "10", "--format", "json")
+    assert code == 0 and json.loads(out)["tested"] is True

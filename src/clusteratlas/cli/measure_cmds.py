@@ -153,8 +153,8 @@ def _curve_summary(result: Any) -> list[str]:
     par = result.parameters
     sims = int(par.get("simulations", 0) or 0)
     if hasattr(result, "localisation_index"):
-        verdict = ("localised" if result.localised else "dispersed" if result.dispersed
-                   else "neither localised nor dispersed" if sims else "not tested (no simulations)")
+        verdict = ("not tested (no simulations)" if not result.tested else "localised" if result.localised
+                   else "dispersed" if result.dispersed else "neither localised nor dispersed")
         head = (f"K-density of {result.industry}: {result.n:,} establishments, {result.n_sites:,} sites, "
                 f"bandwidth {par.get('bandwidth_km', float('nan')):.4g} km, {sims} simulations.")
         alpha = par.get("alpha")
@@ -165,7 +165,7 @@ def _curve_summary(result: Any) -> list[str]:
                f"(Myllymaki et al. 2017): p(above the null somewhere) = {_p(result.p_value_localised)}, "
                f"p(below somewhere) = {_p(result.p_value_dispersed)}. The K-density integrates to about 1, "
                "so a peak at short distances puts the curve below the null further out.")
-        tested = f"Localised: {'yes' if result.localised else 'no'}." if sims else "Localised: not tested."
+        tested = f"Localised: {'yes' if result.localised else 'no'}." if result.tested else "Localised: not tested."
         return [head, index, erl, tested]
     return [f"M function of {result.industry}: {result.n:,} establishments, {sims} simulations.",
             f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."]
