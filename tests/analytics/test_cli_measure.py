@@ -151,3 +151,15 @@ def test_lq_strong_only_over_all_industries_leaves_out_background_industries(run
     socks = [r for r in rows if r["industry"] == "socks"]
     anchor_counties = set(planted.groupby("cluster_id")["region"].agg(lambda s: s.mode()[0]))
     assert socks[0]["region"] in anchor_counties  # Datang's county (Zhuji) or another planted sock town
+
+
+def test_m_without_simulations_says_not_tested(run_cli, capsys, firms_csv):
+    args = ("measure", "m", str(firms_csv), "-i", "socks", "--radii", "1,5", "--format")
+    code, out, _ = run_cli(capsys, *args, "json")
+    d = json.loads(out)
+    assert code == 0 and d["tested"] is False and d["concentrated"] is False and d["p_value"] is None
+    code, _, err = run_cli(capsys, *args, "table")
+    assert code == 0 and "Concentrated: not tested" in err and "Concentrated: no " not in err
+    code, out, _ = run_cli(capsys, "measure", "m", str(firms_csv), "-i", "socks", "--radii", "1,5", "-s", "9",
+                           "--seed", "1", "--format", "json")
+    assert code == 0 and json.loads(out)["tested"] is True

@@ -169,7 +169,8 @@ def _curve_summary(result: Any) -> list[str]:
         tested = f"Localised: {'yes' if result.localised else 'no'}." if result.tested else "Localised: not tested."
         return [head, index, erl, tested]
     return [f"M function of {result.industry}: {result.n:,} establishments, {sims} simulations.",
-            f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."]
+            f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."
+            if result.tested else "Concentrated: not tested (no simulations)."]
 
 
 def _save_plot(result: Any, plot: Path | None) -> None:
