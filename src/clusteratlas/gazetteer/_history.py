@@ -245,6 +245,15 @@ def nbs_codes() -> dict[str, tuple[str, str]]:
 
 
 @gd._table
+def old_county_names() -> frozenset[str]:
+    """Every county-level name since 1980 that is no current unit's (``successions.tsv.gz``, with the names
+    whose destination is unknown, and the hand-written ``former_names`` of ``aliases.yaml``)."""
+    names = {r["old_name"] for r in _read_tsv("successions.tsv.gz")}
+    names.update(f["name_zh"] for f in gd.aliases_file().get("former_names") or ())
+    return frozenset(names)
+
+
+@gd._table
 def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
     """Codes of county-level units since 1980 that are no current MCA code (and the NBS township code of a
     town made a city) -> ``(today's codes, note)``."""

@@ -35,7 +35,8 @@ def latin_mentions(part: str) -> list[Mention]:
     index = gd.latin_index()
     tokens = []
     for key, mask in latin_tokens(part):
-        pieces = split_glued(key, mask, index) if key not in index and len(key) >= _GLUED_MIN else None
+        pieces = split_glued(key, mask, index) if key not in index and len(key) >= _GLUED_MIN \
+            and not _near_name(key) else None
         tokens.extend(pieces or [(key, mask)])
     keys = [k for k, _ in tokens]
     n = len(tokens)
@@ -166,6 +167,16 @@ _ENGLISH_TYPE_WORDS = frozenset(
     "province municipality autonomousregion region sar city prefecture autonomousprefecture league county "
     "autonomouscounty banner autonomousbanner district newarea newdistrict town towns township subdistrict "
     "street streets specialdistrict urbandistrict countylevel ethnictownship".split())
+
+
+def _near_name(key: str) -> bool:
+    """Whether ``key`` is one slip from a name (rapidfuzz ratio >= 90: Zhongshang for Zhongshan), in which
+    case it is read as that name's typo, not split into short names written together (zhong + shang)."""
+    from rapidfuzz import fuzz, process
+
+    by_len = gd.latin_keys_by_length()
+    pool = [k for length in range(len(key) - 1, len(key) + 2) for k in by_len.get(length, ())]
+    return process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=90) is not None
 
 
 def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:

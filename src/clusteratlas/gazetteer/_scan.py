@@ -26,7 +26,7 @@ from clusteratlas._cache import BoundedCache
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
 from clusteratlas.gazetteer._history import rank_paths as _rank_paths
-from clusteratlas.gazetteer._history import read_seat_cities, seat_city_names, settle_spread
+from clusteratlas.gazetteer._history import old_county_names, read_seat_cities, seat_city_names, settle_spread
 from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, clean_leader,
                                           drop_ancestors, is_ambiguous, rank, score_one)
 
@@ -58,10 +58,12 @@ _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _s in sorted(TEXT_SUFFIXES, key=len, reverse=True):
     _SUFFIX_BY_FIRST[_s[0]] = _SUFFIX_BY_FIRST.get(_s[0], ()) + (_s,)
 
-#: County-level name types: after a township's stem they mean the text names something else.
-#: (区 and 市 are not among them: an abolished district often lives on as a street of its name, 达濠区 ->
-#: 达濠街道.)
+#: County-level name types: after a township's stem they mean the text names something else (白沟区 is no
+#: 白沟镇, and 宇宙市银河区 names no 银河镇).
 _COUNTY_SUFFIXES = frozenset(("县", "旗", "新区", "自治县", "自治旗"))
+#: District and city types after a township's stem: the same, unless the stem with that type is a former
+#: county-level name (an abolished district often lives on as a street of its name: 吉利区 -> 吉利街道).
+_CITY_SUFFIXES = frozenset(("区", "市"))
 
 # Separators inside cache keys (control characters never survive normalisation).
 _HIT, _FIELD, _MENTION = "\x1f", "\x1e", "\x1c"
@@ -327,7 +329,8 @@ def mention_cands(key: str) -> dict[str, Cand]:
             if match in ("exact", "former_name"):
                 if suffix == "":  # a stem: what follows decides
                     if follow:
-                        if len(codes[0]) == 9 and follow in _COUNTY_SUFFIXES:
+                        if len(codes[0]) == 9 and (follow in _COUNTY_SUFFIXES or follow in _CITY_SUFFIXES
+                                                   and name + follow not in old_county_names()):
                             continue  # 太湖新区 is not 太湖街道: a county or new area follows a township's stem
                         if follow != units[codes[0]].suffix:
                             q *= 0.9  # the type changed (镇 -> 街道, 县 -> 区) or was written loosely
