@@ -95,7 +95,7 @@ def latin_mentions(part: str) -> list[Mention]:
             for code in codes:
                 unit = units[code]
                 w = _type_weight(unit.suffix, suffix, types)
-                if w < 1.0 and unit.level == 4 and types and not types & _TOWN_TYPES:
+                if w < 1.0 and unit.level == 4 and types and not types & TOWN_TYPES:
                     continue  # "Baihe County" names a county: 百合镇 is no answer
                 qq = q * w
                 if types and w == 1.0 and q <= 0.5:  # one-syllable stem confirmed by its type: Pei County
@@ -162,7 +162,7 @@ def split_glued(key: str, mask: int, index) -> list[tuple[str, int]] | None:
     return out
 
 
-_TOWN_TYPES = frozenset(("镇", "乡", "街道", "民族乡", "苏木"))
+TOWN_TYPES = frozenset(("镇", "乡", "街道", "民族乡", "苏木"))
 _ENGLISH_TYPE_WORDS = frozenset(
     "province municipality autonomousregion region sar city prefecture autonomousprefecture league county "
     "autonomouscounty banner autonomousbanner district newarea newdistrict town towns township subdistrict "

@@ -1,0 +1,72 @@
+"""Round 4 of issue 14: invented counties and prefectures that share a stem with a real township, districts
+abolished without a recorded successor, a zone without a zone word, Latin typos of prefecture-level cities
+without counties, typed Latin words that match only townships, and the place-name reading of 厦.
+
+Every example here is new: none is a row of tests/data/tuning/addresses.tsv (checked below); the held-out
+set is not read.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from clusteratlas._text import pinyin_syllables
+from clusteratlas.gazetteer import resolve_address
+from clusteratlas.gazetteer import _tables as gd
+
+TUNING = Path(__file__).resolve().parents[1] / "data" / "tuning" / "addresses.tsv"
+
+# 1. a township's stem written with a county-level type (区, 市) names no township: no such county exists
+#    (大朗镇, 柳市镇, 红岛街道 and 银河镇 are real; 大朗区, 柳市区, 红岛区 and 银河区 are not)
+STEM_AS_COUNTY = ["广东省东莞市大朗区", "浙江省温州市柳市区", "山东省青岛市红岛区", "星际市银河区星河路", "天宫市银河区"]
+# 2. ... unless the stem with that type is a former county-level name: an abolished district lives on as a
+#    street of its name (吉利区 -> 吉利街道 of 孟津区) or is linked by the successions
+ABOLISHED = [
+    ("洛阳市吉利区康乐街", "410308"),  # 吉利区 merged into 孟津区 in 2021 (aliases.yaml former_names)
+    ("济宁市市中区太白楼路", "370811"),  # 市中区 merged into 任城区 in 2013 (aliases.yaml former_names)
+    ("汕头市达濠区广澳街道", "440512"),  # 达濠区 merged into 濠江区 in 2003
+]
+# 3. a zone named without a zone word (aliases.yaml zones, with its source)
+ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou", "330110"),
+         ("杭州市未来科技城文二西路", "330110")]
+# 4. Latin typos of prefecture-level cities without counties: one slip from the name, not split into short
+#    names (zhong + shang)
+LATIN_TYPOS = [("Zhongshang, Guangdong Province", "442000"), ("Zhongshna, Guangdong", "442000"),
+               ("Dongguen City", "441900"), ("Jiayugaun City, Gansu", "620200")]
+# 5. a Latin word that matches nothing, with a type above townships: townships are no reading of it
+TYPED_UNKNOWN = ["Galaxy County, Nova Province", "Starlight County, Moon Province", "Nebula District"]
+
+
+def test_examples_are_not_tuning_rows():
+    with TUNING.open(encoding="utf-8") as fh:
+        rows = {r["address"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    ours = STEM_AS_COUNTY + TYPED_UNKNOWN + [q for q, _ in ABOLISHED + ZONES + LATIN_TYPOS]
+    assert not rows & set(ours)
+
+
+@pytest.mark.parametrize("query", STEM_AS_COUNTY)
+def test_township_stem_with_county_type_names_no_township(query):
+    got = resolve_address(query)
+    assert got.get("level") not in ("county", "township"), got
+
+
+@pytest.mark.parametrize("query,code", ABOLISHED + ZONES + LATIN_TYPOS)
+def test_resolves_to(query, code):
+    assert (resolve_address(query).get("adcode") or "")[:6] == code
+
+
+@pytest.mark.parametrize("query", TYPED_UNKNOWN)
+def test_typed_unknown_latin_word_is_no_township(query):
+    assert resolve_address(query).get("level") not in ("county", "township")
+
+
+def test_xia_is_read_xia_in_place_names():
+    assert pinyin_syllables("塘厦镇") == ["tang", "xia", "zhen"]
+    assert pinyin_syllables("崧厦") == ["song", "xia"]
+    assert pinyin_syllables("广厦") == ["guang", "sha"]  # 广厦 "mansions" keeps shà
+    units = gd.units()
+    assert units["441900116"].name_en == "Tangxia Town"
+    assert resolve_address("Tangxia, Dongguan").get("adcode") == "441900116"
