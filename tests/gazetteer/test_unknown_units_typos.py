@@ -1,5 +1,6 @@
 """Round 4 of issue 14: invented counties and prefectures that share a stem with a real township, districts
-abolished without a recorded successor, a zone without a zone word, Latin typos of prefecture-level cities
+abolished without a recorded successor, zones (one without a zone word, NBS zones under other written forms,
+zones with a source in aliases.yaml), Latin typos of prefecture-level cities
 without counties, typed Latin words that match only townships, and the place-name reading of 厦.
 
 Every example here is new: none is a row of tests/data/tuning/addresses.tsv (checked below); the held-out
@@ -31,7 +32,13 @@ ABOLISHED = [
 ]
 # 3. a zone named without a zone word (aliases.yaml zones, with its source)
 ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou", "330110"),
-         ("杭州市未来科技城文二西路", "330110")]
+         ("杭州市未来科技城文二西路", "330110"),
+         # sourced zones of aliases.yaml (round 4)
+         ("珠海高新区金峰西路", "440402"), ("Mianyang National Hi-tech Industrial Development Zone", "510703"),
+         ("辽宁省大连高新园区黄浦路", "210211"),
+         # NBS zones under other written forms: a torch zone's 高新区, and a 国家 zone's English name
+         ("威海高新区火炬路", "371002"), ("Weihai Torch Hi-tech Industrial Development Zone", "371002"),
+         ("Kunming National Hi-tech Industrial Development Zone", "530102")]
 # 4. Latin typos of prefecture-level cities without counties: one slip from the name, not split into short
 #    names (zhong + shang)
 LATIN_TYPOS = [("Zhongshang, Guangdong Province", "442000"), ("Zhongshna, Guangdong", "442000"),

@@ -89,6 +89,24 @@ SPREAD_NOTE = ("; it spans several county-level units, so the answer is the unit
                "address also names one of them or a township in one")
 
 
+#: NBS names of high-tech zones written another way (威海火炬高技术产业开发区): the ending and the usual short
+#: forms people write for it (威海高新区, 威海高新技术产业开发区).
+_TORCH_ENDINGS = ("火炬高技术产业开发区", "火炬高新技术产业开发区", "高技术产业开发区", "火炬高新区")
+
+
+def _torch_forms(forms: list[str]) -> list[str]:
+    """``forms`` and, for a zone named "<place>火炬高技术产业开发区", "<place>高新区" and
+    "<place>高新技术产业开发区" (from which the English forms follow)."""
+    out = list(forms)
+    for form in forms:
+        for ending in _TORCH_ENDINGS:
+            if form.endswith(ending) and len(form) > len(ending) + 1:
+                place = form[: -len(ending)]
+                out.extend(f for f in (place + "高新区", place + "高新技术产业开发区") if f not in out)
+                break
+    return out
+
+
 def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
     """``(codes, written forms, note)`` per zone: NBS zones with their MCA counties, then curated zones."""
     units = gd.units()
@@ -104,7 +122,7 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
             # (合肥高新技术产业开发区): the zone's name places it in the prefecture, and no further
             if r["prefecture"] in units:
                 pref = units[r["prefecture"]].name
-                out.append(((r["prefecture"],), r["forms"].split("|"),
+                out.append(((r["prefecture"],), _torch_forms(r["forms"].split("|")),
                             f"{r['name']} is a development zone or new area (NBS {r['nbs_code']}) of {pref}; the "
                             f"zone tables do not place it in a county (NBS {NBS_VINTAGE})"))
             continue
@@ -116,7 +134,7 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
                 f"unit; its townships lie in {where} (NBS {NBS_VINTAGE})")
         if len(codes) > 1:
             note += SPREAD_NOTE
-        out.append((codes, r["forms"].split("|"), note))
+        out.append((codes, _torch_forms(r["forms"].split("|")), note))
     for z in gd.aliases_file().get("zones", []):
         codes = tuple(str(c) for c in z["adcodes"])
         note = f"{z['name_zh']} is a development zone or new area, not an administrative unit; {z['note'].strip()}"
@@ -153,7 +171,9 @@ _ZONE_KINDS_EN = {
                    "new and high tech industrial development zone", "hi tech zone", "high tech zone",
                    "hi tech park", "high tech park", "hi tech district", "high tech district",
                    "national hi tech zone", "national high tech zone", "hi tech development zone",
-                   "high tech development zone"),
+                   "high tech development zone", "national hi tech industrial development zone",
+                   "national high tech industrial development zone", "torch hi tech industrial development zone",
+                   "torch high tech industrial development zone", "torch hi tech zone", "torch high tech zone"),
     "高新区": (),
 }
 _ZONE_KINDS_EN["经开区"] = _ZONE_KINDS_EN["经济技术开发区"]
@@ -172,6 +192,8 @@ def _english_forms(forms: list[str]) -> set[str]:
             if not form.endswith(kind):
                 continue
             place = form[: -len(kind)]
+            if place.endswith("国家"):  # 昆明国家高新技术产业开发区: the national zone of 昆明
+                place = place[:-2]
             if place.endswith(("市", "区", "县")) and place[:-1] in stems:
                 place = place[:-1]
             if place in stems and len(place) >= 2:
