@@ -1,5 +1,5 @@
 """Round 4 of issue 14: invented counties and prefectures that share a stem with a real township, districts
-abolished without a recorded successor, zones (one without a zone word, NBS zones under other written forms,
+abolished without a recorded successor, old county-level cities at a prefecture's seat, zones (one without a zone word, NBS zones under other written forms,
 zones with a source in aliases.yaml), Latin typos of prefecture-level cities
 without counties, typed Latin words that match only townships, and the place-name reading of 厦.
 
@@ -30,6 +30,12 @@ ABOLISHED = [
     ("济宁市市中区太白楼路", "370811"),  # 市中区 merged into 任城区 in 2013 (aliases.yaml former_names)
     ("汕头市达濠区广澳街道", "440512"),  # 达濠区 merged into 濠江区 in 2003
 ]
+# 2b. a county-level city written under its old prefecture (地区), whose prefecture was made a prefecture-level
+#     city of the same name: the old city is the new city's urban core (its first district by MCA code)
+SEAT_CITIES = [("山东省临沂地区临沂市解放路", "371302"), ("湖南省零陵地区永州市", "431102"),
+               ("安徽省阜阳地区阜阳市颍河路", "341202"),
+               # without the old prefecture the name is today's prefecture, and a county of it stays itself
+               ("江西省吉安市", "360800"), ("吉安地区吉安县", "360821")]
 # 3. a zone named without a zone word (aliases.yaml zones, with its source)
 ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou", "330110"),
          ("杭州市未来科技城文二西路", "330110"),
@@ -50,7 +56,7 @@ TYPED_UNKNOWN = ["Galaxy County, Nova Province", "Starlight County, Moon Provinc
 def test_examples_are_not_tuning_rows():
     with TUNING.open(encoding="utf-8") as fh:
         rows = {r["address"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
-    ours = STEM_AS_COUNTY + TYPED_UNKNOWN + [q for q, _ in ABOLISHED + ZONES + LATIN_TYPOS]
+    ours = STEM_AS_COUNTY + TYPED_UNKNOWN + [q for q, _ in ABOLISHED + SEAT_CITIES + ZONES + LATIN_TYPOS]
     assert not rows & set(ours)
 
 
@@ -60,7 +66,7 @@ def test_township_stem_with_county_type_names_no_township(query):
     assert got.get("level") not in ("county", "township"), got
 
 
-@pytest.mark.parametrize("query,code", ABOLISHED + ZONES + LATIN_TYPOS)
+@pytest.mark.parametrize("query,code", ABOLISHED + SEAT_CITIES + ZONES + LATIN_TYPOS)
 def test_resolves_to(query, code):
     assert (resolve_address(query).get("adcode") or "")[:6] == code
 

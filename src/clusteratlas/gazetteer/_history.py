@@ -292,9 +292,35 @@ def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
 
 @gd._table
 def seat_city_names() -> frozenset[str]:
-    """Old county-level names that are also the name of a prefecture-level city today (渭南市, 淮安市)."""
+    """Old county-level names that are also the name of a prefecture-level city today (渭南市, 淮安市, 吉安市)."""
     prefectures = {u.name for u in gd.units().values() if u.level == 2}
-    return frozenset(name for name in succession_records() if name in prefectures)
+    return frozenset(name for name in succession_records() if name in prefectures) | frozenset(prefecture_seats())
+
+
+@gd._table
+def prefecture_seats() -> dict[str, tuple[str, str, str]]:
+    """County-level cities that became the urban districts of a prefecture-level city of their name when their
+    prefecture (地区) was made one (``successions.tsv.gz`` event ``city_to_prefecture``: 吉安市 of 吉安地区, 2000)
+    -> ``(district, old prefecture, note)``. The district is the prefecture's first by MCA code (吉州区 360802,
+    兰山区 371302): codes list a city's core districts first."""
+    units = gd.units()
+    first: dict[str, str] = {}
+    for code in sorted(units):
+        u = units[code]
+        if u.level == 3 and u.suffix == "区" and u.parent not in first:
+            first[u.parent] = code
+    out = {}
+    for r in _read_tsv("successions.tsv.gz"):
+        pref = r["today_codes"]
+        if r["event"] != "city_to_prefecture" or pref not in first or r["old_name"] != units[pref].name:
+            continue
+        district = first[pref]
+        year = r["until"] if r["until"].isdigit() else "?"
+        out[r["old_name"]] = (district, r["old_parent"], (
+            f"{r['old_name']} of {r['old_parent']} was a county-level city until {year}, when {r['old_parent']} "
+            f"became the prefecture-level {units[pref].name}; its urban districts hold the old city (shown: the "
+            f"first by code, {units[district].name} {district})"))
+    return out
 
 
 def read_seat_cities(mentions: list) -> list:
@@ -320,10 +346,16 @@ def read_seat_cities(mentions: list) -> list:
         # the earlier mentions by text, and by the prefecture they name (阜阳地区 names 阜阳市)
         earlier = {e.text for e in mentions[:i]} | {units[c].name for e in mentions[:i] for c, v in e.cands.items()
                                                     if units[c].level == 2 and v[0] >= 0.9}
+        seat = prefecture_seats().get(m.text)
+        if seat is not None and seat[1] in earlier:  # 吉安地区吉安市: the old city, now 吉州区 and its neighbours
+            cands = {c: v for c, v in m.cands.items() if units[c].level > 2}
+            cands[seat[0]] = (1.0, "former_name", seat[2])
+            out[i] = m._replace(cands=cands)
+            continue
         for code, (_q, match, note) in list(m.cands.items()):
             if match != "former_name" or units[code].level != 3:
                 continue
-            parents = {parent for codes, _year, _event, parent in records[m.text]
+            parents = {parent for codes, _year, _event, parent in records.get(m.text, ())
                        if code in codes and parent in earlier and parent != m.text}
             if not parents:
                 continue
