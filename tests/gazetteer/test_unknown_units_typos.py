@@ -41,7 +41,9 @@ ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou",
          ("杭州市未来科技城文二西路", "330110"),
          # sourced zones of aliases.yaml (round 4)
          ("珠海高新区金峰西路", "440402"), ("Mianyang National Hi-tech Industrial Development Zone", "510703"),
-         ("辽宁省大连高新园区黄浦路", "210211"),
+         ("辽宁省大连高新园区黄浦路", "210211"), ("惠州大亚湾石化大道", "441303"), ("合肥政务区潜山路", "340104"),
+         ("南京河西新城江东中路", "320105"), ("深圳南山科技园科技南十二路", "440305"), ("北京中关村", "110108"),
+         ("广州科学城开创大道", "440112"),
          # NBS zones under other written forms: a torch zone's 高新区, and a 国家 zone's English name
          ("威海高新区火炬路", "371002"), ("Weihai Torch Hi-tech Industrial Development Zone", "371002"),
          ("Kunming National Hi-tech Industrial Development Zone", "530102")]
