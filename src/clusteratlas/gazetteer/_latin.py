@@ -30,8 +30,9 @@ def _ethnic_before_autonomous(keys: list[str], k: int) -> bool:
     return keys[k] in ETHNIC_WORDS and "autonomous" in keys[k + 1:k + 4]
 
 
-def latin_mentions(part: str) -> list[Mention]:
-    """Mentions in one Latin part of a query (no commas inside)."""
+def latin_mentions(part: str, near: bool = False) -> list[Mention]:
+    """Mentions in one Latin part of a query (no commas inside). ``near``: the query has other Latin parts,
+    so a word that is also a near miss of another name offers that reading too (see below)."""
     index = gd.latin_index()
     tokens = []
     for key, mask in latin_tokens(part):
@@ -102,14 +103,16 @@ def latin_mentions(part: str) -> list[Mention]:
                     qq = 0.95
                 m = "english" if (english and match == "pinyin") else match
                 add_cand(cands, code, (qq, m, note))
-        if len(best[0][2]) >= 2 and len(key) >= 5 and not mask:
-            # several names in one part ("Jiaxin Tongxiang"): a word that is also a near miss of another name
-            # (jiaxin ~ jiaxing) offers that reading too, weaker, so that the reading consistent with the other
-            # names can win over an exact but unrelated township (加信镇)
-            for m in fuzzy_mentions(key, cjk=False):
+        if (near or len(best[0][2]) >= 2) and len(key) >= 5 and not mask:
+            # several names in one part ("Jiaxin Tongxiang") or in the query ("Dongguang City, Guangdong"): a
+            # word that is also a near miss of another name (jiaxin ~ jiaxing, dongguang ~ dongguan) offers that
+            # reading too, weaker, so that the reading consistent with the other names can win over an exact but
+            # unrelated unit (加信镇, 东光县 of Hebei)
+            # across parts only one slip (ratio >= 90: dongguang ~ dongguan, not lingnan ~ liannan)
+            for m in fuzzy_mentions(key, cjk=False, cutoff=80 if len(best[0][2]) >= 2 else 90):
                 for code, cand in m.cands.items():
-                    if code not in cands:
-                        cands[code] = cand
+                    if code not in cands and not (types and units[code].level == 4 and not types & TOWN_TYPES):
+                        cands[code] = cand  # "Baihe County" names a county: a township is no reading of it
         out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
     if out:  # words no span covered (typos such as "Zhuij"): closest names
         covered = set()
@@ -179,8 +182,9 @@ def _near_name(key: str) -> bool:
     return process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=90) is not None
 
 
-def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
-    """Closest Latin keys (rapidfuzz ratio >= 80) for a word nothing else matched; Chinese via its pinyin."""
+def fuzzy_mentions(text: str, *, cjk: bool, cutoff: int = 80) -> list[Mention]:
+    """Closest Latin keys (rapidfuzz ratio >= ``cutoff``) for a word nothing else matched; Chinese via its
+    pinyin."""
     from rapidfuzz import fuzz, process
 
     from clusteratlas._text import pinyin_syllables
@@ -194,7 +198,7 @@ def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
         pool.extend(by_len.get(length, ()))
     index = gd.latin_index()
     cands: dict[str, Cand] = {}
-    for found, score, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=80, limit=8):
+    for found, score, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8):
         for (codes, q, match, _suffix, _note), _mask in index[found]:
             for code in codes:
                 add_cand(cands, code, (0.6 * q * score / 100.0, "fuzzy", f"closest name to {text!r}: {found}"))

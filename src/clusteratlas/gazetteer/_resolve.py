@@ -28,7 +28,9 @@ def query_mentions(query: str) -> list[Mention]:
     """All mentions of a free-text query (any mix of Chinese, pinyin, English and codes)."""
     mentions: list[Mention] = []
     protected = gd.protected_chars()
-    for part in split_parts(query):
+    parts = split_parts(query)
+    near = sum(bool(re.search(r"[A-Za-z]", p)) for p in parts) >= 2  # several Latin parts: near misses too
+    for part in parts:
         mentions.extend(code_mentions(part))
         if has_cjk(part):
             norm = normalize_cjk(part, protected)
@@ -39,7 +41,7 @@ def query_mentions(query: str) -> list[Mention]:
         else:
             latin = part
         if re.search(r"[A-Za-z]", latin):
-            found = latin_mentions(latin)
+            found = latin_mentions(latin, near)
             if not found:
                 toks = [k for k, _ in latin_tokens(latin)]
                 words = [k for k in toks if k not in NOISE_WORDS and k not in TYPE_WORDS and k not in LATIN_ZONE_TOKENS]
