@@ -1,5 +1,5 @@
 """Round 4 of issue 14: invented counties and prefectures that share a stem with a real township, districts
-abolished without a recorded successor, old county-level cities at a prefecture's seat, zones (one without a zone word, NBS zones under other written forms,
+abolished without a recorded successor, old county-level cities at a prefecture's seat, units carved out of a county, zones (one without a zone word, NBS zones under other written forms,
 zones with a source in aliases.yaml), Latin typos of prefecture-level cities
 without counties, typed Latin words that match only townships, and the place-name reading of 厦.
 
@@ -36,6 +36,12 @@ SEAT_CITIES = [("山东省临沂地区临沂市解放路", "371302"), ("湖南�
                ("安徽省阜阳地区阜阳市颍河路", "341202"),
                # without the old prefecture the name is today's prefecture, and a county of it stays itself
                ("江西省吉安市", "360800"), ("吉安地区吉安县", "360821")]
+# 2c. units carved out of a county (aliases.yaml carved_from): an old address under the old county is the new unit
+CARVED = [("深圳市宝安区观澜镇", "440309"), ("宝安县布吉镇", "440307"), ("深圳市龙岗区坪山镇", "440310"),
+          ("深圳市宝安区公明镇", "440311"), ("番禺市南沙镇", "440115"), ("厦门市同安区新店镇", "350213"),
+          ("福建省惠安县山腰镇", "350505"), ("浙江省黄岩市路桥镇", "331004"),
+          # the old county itself keeps its successor
+          ("深圳市宝安区西乡街道", "440306"), ("广州市番禺区市桥街道", "440113")]
 # 3. a zone named without a zone word (aliases.yaml zones, with its source)
 ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou", "330110"),
          ("杭州市未来科技城文二西路", "330110"),
@@ -61,7 +67,7 @@ TYPED_UNKNOWN = ["Galaxy County, Nova Province", "Starlight County, Moon Provinc
 def test_examples_are_not_tuning_rows():
     with TUNING.open(encoding="utf-8") as fh:
         rows = {r["address"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
-    ours = STEM_AS_COUNTY + TYPED_UNKNOWN + [q for q, _ in ABOLISHED + SEAT_CITIES + ZONES + LATIN_TYPOS]
+    ours = STEM_AS_COUNTY + TYPED_UNKNOWN + [q for q, _ in ABOLISHED + SEAT_CITIES + CARVED + ZONES + LATIN_TYPOS]
     assert not rows & set(ours)
 
 
@@ -71,7 +77,7 @@ def test_township_stem_with_county_type_names_no_township(query):
     assert got.get("level") not in ("county", "township"), got
 
 
-@pytest.mark.parametrize("query,code", ABOLISHED + SEAT_CITIES + ZONES + LATIN_TYPOS)
+@pytest.mark.parametrize("query,code", ABOLISHED + SEAT_CITIES + CARVED + ZONES + LATIN_TYPOS)
 def test_resolves_to(query, code):
     assert (resolve_address(query).get("adcode") or "")[:6] == code
 
