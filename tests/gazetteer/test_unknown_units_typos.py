@@ -20,9 +20,12 @@ from clusteratlas.gazetteer import _tables as gd
 
 TUNING = Path(__file__).resolve().parents[1] / "data" / "tuning" / "addresses.tsv"
 
-# 1. a township's stem written with a county-level type (区, 市) names no township: no such county exists
-#    (大朗镇, 柳市镇, 红岛街道 and 银河镇 are real; 大朗区, 柳市区, 红岛区 and 银河区 are not)
-STEM_AS_COUNTY = ["广东省东莞市大朗区", "浙江省温州市柳市区", "山东省青岛市红岛区", "星际市银河区星河路", "天宫市银河区"]
+# 1. a township's stem written with a county-level type (区, 市) names no township unless the address also
+#    names where it lies (大朗镇, 红岛街道 and 银河镇 are real; 大朗区, 红岛区 and 银河区 are not, and 火星市 …
+#    are invented)
+STEM_AS_COUNTY = ["火星市大朗区", "宇宙市红岛区", "星际市银河区星河路", "天宫市银河区", "银河区"]
+# ... while a town's area written as a district under its real prefecture is that town (潮州市枫溪区)
+TOWN_AREAS = [("潮州市枫溪区如意路", "445103"), ("长沙市星沙区", "430121")]
 # 2. ... unless the stem with that type is a former county-level name: an abolished district lives on as a
 #    street of its name (吉利区 -> 吉利街道 of 孟津区) or is linked by the successions
 ABOLISHED = [
@@ -67,7 +70,7 @@ TYPED_UNKNOWN = ["Galaxy County, Nova Province", "Starlight County, Moon Provinc
 def test_examples_are_not_tuning_rows():
     with TUNING.open(encoding="utf-8") as fh:
         rows = {r["address"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
-    ours = STEM_AS_COUNTY + TYPED_UNKNOWN + [q for q, _ in ABOLISHED + SEAT_CITIES + CARVED + ZONES + LATIN_TYPOS]
+    ours = STEM_AS_COUNTY + TYPED_UNKNOWN + [q for q, _ in TOWN_AREAS + ABOLISHED + SEAT_CITIES + CARVED + ZONES + LATIN_TYPOS]
     assert not rows & set(ours)
 
 
@@ -77,7 +80,7 @@ def test_township_stem_with_county_type_names_no_township(query):
     assert got.get("level") not in ("county", "township"), got
 
 
-@pytest.mark.parametrize("query,code", ABOLISHED + SEAT_CITIES + CARVED + ZONES + LATIN_TYPOS)
+@pytest.mark.parametrize("query,code", TOWN_AREAS + ABOLISHED + SEAT_CITIES + CARVED + ZONES + LATIN_TYPOS)
 def test_resolves_to(query, code):
     assert (resolve_address(query).get("adcode") or "")[:6] == code
 

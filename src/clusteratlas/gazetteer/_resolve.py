@@ -20,7 +20,7 @@ from clusteratlas.gazetteer._history import read_seat_cities, settle_spread
 from clusteratlas.gazetteer._latin import TOWN_TYPES, code_mentions, fuzzy_mentions, latin_mentions
 from clusteratlas.gazetteer._names import NOISE_WORDS, ROAD_WORDS, TYPE_WORDS, latin_tokens, normalize_cjk, split_parts
 from clusteratlas.gazetteer._rank import Mention, Ranked, check_named_regions, drop_ancestors, is_ambiguous, rank
-from clusteratlas.gazetteer._scan import zh_mentions
+from clusteratlas.gazetteer._scan import drop_lone_typed, zh_mentions
 from clusteratlas.gazetteer._zones import LATIN_ZONE_TOKENS
 
 
@@ -90,7 +90,7 @@ def resolve_explained(query: str, limit: int = 10) -> tuple[list[Ranked], bool, 
             return [], False, 0, why
         return [], False, 0, _refine_latin(query, [], False)[2]
     address = cjk and len(mentions) >= 2
-    ranked = drop_ancestors(rank(mentions, address=address))
+    ranked = drop_ancestors(drop_lone_typed(rank(mentions, address=address)))
     ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
     settled = settle_spread(ranked, mentions)
     if settled is not ranked:
