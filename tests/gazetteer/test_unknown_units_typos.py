@@ -55,7 +55,11 @@ ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou",
          ("广州科学城开创大道", "440112"),
          # NBS zones under other written forms: a torch zone's 高新区, and a 国家 zone's English name
          ("威海高新区火炬路", "371002"), ("Weihai Torch Hi-tech Industrial Development Zone", "371002"),
-         ("Kunming National Hi-tech Industrial Development Zone", "530102")]
+         ("Kunming National Hi-tech Industrial Development Zone", "530102"),
+         # English zone names are the prefecture's: 淮安经开区 (清江浦区), not 淮安区's own park; "Huizhou …" is
+         # 惠州 (no zone of it in the tables: the prefecture), not 徽州区 of 黄山
+         ("Huai'an Economic and Technological Development Zone, Jiangsu", "320812"),
+         ("Huizhou Economic Development Zone, Guangdong", "441300")]
 # 4. Latin typos of prefecture-level cities without counties: one slip from the name, not split into short
 #    names (zhong + shang)
 LATIN_TYPOS = [("Zhongshang, Guangdong Province", "442000"), ("Zhongshna, Guangdong", "442000"),

@@ -186,6 +186,8 @@ def _english_forms(forms: list[str]) -> set[str]:
     from clusteratlas._text import pinyin_syllables
 
     stems = {u.stem for u in gd.units().values() if u.level <= 3}
+    prefecture_stems = {u.stem for u in gd.units().values() if u.level <= 2}
+    prefecture_keys = {"".join(pinyin_syllables(st)) for st in prefecture_stems}
     out = set()
     for form in forms:
         for kind, english in _ZONE_KINDS_EN.items():
@@ -194,10 +196,14 @@ def _english_forms(forms: list[str]) -> set[str]:
             place = form[: -len(kind)]
             if place.endswith("国家"):  # 昆明国家高新技术产业开发区: the national zone of 昆明
                 place = place[:-2]
+            if place.endswith(("区", "县")) and place[:-1] in prefecture_stems:
+                continue  # 淮安区经开区: "Huai'an … Zone" is the prefecture's (淮安市), not the district's
             if place.endswith(("市", "区", "县")) and place[:-1] in stems:
                 place = place[:-1]
             if place in stems and len(place) >= 2:
                 py = "".join(pinyin_syllables(place))
+                if place not in prefecture_stems and py in prefecture_keys:
+                    continue  # 徽州区's zone is no "Huizhou … Zone": English readers mean 惠州 (a prefecture)
                 out.update(latin_key(py + e) for e in english)
     return out
 
