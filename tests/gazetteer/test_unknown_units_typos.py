@@ -65,7 +65,8 @@ ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou",
 LATIN_TYPOS = [("Zhongshang, Guangdong Province", "442000"), ("Zhongshna, Guangdong", "442000"),
                ("Dongguen City", "441900"), ("Jiayugaun City, Gansu", "620200"),
                # a near miss in another part: Dongguang is 东光县 of Hebei, but Guangdong says Dongguan
-               ("Dongguang, Guangdong", "441900"), ("Dongguang County, Cangzhou, Hebei", "130923")]
+               ("Dongguang, Guangdong", "441900"), ("Dong Guang, Guangdong", "441900"),
+               ("Dongguang County, Cangzhou, Hebei", "130923")]
 # 5. a Latin word that matches nothing, with a type above townships: townships are no reading of it
 TYPED_UNKNOWN = ["Galaxy County, Nova Province", "Starlight County, Moon Province", "Nebula District",
                  "Qingnan County, Guangdong"]  # no county: across parts only one slip is read as a name

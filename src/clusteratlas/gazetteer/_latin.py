@@ -103,16 +103,19 @@ def latin_mentions(part: str, near: bool = False) -> list[Mention]:
                     qq = 0.95
                 m = "english" if (english and match == "pinyin") else match
                 add_cand(cands, code, (qq, m, note))
-        if (near or len(best[0][2]) >= 2) and len(key) >= 5 and not mask:
+        several = len(best[0][2]) >= 2
+        if (near or several) and len(key) >= 5 and (near or not mask):
             # several names in one part ("Jiaxin Tongxiang") or in the query ("Dongguang City, Guangdong"): a
             # word that is also a near miss of another name (jiaxin ~ jiaxing, dongguang ~ dongguan) offers that
             # reading too, weaker, so that the reading consistent with the other names can win over an exact but
             # unrelated unit (加信镇, 东光县 of Hebei)
-            # across parts only one slip (ratio >= 90: dongguang ~ dongguan, not lingnan ~ liannan)
-            for m in fuzzy_mentions(key, cjk=False, cutoff=80 if len(best[0][2]) >= 2 else 90):
+            # across parts only one slip (one edit: dongguang ~ dongguan, not lingnan ~ liannan)
+            one_slip = not (several and not mask)
+            for m in fuzzy_mentions(key, cjk=False, one_slip=one_slip):
                 for code, cand in m.cands.items():
-                    if code not in cands and not (types and units[code].level == 4 and not types & TOWN_TYPES):
-                        cands[code] = cand  # "Baihe County" names a county: a township is no reading of it
+                    if code in cands or units[code].level == 4 and (one_slip or types and not types & TOWN_TYPES):
+                        continue  # "Baihe County" names a county: a township is no reading of it
+                    cands[code] = cand
         out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
     if out:  # words no span covered (typos such as "Zhuij"): closest names
         covered = set()
@@ -173,19 +176,22 @@ _ENGLISH_TYPE_WORDS = frozenset(
 
 
 def _near_name(key: str) -> bool:
-    """Whether ``key`` is one slip from a name (rapidfuzz ratio >= 90: Zhongshang for Zhongshan), in which
+    """Whether ``key`` is one slip (one edit, ratio >= 90) from a name (Zhongshang for Zhongshan), in which
     case it is read as that name's typo, not split into short names written together (zhong + shang)."""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
 
     by_len = gd.latin_keys_by_length()
     pool = [k for length in range(len(key) - 1, len(key) + 2) for k in by_len.get(length, ())]
-    return process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=90) is not None
+    return any(fuzz.ratio(key, f) >= 90 for f, _d, _ in
+               process.extract(key, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=8))
 
 
-def fuzzy_mentions(text: str, *, cjk: bool, cutoff: int = 80) -> list[Mention]:
-    """Closest Latin keys (rapidfuzz ratio >= ``cutoff``) for a word nothing else matched; Chinese via its
-    pinyin."""
+def fuzzy_mentions(text: str, *, cjk: bool, one_slip: bool = False) -> list[Mention]:
+    """Closest Latin keys (rapidfuzz ratio >= 80; with ``one_slip``, one edit away) for a word nothing else
+    matched; Chinese via its pinyin."""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
 
     from clusteratlas._text import pinyin_syllables
 
@@ -198,7 +204,13 @@ def fuzzy_mentions(text: str, *, cjk: bool, cutoff: int = 80) -> list[Mention]:
         pool.extend(by_len.get(length, ()))
     index = gd.latin_index()
     cands: dict[str, Cand] = {}
-    for found, score, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8):
+    if one_slip:
+        found_keys = [(f, r) for f, _d, _ in
+                      process.extract(key, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=8)
+                      if (r := fuzz.ratio(key, f)) >= 90]  # and not a short name (donghu is no honghu)
+    else:
+        found_keys = [(f, sc) for f, sc, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=80, limit=8)]
+    for found, score in found_keys:
         for (codes, q, match, _suffix, _note), _mask in index[found]:
             for code in codes:
                 add_cand(cands, code, (0.6 * q * score / 100.0, "fuzzy", f"closest name to {text!r}: {found}"))
