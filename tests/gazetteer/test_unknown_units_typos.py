@@ -59,7 +59,10 @@ ZONES = [("余杭未来科技城", "330110"), ("Future Sci-Tech City, Hangzhou",
          # English zone names are the prefecture's: 淮安经开区 (清江浦区), not 淮安区's own park; "Huizhou …" is
          # 惠州 (no zone of it in the tables: the prefecture), not 徽州区 of 黄山
          ("Huai'an Economic and Technological Development Zone, Jiangsu", "320812"),
-         ("Huizhou Economic Development Zone, Guangdong", "441300")]
+         ("Huizhou Economic Development Zone, Guangdong", "441300"),
+         # English names of NBS zones named "<prefecture><name><kind>" (沧州渤海新区, 潍坊滨海经济技术开发区)
+         ("Cangzhou Bohai New Area, Hebei", "130983"), ("Dezhou Tianqu New Area", "371402"),
+         ("Weifang Binhai Economic and Technological Development Zone", "370703")]
 # 4. Latin typos of prefecture-level cities without counties: one slip from the name, not split into short
 #    names (zhong + shang)
 LATIN_TYPOS = [("Zhongshang, Guangdong Province", "442000"), ("Zhongshna, Guangdong", "442000"),

@@ -175,6 +175,10 @@ _ZONE_KINDS_EN = {
                    "national high tech industrial development zone", "torch hi tech industrial development zone",
                    "torch high tech industrial development zone", "torch hi tech zone", "torch high tech zone"),
     "高新区": (),
+    "新区": ("new area", "new district", "new zone"),
+    "综合保税区": ("comprehensive bonded zone", "comprehensive free trade zone"),
+    "保税区": ("bonded zone", "free trade zone", "bonded area"),
+    "工业园区": ("industrial park", "industrial zone"),
 }
 _ZONE_KINDS_EN["经开区"] = _ZONE_KINDS_EN["经济技术开发区"]
 _ZONE_KINDS_EN["高新区"] = _ZONE_KINDS_EN["高新技术产业开发区"]
@@ -205,6 +209,14 @@ def _english_forms(forms: list[str]) -> set[str]:
                 if place not in prefecture_stems and py in prefecture_keys:
                     continue  # 徽州区's zone is no "Huizhou … Zone": English readers mean 惠州 (a prefecture)
                 out.update(latin_key(py + e) for e in english)
+                continue
+            # "<prefecture><name><kind>" (沧州渤海新区 -> cangzhou bohai new area)
+            for k in (3, 2):
+                head, mid = place[:k], place[k:].lstrip("市")
+                if head in prefecture_stems and 2 <= len(mid) <= 4 and _has_cjk(mid):
+                    py = "".join(pinyin_syllables(head)) + "".join(pinyin_syllables(mid))
+                    out.update(latin_key(py + e) for e in english)
+                    break
     return out
 
 
