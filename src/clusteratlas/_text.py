@@ -339,8 +339,8 @@ PLACE_PHRASES: dict[str, tuple[str, ...]] = {
     "藏马": ("cang", "ma"), "行唐": ("xing", "tang"), "行宫": ("xing", "gong"), "行者": ("xing", "zhe"),
     "步行": ("bu", "xing"), "长子营": ("chang", "zi", "ying"), "蚌山": ("beng", "shan"), "蔚州": ("yu", "zhou"),
     "浪卡子": ("lang", "ka", "zi"), "涡南": ("guo", "nan"), "涡北": ("guo", "bei"), "荥经": ("ying", "jing"),
-    "伽师": ("jia", "shi"),
-    "广厦": ("guang", "sha"), "单县": ("shan", "xian"), "单城": ("shan", "cheng"), "蔚县": ("yu", "xian"), "朝阳": ("chao", "yang"),
+    "伽师": ("jia", "shi"), "广厦": ("guang", "sha"),
+    "单县": ("shan", "xian"), "单城": ("shan", "cheng"), "蔚县": ("yu", "xian"), "朝阳": ("chao", "yang"),
 }
 _PLACE_PHRASES_SORTED = sorted(PLACE_PHRASES, key=len, reverse=True)
 
