@@ -322,12 +322,15 @@ def _pinyin_module():
 #: Changge, 天长 Tianchang), 什 shí (克什克腾, 什邡), 勒 lè (transliterations: 锡林郭勒, 勒流), 曾 zēng (曾都),
 #: 漯 luò (漯河), 浚 xùn (浚县), 乐 lè (南乐, 民乐), 藏 zàng (Tibetan names), 都 dū. Known exceptions are
 #: phrases in :data:`PLACE_PHRASES` (长子 Zhangzi, 乐清 Yueqing, 乐亭 Laoting, 甘浚 Ganjun, 藏马 Cangma).
-#: Also 柏 bǎi (万柏林 Wanbailin), 佛 fó (佛冈 Fogang), 尾 wěi (马尾 Mawei).
+#: Also 柏 bǎi (万柏林 Wanbailin), 佛 fó (佛冈 Fogang), 尾 wěi (马尾 Mawei), and 厦 xià (厦门 Xiamen, 塘厦
+#: Tangxia: "Tangxia Town", Dongguan Today, http://old.dongguantoday.com/town.asp?id=42; 崧厦 Songxia), except
+#: in 广厦 (guǎngshà, "mansions").
 PLACE_READINGS: dict[str, tuple[str, frozenset[str]]] = {
     "长": ("chang", frozenset({"zhang"})), "什": ("shi", frozenset({"shen"})), "勒": ("le", frozenset({"lei"})),
     "曾": ("zeng", frozenset({"ceng"})), "漯": ("luo", frozenset({"ta"})), "浚": ("xun", frozenset({"jun"})),
     "乐": ("le", frozenset({"yue", "lao"})), "藏": ("zang", frozenset({"cang"})), "都": ("du", frozenset({"dou"})),
     "柏": ("bai", frozenset({"bo"})), "佛": ("fo", frozenset({"fu"})), "尾": ("wei", frozenset({"yi"})),
+    "厦": ("xia", frozenset({"sha"})),
 }
 
 #: Phrase readings in place names (applied after :data:`PLACE_READINGS`, so they hold the exceptions).
@@ -336,7 +339,7 @@ PLACE_PHRASES: dict[str, tuple[str, ...]] = {
     "藏马": ("cang", "ma"), "行唐": ("xing", "tang"), "行宫": ("xing", "gong"), "行者": ("xing", "zhe"),
     "步行": ("bu", "xing"), "长子营": ("chang", "zi", "ying"), "蚌山": ("beng", "shan"), "蔚州": ("yu", "zhou"),
     "浪卡子": ("lang", "ka", "zi"), "涡南": ("guo", "nan"), "涡北": ("guo", "bei"), "荥经": ("ying", "jing"),
-    "伽师": ("jia", "shi"),
+    "伽师": ("jia", "shi"), "广厦": ("guang", "sha"),
     "单县": ("shan", "xian"), "单城": ("shan", "cheng"), "蔚县": ("yu", "xian"), "朝阳": ("chao", "yang"),
 }
 _PLACE_PHRASES_SORTED = sorted(PLACE_PHRASES, key=len, reverse=True)

@@ -89,6 +89,24 @@ SPREAD_NOTE = ("; it spans several county-level units, so the answer is the unit
                "address also names one of them or a township in one")
 
 
+#: NBS names of high-tech zones written another way (威海火炬高技术产业开发区): the ending and the usual short
+#: forms people write for it (威海高新区, 威海高新技术产业开发区).
+_TORCH_ENDINGS = ("火炬高技术产业开发区", "火炬高新技术产业开发区", "高技术产业开发区", "火炬高新区")
+
+
+def _torch_forms(forms: list[str]) -> list[str]:
+    """``forms`` and, for a zone named "<place>火炬高技术产业开发区", "<place>高新区" and
+    "<place>高新技术产业开发区" (from which the English forms follow)."""
+    out = list(forms)
+    for form in forms:
+        for ending in _TORCH_ENDINGS:
+            if form.endswith(ending) and len(form) > len(ending) + 1:
+                place = form[: -len(ending)]
+                out.extend(f for f in (place + "高新区", place + "高新技术产业开发区") if f not in out)
+                break
+    return out
+
+
 def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
     """``(codes, written forms, note)`` per zone: NBS zones with their MCA counties, then curated zones."""
     units = gd.units()
@@ -104,7 +122,7 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
             # (合肥高新技术产业开发区): the zone's name places it in the prefecture, and no further
             if r["prefecture"] in units:
                 pref = units[r["prefecture"]].name
-                out.append(((r["prefecture"],), r["forms"].split("|"),
+                out.append(((r["prefecture"],), _torch_forms(r["forms"].split("|")),
                             f"{r['name']} is a development zone or new area (NBS {r['nbs_code']}) of {pref}; the "
                             f"zone tables do not place it in a county (NBS {NBS_VINTAGE})"))
             continue
@@ -116,7 +134,7 @@ def _zone_rows() -> list[tuple[tuple[str, ...], list[str], str]]:
                 f"unit; its townships lie in {where} (NBS {NBS_VINTAGE})")
         if len(codes) > 1:
             note += SPREAD_NOTE
-        out.append((codes, r["forms"].split("|"), note))
+        out.append((codes, _torch_forms(r["forms"].split("|")), note))
     for z in gd.aliases_file().get("zones", []):
         codes = tuple(str(c) for c in z["adcodes"])
         note = f"{z['name_zh']} is a development zone or new area, not an administrative unit; {z['note'].strip()}"
@@ -153,8 +171,14 @@ _ZONE_KINDS_EN = {
                    "new and high tech industrial development zone", "hi tech zone", "high tech zone",
                    "hi tech park", "high tech park", "hi tech district", "high tech district",
                    "national hi tech zone", "national high tech zone", "hi tech development zone",
-                   "high tech development zone"),
+                   "high tech development zone", "national hi tech industrial development zone",
+                   "national high tech industrial development zone", "torch hi tech industrial development zone",
+                   "torch high tech industrial development zone", "torch hi tech zone", "torch high tech zone"),
     "高新区": (),
+    "新区": ("new area", "new district", "new zone"),
+    "综合保税区": ("comprehensive bonded zone", "comprehensive free trade zone"),
+    "保税区": ("bonded zone", "free trade zone", "bonded area"),
+    "工业园区": ("industrial park", "industrial zone"),
 }
 _ZONE_KINDS_EN["经开区"] = _ZONE_KINDS_EN["经济技术开发区"]
 _ZONE_KINDS_EN["高新区"] = _ZONE_KINDS_EN["高新技术产业开发区"]
@@ -166,17 +190,33 @@ def _english_forms(forms: list[str]) -> set[str]:
     from clusteratlas._text import pinyin_syllables
 
     stems = {u.stem for u in gd.units().values() if u.level <= 3}
+    prefecture_stems = {u.stem for u in gd.units().values() if u.level <= 2}
+    prefecture_keys = {"".join(pinyin_syllables(st)) for st in prefecture_stems}
     out = set()
     for form in forms:
         for kind, english in _ZONE_KINDS_EN.items():
             if not form.endswith(kind):
                 continue
             place = form[: -len(kind)]
+            if place.endswith("国家"):  # 昆明国家高新技术产业开发区: the national zone of 昆明
+                place = place[:-2]
+            if place.endswith(("区", "县")) and place[:-1] in prefecture_stems:
+                continue  # 淮安区经开区: "Huai'an … Zone" is the prefecture's (淮安市), not the district's
             if place.endswith(("市", "区", "县")) and place[:-1] in stems:
                 place = place[:-1]
             if place in stems and len(place) >= 2:
                 py = "".join(pinyin_syllables(place))
+                if place not in prefecture_stems and py in prefecture_keys:
+                    continue  # 徽州区's zone is no "Huizhou … Zone": English readers mean 惠州 (a prefecture)
                 out.update(latin_key(py + e) for e in english)
+                continue
+            # "<prefecture><name><kind>" (沧州渤海新区 -> cangzhou bohai new area)
+            for k in (3, 2):
+                head, mid = place[:k], place[k:].lstrip("市")
+                if head in prefecture_stems and 2 <= len(mid) <= 4 and _has_cjk(mid):
+                    py = "".join(pinyin_syllables(head)) + "".join(pinyin_syllables(mid))
+                    out.update(latin_key(py + e) for e in english)
+                    break
     return out
 
 
@@ -245,6 +285,15 @@ def nbs_codes() -> dict[str, tuple[str, str]]:
 
 
 @gd._table
+def old_county_names() -> frozenset[str]:
+    """Every county-level name since 1980 that is no current unit's (``successions.tsv.gz``, with the names
+    whose destination is unknown, and the hand-written ``former_names`` of ``aliases.yaml``)."""
+    names = {r["old_name"] for r in _read_tsv("successions.tsv.gz")}
+    names.update(f["name_zh"] for f in gd.aliases_file().get("former_names") or ())
+    return frozenset(names)
+
+
+@gd._table
 def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
     """Codes of county-level units since 1980 that are no current MCA code (and the NBS township code of a
     town made a city) -> ``(today's codes, note)``."""
@@ -261,9 +310,35 @@ def succession_codes() -> dict[str, tuple[tuple[str, ...], str]]:
 
 @gd._table
 def seat_city_names() -> frozenset[str]:
-    """Old county-level names that are also the name of a prefecture-level city today (渭南市, 淮安市)."""
+    """Old county-level names that are also the name of a prefecture-level city today (渭南市, 淮安市, 吉安市)."""
     prefectures = {u.name for u in gd.units().values() if u.level == 2}
-    return frozenset(name for name in succession_records() if name in prefectures)
+    return frozenset(name for name in succession_records() if name in prefectures) | frozenset(prefecture_seats())
+
+
+@gd._table
+def prefecture_seats() -> dict[str, tuple[str, str, str]]:
+    """County-level cities that became the urban districts of a prefecture-level city of their name when their
+    prefecture (地区) was made one (``successions.tsv.gz`` event ``city_to_prefecture``: 吉安市 of 吉安地区, 2000)
+    -> ``(district, old prefecture, note)``. The district is the prefecture's first by MCA code (吉州区 360802,
+    兰山区 371302): codes list a city's core districts first."""
+    units = gd.units()
+    first: dict[str, str] = {}
+    for code in sorted(units):
+        u = units[code]
+        if u.level == 3 and u.suffix == "区" and u.parent not in first:
+            first[u.parent] = code
+    out = {}
+    for r in _read_tsv("successions.tsv.gz"):
+        pref = r["today_codes"]
+        if r["event"] != "city_to_prefecture" or pref not in first or r["old_name"] != units[pref].name:
+            continue
+        district = first[pref]
+        year = r["until"] if r["until"].isdigit() else "?"
+        out[r["old_name"]] = (district, r["old_parent"], (
+            f"{r['old_name']} of {r['old_parent']} was a county-level city until {year}, when {r['old_parent']} "
+            f"became the prefecture-level {units[pref].name}; its urban districts hold the old city (shown: the "
+            f"first by code, {units[district].name} {district})"))
+    return out
 
 
 def read_seat_cities(mentions: list) -> list:
@@ -289,10 +364,16 @@ def read_seat_cities(mentions: list) -> list:
         # the earlier mentions by text, and by the prefecture they name (阜阳地区 names 阜阳市)
         earlier = {e.text for e in mentions[:i]} | {units[c].name for e in mentions[:i] for c, v in e.cands.items()
                                                     if units[c].level == 2 and v[0] >= 0.9}
+        seat = prefecture_seats().get(m.text)
+        if seat is not None and seat[1] in earlier:  # 吉安地区吉安市: the old city, now 吉州区 and its neighbours
+            cands = {c: v for c, v in m.cands.items() if units[c].level > 2}
+            cands[seat[0]] = (1.0, "former_name", seat[2])
+            out[i] = m._replace(cands=cands)
+            continue
         for code, (_q, match, note) in list(m.cands.items()):
             if match != "former_name" or units[code].level != 3:
                 continue
-            parents = {parent for codes, _year, _event, parent in records[m.text]
+            parents = {parent for codes, _year, _event, parent in records.get(m.text, ())
                        if code in codes and parent in earlier and parent != m.text}
             if not parents:
                 continue

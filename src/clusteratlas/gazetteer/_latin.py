@@ -30,12 +30,14 @@ def _ethnic_before_autonomous(keys: list[str], k: int) -> bool:
     return keys[k] in ETHNIC_WORDS and "autonomous" in keys[k + 1:k + 4]
 
 
-def latin_mentions(part: str) -> list[Mention]:
-    """Mentions in one Latin part of a query (no commas inside)."""
+def latin_mentions(part: str, near: bool = False) -> list[Mention]:
+    """Mentions in one Latin part of a query (no commas inside). ``near``: the query has other Latin parts,
+    so a word that is also a near miss of another name offers that reading too (see below)."""
     index = gd.latin_index()
     tokens = []
     for key, mask in latin_tokens(part):
-        pieces = split_glued(key, mask, index) if key not in index and len(key) >= _GLUED_MIN else None
+        pieces = split_glued(key, mask, index) if key not in index and len(key) >= _GLUED_MIN \
+            and not _near_name(key) else None
         tokens.extend(pieces or [(key, mask)])
     keys = [k for k, _ in tokens]
     n = len(tokens)
@@ -94,21 +96,26 @@ def latin_mentions(part: str) -> list[Mention]:
             for code in codes:
                 unit = units[code]
                 w = _type_weight(unit.suffix, suffix, types)
-                if w < 1.0 and unit.level == 4 and types and not types & _TOWN_TYPES:
+                if w < 1.0 and unit.level == 4 and types and not types & TOWN_TYPES:
                     continue  # "Baihe County" names a county: 百合镇 is no answer
                 qq = q * w
                 if types and w == 1.0 and q <= 0.5:  # one-syllable stem confirmed by its type: Pei County
                     qq = 0.95
                 m = "english" if (english and match == "pinyin") else match
                 add_cand(cands, code, (qq, m, note))
-        if len(best[0][2]) >= 2 and len(key) >= 5 and not mask:
-            # several names in one part ("Jiaxin Tongxiang"): a word that is also a near miss of another name
-            # (jiaxin ~ jiaxing) offers that reading too, weaker, so that the reading consistent with the other
-            # names can win over an exact but unrelated township (加信镇)
-            for m in fuzzy_mentions(key, cjk=False):
+        several = len(best[0][2]) >= 2
+        if (near or several) and len(key) >= 5 and (near or not mask):
+            # several names in one part ("Jiaxin Tongxiang") or in the query ("Dongguang City, Guangdong"): a
+            # word that is also a near miss of another name (jiaxin ~ jiaxing, dongguang ~ dongguan) offers that
+            # reading too, weaker, so that the reading consistent with the other names can win over an exact but
+            # unrelated unit (加信镇, 东光县 of Hebei)
+            # across parts only one slip (one edit: dongguang ~ dongguan, not lingnan ~ liannan)
+            one_slip = not (several and not mask)
+            for m in fuzzy_mentions(key, cjk=False, one_slip=one_slip):
                 for code, cand in m.cands.items():
-                    if code not in cands:
-                        cands[code] = cand
+                    if code in cands or units[code].level == 4 and (one_slip or types and not types & TOWN_TYPES):
+                        continue  # "Baihe County" names a county: a township is no reading of it
+                    cands[code] = cand
         out.append(Mention(" ".join(keys[i:t_end]), cands, "latin"))
     if out:  # words no span covered (typos such as "Zhuij"): closest names
         covered = set()
@@ -161,16 +168,30 @@ def split_glued(key: str, mask: int, index) -> list[tuple[str, int]] | None:
     return out
 
 
-_TOWN_TYPES = frozenset(("镇", "乡", "街道", "民族乡", "苏木"))
+TOWN_TYPES = frozenset(("镇", "乡", "街道", "民族乡", "苏木"))
 _ENGLISH_TYPE_WORDS = frozenset(
     "province municipality autonomousregion region sar city prefecture autonomousprefecture league county "
     "autonomouscounty banner autonomousbanner district newarea newdistrict town towns township subdistrict "
     "street streets specialdistrict urbandistrict countylevel ethnictownship".split())
 
 
-def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
-    """Closest Latin keys (rapidfuzz ratio >= 80) for a word nothing else matched; Chinese via its pinyin."""
+def _near_name(key: str) -> bool:
+    """Whether ``key`` is one slip (one edit, ratio >= 90) from a name (Zhongshang for Zhongshan), in which
+    case it is read as that name's typo, not split into short names written together (zhong + shang)."""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
+
+    by_len = gd.latin_keys_by_length()
+    pool = [k for length in range(len(key) - 1, len(key) + 2) for k in by_len.get(length, ())]
+    return any(fuzz.ratio(key, f) >= 90 for f, _d, _ in
+               process.extract(key, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=8))
+
+
+def fuzzy_mentions(text: str, *, cjk: bool, one_slip: bool = False) -> list[Mention]:
+    """Closest Latin keys (rapidfuzz ratio >= 80; with ``one_slip``, one edit away) for a word nothing else
+    matched; Chinese via its pinyin."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
 
     from clusteratlas._text import pinyin_syllables
 
@@ -183,7 +204,13 @@ def fuzzy_mentions(text: str, *, cjk: bool) -> list[Mention]:
         pool.extend(by_len.get(length, ()))
     index = gd.latin_index()
     cands: dict[str, Cand] = {}
-    for found, score, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=80, limit=8):
+    if one_slip:
+        found_keys = [(f, r) for f, _d, _ in
+                      process.extract(key, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=8)
+                      if (r := fuzz.ratio(key, f)) >= 90]  # and not a short name (donghu is no honghu)
+    else:
+        found_keys = [(f, sc) for f, sc, _ in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=80, limit=8)]
+    for found, score in found_keys:
         for (codes, q, match, _suffix, _note), _mask in index[found]:
             for code in codes:
                 add_cand(cands, code, (0.6 * q * score / 100.0, "fuzzy", f"closest name to {text!r}: {found}"))

@@ -17,10 +17,10 @@ import re
 from clusteratlas._text import CJK_RUN_RE, has_cjk
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._history import read_seat_cities, settle_spread
-from clusteratlas.gazetteer._latin import code_mentions, fuzzy_mentions, latin_mentions
+from clusteratlas.gazetteer._latin import TOWN_TYPES, code_mentions, fuzzy_mentions, latin_mentions
 from clusteratlas.gazetteer._names import NOISE_WORDS, ROAD_WORDS, TYPE_WORDS, latin_tokens, normalize_cjk, split_parts
 from clusteratlas.gazetteer._rank import Mention, Ranked, check_named_regions, drop_ancestors, is_ambiguous, rank
-from clusteratlas.gazetteer._scan import zh_mentions
+from clusteratlas.gazetteer._scan import drop_lone_typed, zh_mentions
 from clusteratlas.gazetteer._zones import LATIN_ZONE_TOKENS
 
 
@@ -28,7 +28,9 @@ def query_mentions(query: str) -> list[Mention]:
     """All mentions of a free-text query (any mix of Chinese, pinyin, English and codes)."""
     mentions: list[Mention] = []
     protected = gd.protected_chars()
-    for part in split_parts(query):
+    parts = split_parts(query)
+    near = sum(bool(re.search(r"[A-Za-z]", p)) for p in parts) >= 2  # several Latin parts: near misses too
+    for part in parts:
         mentions.extend(code_mentions(part))
         if has_cjk(part):
             norm = normalize_cjk(part, protected)
@@ -39,12 +41,12 @@ def query_mentions(query: str) -> list[Mention]:
         else:
             latin = part
         if re.search(r"[A-Za-z]", latin):
-            found = latin_mentions(latin)
+            found = latin_mentions(latin, near)
             if not found:
                 toks = [k for k, _ in latin_tokens(latin)]
                 words = [k for k in toks if k not in NOISE_WORDS and k not in TYPE_WORDS and k not in LATIN_ZONE_TOKENS]
                 if words and not any(k in ROAD_WORDS for k in toks):  # a road name is no place
-                    found = fuzzy_mentions("".join(words), cjk=False)
+                    found = _typed_fuzzy("".join(words), [k for k in toks if k in TYPE_WORDS])
             # English puts the specific place first ("Shenzhen City of Guangzhou"): a tiny decay by position
             # breaks ties between rival readings without outweighing a better explanation
             for k, m in enumerate(found):
@@ -54,6 +56,21 @@ def query_mentions(query: str) -> list[Mention]:
                         m.cands[code] = (q * factor, match, note)
             mentions.extend(found)
     return read_seat_cities(mentions) if has_cjk(query) else mentions
+
+
+def _typed_fuzzy(key: str, types: list[str]) -> list[Mention]:
+    """Closest names of an unmatched Latin word; when the part also gives a type above townships ("Galaxy
+    City", "Moonlight District"), townships are no reading of it (gala is no city)."""
+    found = fuzzy_mentions(key, cjk=False)
+    if not types or any(TYPE_WORDS[t] & TOWN_TYPES for t in types):
+        return found
+    units = gd.units()
+    out = []
+    for m in found:
+        cands = {c: v for c, v in m.cands.items() if units[c].level <= 3}
+        if cands:
+            out.append(m._replace(cands=cands))
+    return out
 
 
 def resolve(query: str, limit: int = 10) -> tuple[list[Ranked], bool, int]:
@@ -73,7 +90,7 @@ def resolve_explained(query: str, limit: int = 10) -> tuple[list[Ranked], bool, 
             return [], False, 0, why
         return [], False, 0, _refine_latin(query, [], False)[2]
     address = cjk and len(mentions) >= 2
-    ranked = drop_ancestors(rank(mentions, address=address))
+    ranked = drop_ancestors(drop_lone_typed(rank(mentions, address=address)))
     ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
     settled = settle_spread(ranked, mentions)
     if settled is not ranked:

@@ -26,7 +26,7 @@ from clusteratlas._cache import BoundedCache
 from clusteratlas.gazetteer import _tables as gd
 from clusteratlas.gazetteer._names import TEXT_SUFFIXES, normalize_cjk
 from clusteratlas.gazetteer._history import rank_paths as _rank_paths
-from clusteratlas.gazetteer._history import read_seat_cities, seat_city_names, settle_spread
+from clusteratlas.gazetteer._history import old_county_names, read_seat_cities, seat_city_names, settle_spread
 from clusteratlas.gazetteer._rank import (Cand, Mention, Ranked, check_named_regions, clean_leader,
                                           drop_ancestors, is_ambiguous, rank, score_one)
 
@@ -58,10 +58,25 @@ _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _s in sorted(TEXT_SUFFIXES, key=len, reverse=True):
     _SUFFIX_BY_FIRST[_s[0]] = _SUFFIX_BY_FIRST.get(_s[0], ()) + (_s,)
 
-#: County-level name types: after a township's stem they mean the text names something else.
-#: (区 and 市 are not among them: an abolished district often lives on as a street of its name, 达濠区 ->
-#: 达濠街道.)
+#: County-level name types: after a township's stem they mean the text names something else (太湖新区 is no
+#: 太湖街道).
 _COUNTY_SUFFIXES = frozenset(("县", "旗", "新区", "自治县", "自治旗"))
+#: District and city types after a township's stem: the township only where the address also names where it
+#: lies (潮州市枫溪区 is the 枫溪 area of 潮安区; 宇宙市银河区 names no 银河镇), unless the stem with that type is a
+#: former county-level name (an abolished district often lives on as a street of its name: 吉利区 -> 吉利街道).
+_CITY_SUFFIXES = frozenset(("区", "市"))
+
+#: The note of a township read from its stem written with 区 or 市 (see :data:`_CITY_SUFFIXES`).
+TYPED_TOWN_NOTE = "its name is written with a district or city type that no unit of that name has"
+
+
+def drop_lone_typed(ranked: list[Ranked]) -> list[Ranked]:
+    """Drop townships read from a stem written with 区 or 市 that explain no other mention (宇宙市银河区: no
+    银河镇, no 银河街道)."""
+    if not any(r.n_mentions == 1 and TYPED_TOWN_NOTE in r.notes for r in ranked):
+        return ranked
+    return [r for r in ranked if not (r.n_mentions == 1 and TYPED_TOWN_NOTE in r.notes)]
+
 
 # Separators inside cache keys (control characters never survive normalisation).
 _HIT, _FIELD, _MENTION = "\x1f", "\x1e", "\x1c"
@@ -329,6 +344,9 @@ def mention_cands(key: str) -> dict[str, Cand]:
                     if follow:
                         if len(codes[0]) == 9 and follow in _COUNTY_SUFFIXES:
                             continue  # 太湖新区 is not 太湖街道: a county or new area follows a township's stem
+                        if len(codes[0]) == 9 and follow in _CITY_SUFFIXES and \
+                                name + follow not in old_county_names():
+                            note = TYPED_TOWN_NOTE  # kept only beside a mention of where it lies
                         if follow != units[codes[0]].suffix:
                             q *= 0.9  # the type changed (镇 -> 街道, 县 -> 区) or was written loosely
                     elif street or (name[-1] in _STREET_END and len(codes[0]) == 9):
@@ -391,7 +409,7 @@ def resolve_cjk_keyed(text: str) -> tuple[str, tuple[list[Ranked], bool, int]]:
         ranked, ambiguous = check_named_regions([top], mentions, False) if top else ([], False)
         result = (ranked, ambiguous, len(mentions))
     else:
-        ranked = drop_ancestors(rank(mentions, address=len(mentions) >= 2, prune=True))
+        ranked = drop_ancestors(drop_lone_typed(rank(mentions, address=len(mentions) >= 2, prune=True)))
         ranked, ambiguous = check_named_regions(ranked, mentions, is_ambiguous(ranked))
         settled = settle_spread(ranked, mentions)
         if settled is not ranked:
