@@ -92,3 +92,18 @@ def test_hist_many_matches_pair_histogram_of_each_draw(metric, weighted):
                                    nmom=nmom, hscale_km=h).ravel()
             assert ref[0::3].sum() > 0
             np.testing.assert_allclose(got[r], ref, rtol=1e-10, atol=1e-12 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("cutoff", [0.5, 40.0, 900.0])
+def test_candidate_pair_estimate_equals_dense_count(cutoff):
+    """The mode choice's estimate: pairs in the 3 x 3 cells around each cell, as a dense numpy count."""
+    from clusteratlas.analytics.kdensity import estimate_candidate_pairs
+
+    lon, lat = _national(1500)
+    pts = prepare_points(lon=lon, lat=lat, metric="great_circle")
+    grid = P.Grid.covering(pts.xy, cutoff * pts.inflate, max_cells=4_000_000)
+    ix, iy = grid.cell_of(pts.xy)
+    cnt = np.bincount(iy * grid.nx + ix, minlength=grid.nx * grid.ny).reshape(grid.ny, grid.nx)
+    pad = np.pad(cnt, 1)
+    nb = sum(pad[1 + dy:1 + dy + grid.ny, 1 + dx:1 + dx + grid.nx] for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    assert estimate_candidate_pairs(pts, cutoff) == float((cnt * nb).sum()) / 2

@@ -118,6 +118,29 @@ def grid_build(xy, x0, y0, inv_cell, nx, ny):
     return start, order
 
 
+@njit(cache=True)
+def neighbour_cell_pairs(xy, x0, y0, cell, nx, ny):
+    """``sum_c count[c] * (points in the 3 x 3 cells around c)`` on the grid of cell ``cell`` from
+    ``(x0, y0)``: twice the pairs a cell-list search of reach 1 visits, plus ``n``. Cells as
+    :meth:`._pairs.Grid.cell_of` assigns them (``int((x - x0) / cell)``, clamped). Exact (integers)."""
+    n = xy.shape[0]
+    cnt = np.zeros(nx * ny, np.int64)
+    cid = np.empty(n, np.int64)
+    for i in range(n):
+        ix = min(max(int((xy[i, 0] - x0) / cell), 0), nx - 1)
+        iy = min(max(int((xy[i, 1] - y0) / cell), 0), ny - 1)
+        cid[i] = iy * nx + ix
+        cnt[iy * nx + ix] += 1
+    total = 0
+    for i in range(n):
+        ix = cid[i] % nx
+        iy = cid[i] // nx
+        for yy in range(max(iy - 1, 0), min(iy + 2, ny)):
+            for xx in range(max(ix - 1, 0), min(ix + 2, nx)):
+                total += cnt[yy * nx + xx]
+    return total
+
+
 @njit(cache=True, parallel=True)
 def all_pairs_pass(xy, uvw, metric, radius_km, shift, binw, nbins, nchunks):
     """Brute-force pass over all unordered pairs: ``(sum(d - shift), sum((d - shift)^2), histogram)``.

@@ -27,6 +27,9 @@ ACC_BYTES = 16e6
 #: runs shorter. Measured, one thread: 20,000 national sites best at 4-6, 100,000 at 8 or more, 500
 #: (a simulated industry) at 2.
 SPAN_CELLS_MIN, SPAN_CELLS_MAX = 2, 8
+#: Chunks of the parallel row-span search (interleaved points, so balanced at any count; each has its own
+#: accumulator, zeroed and summed on every call).
+SPAN_CHUNKS = 32
 #: At most this many cells per point in the row-span grid (its offsets are built on every call).
 SPAN_CELLS_PER_POINT = 64
 
@@ -132,7 +135,7 @@ def pair_histogram(points: Points, weights: np.ndarray | None, *, cutoff_km: flo
     out = PK.span_pairs_parallel(s.start, grid.nx, grid.ny, grid.x0, grid.y0, grid.cell, cut_plane, xs, ys, us, vs,
                                  ws, s.w, weights is not None, points.metric_code, EARTH_RADIUS_KM, float(cutoff_km),
                                  nbins, float(binw_km), int(nmom), float(hscale_km),
-                                 nchunks_for((nbins + 1) * nmom))
+                                 min(nchunks_for((nbins + 1) * nmom), SPAN_CHUNKS))
     return out.reshape(nbins, nmom)
 
 

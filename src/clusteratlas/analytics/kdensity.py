@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from clusteratlas.analytics import _kernels as K
 from clusteratlas.analytics import _pairkernels as PK
 from clusteratlas.analytics import _pairs as P
 from clusteratlas.analytics import _smooth as S
@@ -264,11 +265,7 @@ def estimate_candidate_pairs(points: Points, cutoff_km: float) -> float:
     if points.n < 2:
         return 0.0
     grid = P.Grid.covering(points.xy, cutoff_km * points.inflate, max_cells=4_000_000)
-    ix, iy = grid.cell_of(points.xy)
-    cnt = np.bincount(iy * grid.nx + ix, minlength=grid.nx * grid.ny).reshape(grid.ny, grid.nx).astype(float)
-    pad = np.pad(cnt, 1)
-    nb = sum(pad[1 + dy:1 + dy + grid.ny, 1 + dx:1 + dx + grid.nx] for dy in (-1, 0, 1) for dx in (-1, 0, 1))
-    return float((cnt * nb).sum() / 2)
+    return float(K.neighbour_cell_pairs(points.xy, grid.x0, grid.y0, grid.cell, grid.nx, grid.ny)) / 2
 
 
 def silverman_bandwidth(points: Points, window_km: float | None = None) -> tuple[float, str]:
