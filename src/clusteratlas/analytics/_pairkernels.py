@@ -35,7 +35,7 @@ BLOCK = 256
 #: Spans shorter than this pool their pairs (read by index) instead of a vectorised loop each.
 LONG_SPAN = 16
 #: Spans batched per call of the span loop (at least one point's).
-TODO = 4096
+SPAN_BATCH = 4096
 
 
 @njit(cache=True, inline="always")
@@ -258,7 +258,7 @@ def _span_points(first, step, start, rowid, nx, ny, x0, y0, cell, cut_plane, xs,
     eps = 1e-9 * (abs(x0) + abs(y0) + (nx + ny) * cell + cut_plane)
     cutm = cut_plane + eps
     per = min(ny, int(cutm * inv_c) + 3) + 1  # spans of one point, at most
-    todo = np.empty((max(TODO, per), 3), np.int64)
+    todo = np.empty((max(SPAN_BATCH, per), 3), np.int64)
     nt = 0
     n = xs.shape[0]
     for i in range(first, n, step):
