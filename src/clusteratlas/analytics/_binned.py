@@ -25,6 +25,7 @@ import numpy as np
 from numba import njit, prange
 
 from clusteratlas.analytics import _kernels as K
+from clusteratlas.analytics import _pairkernels as PK
 from clusteratlas.analytics._geometry import EARTH_RADIUS_KM, Points
 from clusteratlas.analytics._pairs import Grid, nchunks_for, sort_points
 
@@ -188,10 +189,10 @@ def _near_pairs(points: Points, weights: np.ndarray | None, grid: Grid, exact_ce
                 binw_km: float, nbins: int, nmom: int, hscale_km: float, parallel: bool) -> np.ndarray:
     """Exact moment histogram of the pairs whose cells are within ``exact_cells`` in both axes."""
     s = sort_points(points, weights, grid)
-    pairs = K.pairs_parallel if parallel else K.pairs_serial
-    return pairs(s.start, grid.nx, grid.ny, exact_cells, grid.cell, 0.0, True, s.xy, s.uvw, s.w,
-                 weights is not None, points.metric_code, EARTH_RADIUS_KM, float(cutoff_km), nbins * nmom,
-                 float(binw_km), int(nmom), float(hscale_km), nchunks_for(nbins * nmom)).reshape(nbins, nmom)
+    pairs = PK.box_pairs_parallel if parallel else PK.box_pairs_serial
+    return pairs(s.start, grid.nx, grid.ny, exact_cells, s.xy, s.uvw, s.w, weights is not None, points.metric_code,
+                 EARTH_RADIUS_KM, float(cutoff_km), nbins * nmom, float(binw_km), int(nmom), float(hscale_km),
+                 nchunks_for(nbins * nmom)).reshape(nbins, nmom)
 
 
 def _tiled_lags(points: Points, weights: np.ndarray | None, c: float, lag: int, exact_cells: int,
@@ -470,9 +471,9 @@ def pooled_pair_histogram(points: Points, cells: SiteCells, *, exact_cells: int,
     start, order = K.grid_build(np.column_stack([fx + 0.5, fy + 0.5]), 0.0, 0.0, 1.0 / k, nxc, nyc)
     xy = np.ascontiguousarray(points.xy[order])
     uvw = np.ascontiguousarray(points.uvw[order]) if points.uvw.shape[0] else np.zeros((0, 3))
-    near = K.near_box_pairs(start, nxc, nyc, np.ascontiguousarray(fx[order]), np.ascontiguousarray(fy[order]),
-                            exact_cells, xy, uvw, np.ones(0), False, points.metric_code, EARTH_RADIUS_KM,
-                            float(cutoff_km), nbins * nmom, float(binw_km), int(nmom), float(hscale_km))
+    near = PK.near_box_pairs(start, nxc, nyc, np.ascontiguousarray(fx[order]), np.ascontiguousarray(fy[order]),
+                             exact_cells, xy, uvw, np.ones(0), False, points.metric_code, EARTH_RADIUS_KM,
+                             float(cutoff_km), nbins * nmom, float(binw_km), int(nmom), float(hscale_km))
     return hist + near.reshape(nbins, nmom)
 
 

@@ -1,8 +1,9 @@
-"""Numba kernels: cell lists, pair-distance histograms, exact kernel sums, neighbour counts by radius.
+"""Numba kernels: distances, cell lists, pair-distance summaries, neighbour counts by radius, Ripley numerators.
 
 Nothing here allocates O(n^2): every pair distance is computed, used and forgotten. Parallel loops run
 over a fixed number of chunks (not threads), each with its own accumulator, summed in a fixed order, so
-results do not depend on the number of threads. All functions are compiled with ``cache=True``.
+results do not depend on the number of threads. All functions are compiled with ``cache=True``. The
+moment histograms of pair distances are in :mod:`._pairkernels`.
 
 Conventions: ``metric`` is 0 for planar (equal-area km) and 1 for great-circle (unit vectors ``uvw``,
 sphere radius ``radius_km``). Points handed to the pair loops are already sorted by cell; ``start`` is the
@@ -19,14 +20,25 @@ from numba import njit, prange
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
+#: Below this ``x`` (half-chord on the unit sphere: chords under ~640 km on the Earth) the arc sine is its
+#: odd Taylor series up to x^11 (relative error < 1e-16 there).
+ASIN_TAYLOR_MAX = 0.05
+
+
+@njit(cache=True, inline="always")
+def asin_taylor(x):
+    """The odd Taylor series of ``asin(x)`` up to x^11 (``asin`` itself for ``0 <= x < ASIN_TAYLOR_MAX``)."""
+    x2 = x * x
+    return x * (1.0 + x2 * (1.0 / 6.0 + x2 * (3.0 / 40.0 + x2 * (5.0 / 112.0 + x2 * (35.0 / 1152.0
+                                                                              + x2 * (63.0 / 2816.0))))))
+
+
 @njit(cache=True, inline="always")
 def _asin_small(x):
-    """``asin(x)`` for ``0 <= x <= 1``: odd Taylor series up to x^11 below 0.05 (relative error < 1e-16
-    there, i.e. chords under ~640 km on the Earth), ``math.asin`` above."""
-    if x < 0.05:
-        x2 = x * x
-        return x * (1.0 + x2 * (1.0 / 6.0 + x2 * (3.0 / 40.0 + x2 * (5.0 / 112.0 + x2 * (35.0 / 1152.0
-                                                                                  + x2 * (63.0 / 2816.0))))))
+    """``asin(x)`` for ``0 <= x <= 1``: :func:`asin_taylor` below :data:`ASIN_TAYLOR_MAX`, ``math.asin``
+    above."""
+    if x < ASIN_TAYLOR_MAX:
+        return asin_taylor(x)
     return math.asin(min(x, 1.0))
 
 
@@ -107,159 +119,26 @@ def grid_build(xy, x0, y0, inv_cell, nx, ny):
 
 
 @njit(cache=True)
-def _pairs_in_cells(c_first, c_step, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted,
-                    metric, radius_km, cutoff, out, binw, nmom, hscale):
-    """Visit each unordered pair once (cells ``c_first, c_first + c_step, ...`` as first cell) and add it
-    to the moment histogram ``out`` (flat, ``nbins * nmom``).
-
-    A pair at distance ``d < cutoff`` falls in bin ``b = int(d / binw)`` and adds ``w_i w_j delta^m`` to
-    ``out[b * nmom + m]`` for ``m < nmom``, with ``delta = (d - (b + 0.5) binw) / hscale``; ``nmom = 1``
-    is a plain histogram. The moments let a Gaussian kernel be applied afterwards without binning error
-    (Taylor expansion in ``delta``).
-    ``box_only``: visit only cell offsets with ``max(|dx|, |dy|) <= reach`` and no distance cutoff (the
-    near field of the binned mode); otherwise offsets whose cells may hold pairs within ``cut_plane``.
-    """
-    nbins = out.shape[0] // nmom
-    inv_binw = 1.0 / binw
-    inv_h = 1.0 / hscale
-    cut2 = cut_plane * cut_plane
-    qcut = _cut_proxy2(cutoff, metric, radius_km)
-    for c in range(c_first, nx * ny, c_step):
-        a0 = start[c]
-        a1 = start[c + 1]
-        if a0 == a1:
-            continue
-        cx = c % nx
-        cy = c // nx
-        for dy in range(reach + 1):
-            yy = cy + dy
-            if yy >= ny:
-                break
-            for dx in range(-reach, reach + 1):
-                if dy == 0 and dx < 0:
-                    continue
-                xx = cx + dx
-                if xx < 0 or xx >= nx:
-                    continue
-                if not box_only:
-                    gx = (abs(dx) - 1) * cell if abs(dx) > 0 else 0.0
-                    gy = (dy - 1) * cell if dy > 0 else 0.0
-                    if gx * gx + gy * gy > cut2:
-                        continue
-                c2 = yy * nx + xx
-                b0 = start[c2]
-                b1 = start[c2 + 1]
-                if b0 == b1:
-                    continue
-                for i in range(a0, a1):
-                    j0 = i + 1 if c2 == c else b0
-                    wi = w[i] if weighted else 1.0
-                    for j in range(j0, b1):
-                        q = _proxy2(xy, uvw, i, j, metric)
-                        if q >= qcut:
-                            continue
-                        d = _from_proxy2(q, metric, radius_km)
-                        if d >= cutoff:
-                            continue
-                        b = int(d * inv_binw)
-                        if b >= nbins:
-                            continue
-                        p = wi * w[j] if weighted else 1.0
-                        if nmom == 1:
-                            out[b] += p
-                        elif nmom == 3:  # the simulations' and the null mean's moments, unrolled
-                            delta = (d - (b + 0.5) * binw) * inv_h
-                            pd = p * delta
-                            out[3 * b] += p
-                            out[3 * b + 1] += pd
-                            out[3 * b + 2] += pd * delta
-                        else:
-                            delta = (d - (b + 0.5) * binw) * inv_h
-                            base = b * nmom
-                            for m in range(nmom):
-                                out[base + m] += p
-                                p *= delta
-
-
-@njit(cache=True, parallel=True)
-def pairs_parallel(start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted, metric,
-                   radius_km, cutoff, nout, binw, nmom, hscale, nchunks):
-    """Parallel driver of :func:`_pairs_in_cells` over ``nchunks`` interleaved cell sets (balanced on
-    clustered data); returns the summed output."""
-    acc = np.zeros((nchunks, nout))
-    for ch in prange(nchunks):
-        _pairs_in_cells(ch, nchunks, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted,
-                        metric, radius_km, cutoff, acc[ch], binw, nmom, hscale)
-    out = np.zeros(nout)
-    for ch in range(nchunks):
-        out += acc[ch]
-    return out
-
-
-@njit(cache=True)
-def pairs_serial(start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted, metric, radius_km,
-                 cutoff, nout, binw, nmom, hscale, nchunks):
-    """Single-threaded twin of :func:`pairs_parallel` (for use inside Dask tasks); same result."""
-    acc = np.zeros((nchunks, nout))
-    for ch in range(nchunks):
-        _pairs_in_cells(ch, nchunks, start, nx, ny, reach, cell, cut_plane, box_only, xy, uvw, w, weighted,
-                        metric, radius_km, cutoff, acc[ch], binw, nmom, hscale)
-    out = np.zeros(nout)
-    for ch in range(nchunks):
-        out += acc[ch]
-    return out
-
-
-@njit(cache=True)
-def _hist_subset(idx, xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny, reach,
-                 cut_plane, cutoff, binw, nmom, hscale, out):
-    """Histogram of pair distances among the sites ``idx`` (firm k sits at site ``idx[k]``, weight w[k])."""
-    n = idx.shape[0]
-    sub = np.empty((n, 2))
-    for k in range(n):
-        sub[k, 0] = xy_all[idx[k], 0]
-        sub[k, 1] = xy_all[idx[k], 1]
-    start, order = grid_build(sub, x0, y0, 1.0 / cell, nx, ny)
-    xy = np.empty((n, 2))
-    uvw = np.empty((n if metric == 1 else 0, 3))
-    ws = np.empty(n)
-    for k in range(n):
-        o = order[k]
-        xy[k, 0] = sub[o, 0]
-        xy[k, 1] = sub[o, 1]
-        if metric == 1:
-            s = idx[o]
-            uvw[k, 0] = uvw_all[s, 0]
-            uvw[k, 1] = uvw_all[s, 1]
-            uvw[k, 2] = uvw_all[s, 2]
-        ws[k] = w[o] if weighted else 1.0
-    _pairs_in_cells(0, 1, start, nx, ny, reach, cell, cut_plane, False, xy, uvw, ws, weighted, metric,
-                    radius_km, cutoff, out, binw, nmom, hscale)
-
-
-@njit(cache=True, parallel=True)
-def hist_many(idx_mat, xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny, reach,
-              cut_plane, cutoff, binw, nout, nmom, hscale):
-    """One moment histogram (see :func:`_pairs_in_cells`) per row of ``idx_mat`` (one simulation each),
-    in parallel over rows."""
-    s = idx_mat.shape[0]
-    out = np.zeros((s, nout))
-    for r in prange(s):
-        _hist_subset(idx_mat[r], xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny,
-                     reach, cut_plane, cutoff, binw, nmom, hscale, out[r])
-    return out
-
-
-@njit(cache=True)
-def hist_many_serial(idx_mat, xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny, reach,
-                     cut_plane, cutoff, binw, nout, nmom, hscale):
-    """Single-threaded twin of :func:`hist_many`."""
-    s = idx_mat.shape[0]
-    out = np.zeros((s, nout))
-    for r in range(s):
-        _hist_subset(idx_mat[r], xy_all, uvw_all, w, weighted, metric, radius_km, x0, y0, cell, nx, ny,
-                     reach, cut_plane, cutoff, binw, nmom, hscale, out[r])
-    return out
+def neighbour_cell_pairs(xy, x0, y0, cell, nx, ny):
+    """``sum_c count[c] * (points in the 3 x 3 cells around c)`` on the grid of cell ``cell`` from
+    ``(x0, y0)``: twice the pairs a cell-list search of reach 1 visits, plus ``n``. Cells as
+    :meth:`._pairs.Grid.cell_of` assigns them (``int((x - x0) / cell)``, clamped). Exact (integers)."""
+    n = xy.shape[0]
+    cnt = np.zeros(nx * ny, np.int64)
+    cid = np.empty(n, np.int64)
+    for i in range(n):
+        ix = min(max(int((xy[i, 0] - x0) / cell), 0), nx - 1)
+        iy = min(max(int((xy[i, 1] - y0) / cell), 0), ny - 1)
+        cid[i] = iy * nx + ix
+        cnt[iy * nx + ix] += 1
+    total = 0
+    for i in range(n):
+        ix = cid[i] % nx
+        iy = cid[i] // nx
+        for yy in range(max(iy - 1, 0), min(iy + 2, ny)):
+            for xx in range(max(ix - 1, 0), min(ix + 2, nx)):
+                total += cnt[yy * nx + xx]
+    return total
 
 
 @njit(cache=True, parallel=True)
@@ -560,58 +439,3 @@ def border_pairs_numerator(xy, start, nx, ny, reach, cell, lmax, dmax2, radii, e
             accn += diff[ch, k]
             num[k] += accn
     return num
-
-
-@njit(cache=True)
-def near_box_pairs(start, nx, ny, fx, fy, exact_cells, xy, uvw, w, weighted, metric, radius_km, cutoff, nout,
-                   binw, nmom, hscale):
-    """Moment histogram (as :func:`_pairs_in_cells`) of the unordered pairs whose cells on a fine grid are
-    within ``exact_cells`` of each other in both axes (``fx``, ``fy``: fine cell of each sorted point).
-
-    The points are sorted on a coarse grid whose cell is a whole number (> ``exact_cells``) of fine cells,
-    aligned with it, so such pairs lie in the same or adjacent coarse cells: a dense fine grid (tens of
-    millions of cells at a national extent) is never built. Single-threaded.
-    """
-    out = np.zeros(nout)
-    nbins = nout // nmom
-    inv_binw = 1.0 / binw
-    inv_h = 1.0 / hscale
-    for c in range(nx * ny):
-        a0 = start[c]
-        a1 = start[c + 1]
-        if a0 == a1:
-            continue
-        cx = c % nx
-        cy = c // nx
-        for dy in range(2):
-            yy = cy + dy
-            if yy >= ny:
-                break
-            for dx in range(-1, 2):
-                if dy == 0 and dx < 0:
-                    continue
-                xx = cx + dx
-                if xx < 0 or xx >= nx:
-                    continue
-                c2 = yy * nx + xx
-                b0 = start[c2]
-                b1 = start[c2 + 1]
-                for i in range(a0, a1):
-                    j0 = i + 1 if c2 == c else b0
-                    wi = w[i] if weighted else 1.0
-                    for j in range(j0, b1):
-                        if abs(fx[i] - fx[j]) > exact_cells or abs(fy[i] - fy[j]) > exact_cells:
-                            continue
-                        d = _dist(xy, uvw, i, j, metric, radius_km)
-                        if d >= cutoff:
-                            continue
-                        b = int(d * inv_binw)
-                        if b >= nbins:
-                            continue
-                        p = wi * w[j] if weighted else 1.0
-                        delta = (d - (b + 0.5) * binw) * inv_h
-                        base = b * nmom
-                        for m in range(nmom):
-                            out[base + m] += p
-                            p *= delta
-    return out

@@ -14,7 +14,7 @@ Pairs farther than ``TRUNC`` bandwidths from every evaluation distance contribut
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
@@ -47,6 +47,14 @@ class KernelBand:
     b0: np.ndarray
     coef: np.ndarray
     nbins: int
+    _flat: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def flat(self, nmom: int) -> np.ndarray:
+        """The coefficients of the first ``nmom`` moments, contiguous, shape ``(n_eval, width * nmom)``
+        (made once per band: the simulations apply it batch after batch)."""
+        if nmom not in self._flat:
+            self._flat[nmom] = np.ascontiguousarray(self.coef[:, :, :nmom]).reshape(len(self.b0), -1)
+        return self._flat[nmom]
 
 
 def kernel_band(distance_km: np.ndarray, bandwidth_km: float, binw_km: float, nbins: int,
@@ -62,11 +70,18 @@ def kernel_band(distance_km: np.ndarray, bandwidth_km: float, binw_km: float, nb
     coef = np.zeros((len(t), width, nmom))
     for sign, u in ((1.0, (t[:, None] - cb) / h), (-1.0, (t[:, None] + cb) / h)):
         phi = np.exp(-0.5 * u * u)
+        # rows whose kernel underflows to 0 everywhere (the reflection beyond ~39 h) would add exact zeros
+        rows = np.flatnonzero(phi.any(axis=1))
+        if len(rows) < len(t):
+            u, phi = u[rows], phi[rows]
         he_prev = np.ones_like(u)
         he = u.copy()
         for m in range(nmom):
             cur = he_prev if m == 0 else he
-            coef[:, :, m] += (sign**m) * cur * phi / fact[m]
+            if len(rows) < len(t):
+                coef[rows, :, m] += (sign**m) * cur * phi / fact[m]
+            else:
+                coef[:, :, m] += (sign**m) * cur * phi / fact[m]
             if m >= 1:
                 he_prev, he = he, u * he - m * he_prev
     coef /= h * math.sqrt(2 * math.pi)
@@ -87,25 +102,40 @@ def apply_band(mom: np.ndarray, band: KernelBand) -> np.ndarray:
     if nmom > band.coef.shape[2]:
         raise ValueError(f"the band has {band.coef.shape[2]} moments; got {nmom}")
     flat = np.ascontiguousarray(mom.reshape((-1, nbins * nmom)))
-    coef = np.ascontiguousarray(band.coef[:, :, :nmom]).reshape(len(band.b0), -1)
     out = np.empty((flat.shape[0], len(band.b0)))
-    _band_sum(flat, np.ascontiguousarray(band.b0, dtype=np.int64) * nmom, coef, out)
+    _band_sum(flat, np.ascontiguousarray(band.b0, dtype=np.int64) * nmom, band.flat(nmom), out)
     return out.reshape(lead + (len(band.b0),))
 
 
 @njit(cache=True, fastmath=True)
 def _band_sum(mom, start, coef, out):
-    """``out[r, k] = sum_q mom[r, start[k] + q] * coef[k, q]`` over the band (contiguous, vectorised)."""
+    """``out[r, k] = sum_q mom[r, start[k] + q] * coef[k, q]`` over the band (contiguous, vectorised; four
+    rows at a time share each coefficient load)."""
     rows, size = mom.shape
     n_eval, width = coef.shape
-    for r in range(rows):
+    r = 0
+    while r + 4 <= rows:
         for k in range(n_eval):
             base = start[k]
-            jmax = min(width, size - base)
+            s0 = s1 = s2 = s3 = 0.0
+            for q in range(min(width, size - base)):
+                c = coef[k, q]
+                s0 += mom[r, base + q] * c
+                s1 += mom[r + 1, base + q] * c
+                s2 += mom[r + 2, base + q] * c
+                s3 += mom[r + 3, base + q] * c
+            out[r, k] = s0
+            out[r + 1, k] = s1
+            out[r + 2, k] = s2
+            out[r + 3, k] = s3
+        r += 4
+    for rest in range(r, rows):
+        for k in range(n_eval):
+            base = start[k]
             s = 0.0
-            for q in range(jmax):
-                s += mom[r, base + q] * coef[k, q]
-            out[r, k] = s
+            for q in range(min(width, size - base)):
+                s += mom[rest, base + q] * coef[k, q]
+            out[rest, k] = s
 
 
 def pair_weight_total(n: int, weights: np.ndarray | None) -> float:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from clusteratlas.analytics import _kernels as K
+from clusteratlas.analytics import _pairkernels as PK
 from clusteratlas.analytics import _pairs as P
 from clusteratlas.analytics import _smooth as S
 from clusteratlas.analytics._binned import (POOLED_CELL_PER_BANDWIDTH, POOLED_EXACT_CELLS, SiteCells, _fft_workers,
@@ -222,12 +223,12 @@ class _KdSimTask:
         nbins = self.band.nbins
         if self.mode == "exact":
             pts = Points(self.xy, self.uvw, self.metric, self.projection)
-            grid, reach, cut_plane = P.cutoff_grid(pts, self.cutoff)
+            grid, cut_plane = P.span_grid(pts, self.cutoff, self.n)
             w = self.weights if self.weights is not None else np.ones(self.n)
-            hist = K.hist_many if self.parallel else K.hist_many_serial
+            hist = PK.hist_many if self.parallel else PK.hist_many_serial
             mom = hist(idx, self.xy, self.uvw, w, self.weights is not None, pts.metric_code, EARTH_RADIUS_KM,
-                       grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, reach, cut_plane, self.cutoff, self.binw,
-                       nbins * S.SIM_NMOM, S.SIM_NMOM, self.bandwidth)
+                       grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, cut_plane, self.cutoff, self.binw, nbins,
+                       S.SIM_NMOM, self.bandwidth)
             mom = mom.reshape(len(seeds), nbins, S.SIM_NMOM)
         elif self.cells is not None:  # one FFT per simulation over the precomputed site cells
             mom = np.empty((len(seeds), nbins, S.SIM_NMOM))
@@ -271,11 +272,7 @@ def estimate_candidate_pairs(points: Points, cutoff_km: float) -> float:
     if points.n < 2:
         return 0.0
     grid = P.Grid.covering(points.xy, cutoff_km * points.inflate, max_cells=4_000_000)
-    ix, iy = grid.cell_of(points.xy)
-    cnt = np.bincount(iy * grid.nx + ix, minlength=grid.nx * grid.ny).reshape(grid.ny, grid.nx).astype(float)
-    pad = np.pad(cnt, 1)
-    nb = sum(pad[1 + dy:1 + dy + grid.ny, 1 + dx:1 + dx + grid.nx] for dy in (-1, 0, 1) for dx in (-1, 0, 1))
-    return float((cnt * nb).sum() / 2)
+    return float(K.neighbour_cell_pairs(points.xy, grid.x0, grid.y0, grid.cell, grid.nx, grid.ny)) / 2
 
 
 def silverman_bandwidth(points: Points, window_km: float | None = None) -> tuple[float, str]:
