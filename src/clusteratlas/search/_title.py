@@ -77,8 +77,9 @@ WEARER_MOVES = {"childrens-clothing": APPAREL, "pet-supplies": PET_GOODS}
 _SEG_RE = re.compile(r"\s+")
 #: The markers of :data:`ZH_CUT_MARKERS` that contain no other marker (a title without them has none).
 _ZH_CUT_FIRST = tuple(m for m in ZH_CUT_MARKERS if not any(o != m and o in m for o in ZH_CUT_MARKERS))
-#: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product.
-_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|纹)(?=[\s\u4e00-\u9fff]|$)")
+#: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product. Not 花纹 (a pattern or
+#: tread: 铝花纹板 is aluminium checker plate).
+_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|(?<!花)纹)(?=[\s\u4e00-\u9fff]|$)")
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
 #: "sugar free", "BPA-free": what the product lacks; "stone baked", "gold plated", "freeze dried", "hand
 #: painted": how it was made. Neither names the product.
@@ -396,7 +397,8 @@ def _keep_word(w: str, index) -> bool:
 
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
 _NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
-                                "racquets", "cement", "detergent", "detergents"))
+                                "racquets", "cement", "detergent", "detergents", "cookbook", "cookbooks",
+                                "textbook", "textbooks", "paperback", "ebook"))
 
 
 def _intent_words() -> frozenset[str]:

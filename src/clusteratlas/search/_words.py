@@ -65,6 +65,7 @@ ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工
 #: rackets, cement, household detergents (from the tuning set's out-of-scope rows). Stemmed English forms;
 #: Chinese substrings.
 NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "cement", "detergent",
-                       "detergents"))
+                       "detergents", "cookbook", "cookbooks", "textbook", "textbooks", "paperback", "ebook"))
+#: ... and books, tickets and phone credit (话费充值 is no phone).
 ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠", "矿泉水", "纯净水",
-                  "饮用水")
+                  "饮用水", "书籍", "图书", "绘本", "小说", "教辅", "门票", "话费", "充值")
