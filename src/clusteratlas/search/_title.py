@@ -154,17 +154,27 @@ def _without_colour_names(text: str) -> str:
     return out if out.strip() else text
 
 
+#: Compatibility markers that close a segment naming what the product fits ("燃气灶电磁炉通用").
+_ZH_END_MARKERS = ("通用", "专用", "配套", "适用", "兼容")
+
+
 def _cut_zh(text: str) -> str:
     segs = _SEG_RE.split(text)
     if "专用" not in text and "通用" not in text and not any(m in text for m in _ZH_CUT_FIRST):
         return " ".join(seg for seg in segs if seg)  # most titles have no marker
     out = []
-    for seg in segs:
+    for n, seg in enumerate(segs):
         if seg == "通用" and out:  # "燃气灶 电磁炉 通用": what it works with (not 四季通用: all seasons)
             for _ in range(2):
                 if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 4 and out[-1].isalpha():
                     out.pop()
             continue
+        if seg in _ZH_END_MARKERS and out:  # "… 手扶拖拉机 配套": the segment before is what it fits
+            if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 6 and out[-1].isalpha():
+                out.pop()
+            continue
+        if (out or n < len(segs) - 1) and any(seg.endswith(m) and len(seg) > len(m) + 1 for m in _ZH_END_MARKERS):
+            continue  # "燃气灶电磁炉通用", "手扶拖拉机配套": what it fits, not what it is
         if "专用" in seg:
             before, _, after = seg.partition("专用")
             seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
