@@ -156,6 +156,8 @@ def _without_colour_names(text: str) -> str:
 
 #: Compatibility markers that close a segment naming what the product fits ("燃气灶电磁炉通用").
 _ZH_END_MARKERS = ("通用", "专用", "配套", "适用", "兼容")
+#: ... but not "for all seasons / both sexes / all ages" (四季通用, 男女通用): that describes the product.
+_ZH_ALL_ROUND = ("四季", "男女", "老少", "春秋", "冬夏", "大小", "老人小孩", "大人小孩")
 
 
 def _cut_zh(text: str) -> str:
@@ -173,8 +175,9 @@ def _cut_zh(text: str) -> str:
             if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 6 and out[-1].isalpha():
                 out.pop()
             continue
-        if (out or n < len(segs) - 1) and any(seg.endswith(m) and len(seg) > len(m) + 1 for m in _ZH_END_MARKERS):
-            continue  # "燃气灶电磁炉通用", "手扶拖拉机配套": what it fits, not what it is
+        if (out or n < len(segs) - 1) and any(seg.endswith(m) and len(seg) > len(m) + 1 for m in _ZH_END_MARKERS) \
+                and not seg.startswith(_ZH_ALL_ROUND):
+            continue  # "燃气灶电磁炉通用", "手扶拖拉机配套": what it fits, not what it is (四季通用 stays)
         if "专用" in seg:
             before, _, after = seg.partition("专用")
             seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
