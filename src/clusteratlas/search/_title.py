@@ -273,7 +273,19 @@ def uncovered_lead(head: str, index=None) -> bool:
     words = head.split()
     if _NOT_COVERED_WORDS.isdisjoint(words[:12]):  # cheap test first: most titles name none
         return False
-    return any(s in NOT_COVERED for s in _content_stems(head)[:3])
+    return any(s in NOT_COVERED for s in _content_stems(head)[:3]) or _not_covered_phrase(words[:6])
+
+
+def _not_covered_phrase(words: list[str]) -> bool:
+    """True when two adjacent words among ``words`` name a product no industry makes
+    (:data:`~clusteratlas.search._words.NOT_COVERED_PHRASES`: "bottled mineral water … 24 bottles") and no
+    equipment word follows them ("mineral water dispenser")."""
+    from clusteratlas.search._words import NOT_COVERED_PHRASE_USES, NOT_COVERED_PHRASES
+
+    for i in range(len(words) - 1):
+        if (stem(words[i]), stem(words[i + 1])) in NOT_COVERED_PHRASES:
+            return i + 2 >= len(words) or stem(words[i + 2]) not in NOT_COVERED_PHRASE_USES
+    return False
 
 
 def _product_segment_before(text: str, index) -> bool:
@@ -411,7 +423,7 @@ def _keep_word(w: str, index) -> bool:
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
 _NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
                                 "racquets", "cement", "detergent", "detergents", "cookbook", "cookbooks",
-                                "textbook", "textbooks", "paperback", "ebook"))
+                                "textbook", "textbooks", "paperback", "ebook", "water", "cake"))
 
 
 def _intent_words() -> frozenset[str]:

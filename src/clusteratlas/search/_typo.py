@@ -34,7 +34,7 @@ def corrected_title(text: str, index) -> str | None:
             continue
         if len(w) >= 4 and w.isalpha() and stem(w) not in voc.by_token and stem(w) not in STOPWORDS \
                 and stem(w) not in MODIFIERS:
-            fix = voc.correct(w, _likely_typo)
+            fix = voc.correct(w, _likely_typo) or _vowel_swap(w, voc)
             if fix is not None:
                 out.append(fix)
                 changed = True
@@ -45,6 +45,21 @@ def corrected_title(text: str, index) -> str | None:
 
 #: Letters that sound alike in English spelling: a typo swaps one for the other ("fense", "bycicle", "helmat").
 _SOUND_ALIKE = (frozenset("aeiouy"), frozenset("sc"), frozenset("ck"), frozenset("sz"))
+
+
+_VOWELS_Y = frozenset("aeiouy")
+
+
+def _vowel_swap(word: str, voc) -> str | None:
+    """The vocabulary word that ``word`` is with two vowels (or y) one letter apart swapped back ("bycicle" →
+    "bicycle": two edits, but one slip of the ear), or None."""
+    for i in range(len(word) - 2):
+        a, b = word[i], word[i + 2]
+        if a != b and a in _VOWELS_Y and b in _VOWELS_Y:
+            cand = word[:i] + b + word[i + 1] + a + word[i + 3:]
+            if cand in voc.words:
+                return cand
+    return None
 
 
 def _likely_typo(word: str, fix: str) -> bool:
@@ -257,7 +272,7 @@ def corrected_lead(head: str, index, known) -> str | None:
         s = stem(first)
         if known(s) or s in STOPWORDS or s in MODIFIERS or s in index.industry_voc.by_token:
             return None
-        fixed = index.industry_voc.correct(first, _likely_typo) or first
+        fixed = index.industry_voc.correct(first, _likely_typo) or _vowel_swap(first, index.industry_voc) or first
     else:
         return None
     return f"{fixed} {rest}".strip() if fixed != first else None

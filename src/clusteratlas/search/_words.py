@@ -5,7 +5,7 @@ Stemmed forms where the list is a :class:`~clusteratlas._text.StemSet` or says s
 
 from __future__ import annotations
 
-from clusteratlas._text import StemSet
+from clusteratlas._text import StemSet, stem
 
 #: Function words: dropped from terms and queries alike (stemmed forms).
 FUNCTION_WORDS = frozenset((
@@ -66,6 +66,13 @@ ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工
 #: Chinese substrings.
 NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "cement", "detergent",
                        "detergents", "cookbook", "cookbooks", "textbook", "textbooks", "paperback", "ebook"))
+#: Two-word names of such products (stems), when no equipment word follows ("mineral water", not "mineral
+#: water dispenser"): bottled water and cakes.
+NOT_COVERED_PHRASES = frozenset((stem(a), stem(b)) for a, b in (
+    ("mineral", "water"), ("spring", "water"), ("bottled", "water"), ("sparkling", "water"), ("birthday", "cake")))
+#: Words after such a phrase that make it what the product is for.
+NOT_COVERED_PHRASE_USES = StemSet(("bottle", "bottles", "dispenser", "filter", "purifier", "pump", "machine",
+                                   "cooler", "heater", "tank", "stand", "topper", "toppers", "mould", "mold"))
 #: ... and books, tickets and phone credit (话费充值 is no phone).
 ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠", "矿泉水", "纯净水",
-                  "饮用水", "书籍", "图书", "绘本", "小说", "教辅", "门票", "话费", "充值")
+                  "饮用水", "书籍", "图书", "绘本", "小说", "教辅", "门票", "话费", "充值", "生日蛋糕")
