@@ -73,6 +73,7 @@ NOT_COVERED_PHRASES = frozenset((stem(a), stem(b)) for a, b in (
 #: Words after such a phrase that make it what the product is for.
 NOT_COVERED_PHRASE_USES = StemSet(("bottle", "bottles", "dispenser", "filter", "purifier", "pump", "machine",
                                    "cooler", "heater", "tank", "stand", "topper", "toppers", "mould", "mold"))
-#: ... and books, tickets and phone credit (话费充值 is no phone).
+#: ... and books, tickets, phone credit (话费充值 is no phone) and cooking oils (花生油 is no peanut).
 ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠", "矿泉水", "纯净水",
-                  "饮用水", "书籍", "图书", "绘本", "小说", "教辅", "门票", "话费", "充值", "生日蛋糕")
+                  "饮用水", "书籍", "图书", "绘本", "小说", "教辅", "门票", "话费", "充值", "生日蛋糕",
+                  "食用油", "花生油", "菜籽油", "大豆油", "玉米油", "调和油", "橄榄油")
