@@ -423,7 +423,7 @@ def _keep_word(w: str, index) -> bool:
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
 _NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
                                 "racquets", "cement", "detergent", "detergents", "cookbook", "cookbooks",
-                                "textbook", "textbooks", "paperback", "ebook", "water", "cake", "oil"))
+                                "textbook", "textbooks", "paperback", "ebook", "water", "cake", "oil", "soap", "paper", "tissue"))
 
 
 def _intent_words() -> frozenset[str]:
