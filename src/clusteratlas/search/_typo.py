@@ -9,8 +9,7 @@ term (罗丝 → 螺丝), else one wrong character of a term that sounds alike u
 
 from __future__ import annotations
 
-import functools
-
+from clusteratlas._cache import once
 from clusteratlas._text import CJK_RUN_RE, has_cjk, stem
 from clusteratlas.search._words import MODIFIERS, STOPWORDS
 
@@ -133,23 +132,32 @@ _WORD_MIN_COUNT = 5
 _COMMONER = 10
 
 
-@functools.lru_cache(maxsize=1)
+@once
 def _zh_words() -> dict[str, int]:
     """Chinese words of two to six characters with their corpus counts (at least :data:`_WORD_MIN_COUNT`), read
     from the dictionary that ships with jieba; empty without jieba (then no correction is refused). Loaded once
-    per process (about 0.5 s), on the first Chinese typo."""
+    per process, on the first Chinese typo: from the disk cache (about 0.05 s), else from jieba's file (about
+    0.7 s, then cached)."""
     try:
         import jieba
     except ImportError:  # pragma: no cover - jieba is a base dependency
         return {}
-    import os
+    from pathlib import Path
 
+    from clusteratlas import _cache
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    key = _cache.fingerprint(f"zh words {_WORD_MIN_COUNT}", (), (path,), path.parent)
+    got = _cache.load("zhwords", key, dict)
+    if got is not None:
+        return got
     out: dict[str, int] = {}
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+    with open(path, encoding="utf-8") as fh:
         for line in fh:
             word, count, *_ = line.split(" ")
             if 2 <= len(word) <= 6 and int(count) >= _WORD_MIN_COUNT:
                 out[word] = int(count)
+    _cache.save("zhwords", key, out)
     return out
 
 
