@@ -92,3 +92,12 @@ def test_two_word_names_of_products_no_industry_makes(head, covered):
 ])
 def test_round4_vocabulary_names_real_products(matcher, title, expected):
     assert matcher.match(title).industry == expected
+
+
+def test_a_negative_term_is_no_place_and_beats_a_bag_of_words(matcher):
+    from clusteratlas.search import analyse_text
+
+    # "boxing" is also the pinyin of 博兴; in "boxing gloves" (a negative term of gloves) it is the product
+    assert not analyse_text("boxing gloves 16oz", get_index()).places
+    assert matcher.match("Boxing Gloves 16oz Gel Padded Training").status == "no_match"
+    assert matcher.match("Cowhide Leather Work Gloves Heavy Duty").industry == "gloves"
