@@ -107,6 +107,11 @@ def _take_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
         for i in range(len(words) - n + 1):
             if all(keys[i:i + n]) and "".join(keys[i:i + n]) in voc.by_pinyin:
                 in_product[i:i + n] = [True] * n
+    # ... and so do two words that are a product no industry here makes ("boxing gloves" is no glove of 博兴)
+    negatives = _negative_pairs(index)
+    for i in range(len(words) - 1):
+        if (stem(words[i]), stem(words[i + 1])) in negatives:
+            in_product[i:i + 2] = [True, True]
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
             if keys[i] not in starts or any(used[i:i + n]) or not all(keys[i:i + n]) or any(in_product[i:i + n]):
@@ -137,6 +142,12 @@ def _take_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:
             continue
         kept.append(w)
     return " " + " ".join(kept) + " "
+
+
+def _negative_pairs(index: SearchIndex) -> frozenset[tuple[str, str]]:
+    """The two-word negative terms of the industry vocabulary, as stem pairs."""
+    return index.caches["derived"].get_or_set("negative_pairs", lambda: frozenset(
+        t.tokens for t in index.industry_voc.terms if t.negative and len(t.tokens) == 2))
 
 
 def _take_zh_places(rest: str, index: SearchIndex, qa: QueryAnalysis) -> str:

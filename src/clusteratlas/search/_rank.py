@@ -235,8 +235,22 @@ def _non_product_words(text: str, index: SearchIndex | None = None) -> list[str]
     # "PCBA assembly SMT service", "all weather floor mats": no service asked for
     if has_cjk(text):
         terms = _zh_terms(index) if index is not None else frozenset()
-        words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w, terms)]
+        words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w, terms)
+                  and not _after_product_segment(text, w, index)]
     return words
+
+
+def _after_product_segment(text: str, word: str, index: SearchIndex | None) -> bool:
+    """True when the Chinese service word ``word`` comes after the title's first two segments and a whole
+    segment before it names a product (ends with an industry's term): the service word then says what the
+    product is for (铝箔餐盒 一次性 外卖打包, 旋翼桨叶 … 维修替换), not that a service is sold (空调维修 … 上门,
+    钢琴 陪练: a title names its service first)."""
+    if index is None:
+        return False
+    from clusteratlas.search._title import _product_segment_before
+
+    before = text[:text.find(word)]
+    return before.count(" ") >= 2 and _product_segment_before(before[:before.rfind(" ") + 1], index)
 
 
 def _zh_terms(index: SearchIndex) -> frozenset[str]:

@@ -77,8 +77,9 @@ WEARER_MOVES = {"childrens-clothing": APPAREL, "pet-supplies": PET_GOODS}
 _SEG_RE = re.compile(r"\s+")
 #: The markers of :data:`ZH_CUT_MARKERS` that contain no other marker (a title without them has none).
 _ZH_CUT_FIRST = tuple(m for m in ZH_CUT_MARKERS if not any(o != m and o in m for o in ZH_CUT_MARKERS))
-#: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product.
-_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|纹)(?=[\s\u4e00-\u9fff]|$)")
+#: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product. Not 花纹 (a pattern or
+#: tread: 铝花纹板 is aluminium checker plate).
+_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|(?<!花)纹)(?=[\s\u4e00-\u9fff]|$)")
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
 #: "sugar free", "BPA-free": what the product lacks; "stone baked", "gold plated", "freeze dried", "hand
 #: painted": how it was made. Neither names the product.
@@ -153,17 +154,30 @@ def _without_colour_names(text: str) -> str:
     return out if out.strip() else text
 
 
+#: Compatibility markers that close a segment naming what the product fits ("燃气灶电磁炉通用").
+_ZH_END_MARKERS = ("通用", "专用", "配套", "适用", "兼容")
+#: ... but not "for all seasons / both sexes / all ages" (四季通用, 男女通用): that describes the product.
+_ZH_ALL_ROUND = ("四季", "男女", "老少", "春秋", "冬夏", "大小", "老人小孩", "大人小孩")
+
+
 def _cut_zh(text: str) -> str:
     segs = _SEG_RE.split(text)
     if "专用" not in text and "通用" not in text and not any(m in text for m in _ZH_CUT_FIRST):
         return " ".join(seg for seg in segs if seg)  # most titles have no marker
     out = []
-    for seg in segs:
+    for n, seg in enumerate(segs):
         if seg == "通用" and out:  # "燃气灶 电磁炉 通用": what it works with (not 四季通用: all seasons)
             for _ in range(2):
                 if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 4 and out[-1].isalpha():
                     out.pop()
             continue
+        if seg in _ZH_END_MARKERS and out:  # "… 手扶拖拉机 配套": the segment before is what it fits
+            if len(out) > 1 and has_cjk(out[-1]) and len(out[-1]) <= 6 and out[-1].isalpha():
+                out.pop()
+            continue
+        if (out or n < len(segs) - 1) and any(seg.endswith(m) and len(seg) > len(m) + 1 for m in _ZH_END_MARKERS) \
+                and not seg.startswith(_ZH_ALL_ROUND):
+            continue  # "燃气灶电磁炉通用", "手扶拖拉机配套": what it fits, not what it is (四季通用 stays)
         if "专用" in seg:
             before, _, after = seg.partition("专用")
             seg = after if CJK_RUN_RE.search(after) else before  # 电磁炉专用锅 is a pot
@@ -259,7 +273,19 @@ def uncovered_lead(head: str, index=None) -> bool:
     words = head.split()
     if _NOT_COVERED_WORDS.isdisjoint(words[:12]):  # cheap test first: most titles name none
         return False
-    return any(s in NOT_COVERED for s in _content_stems(head)[:3])
+    return any(s in NOT_COVERED for s in _content_stems(head)[:3]) or _not_covered_phrase(words[:6])
+
+
+def _not_covered_phrase(words: list[str]) -> bool:
+    """True when two adjacent words among ``words`` name a product no industry makes
+    (:data:`~clusteratlas.search._words.NOT_COVERED_PHRASES`: "bottled mineral water … 24 bottles") and no
+    equipment word follows them ("mineral water dispenser")."""
+    from clusteratlas.search._words import NOT_COVERED_PHRASE_USES, NOT_COVERED_PHRASES
+
+    for i in range(len(words) - 1):
+        if (stem(words[i]), stem(words[i + 1])) in NOT_COVERED_PHRASES:
+            return i + 2 >= len(words) or stem(words[i + 2]) not in NOT_COVERED_PHRASE_USES
+    return False
 
 
 def _product_segment_before(text: str, index) -> bool:
@@ -396,7 +422,8 @@ def _keep_word(w: str, index) -> bool:
 
 _WEARER_WORDS = frozenset().union(*(en for en, _ in WEARERS.values()))
 _NOT_COVERED_WORDS = frozenset(("puppy", "puppies", "kitten", "kittens", "racket", "rackets", "racquet",
-                                "racquets", "cement", "detergent", "detergents"))
+                                "racquets", "cement", "detergent", "detergents", "cookbook", "cookbooks",
+                                "textbook", "textbooks", "paperback", "ebook", "water", "cake", "oil", "soap", "paper", "tissue"))
 
 
 def _intent_words() -> frozenset[str]:

@@ -227,7 +227,7 @@ class Vocabulary:
         self.heads = {o: frozenset(h | central.get(o, set())) for o, h in heads.items()}
         self.owner_tokens = {o: frozenset(b) for o, b in bags.items()}
         self.owner_lights = {o: frozenset(b) for o, b in lights.items()}
-        self.light_set = frozenset().union(*self.owner_lights.values()) if self.owner_lights else frozenset()
+        self.light_set = frozenset(lt for t in self.terms for lt in t.lights)  # negative terms too ("boxing")
         n = max(len(owners), 1)
         self.idf = {tok: math.log(1.0 + n / len(os_)) for tok, os_ in owners_by_tok.items()}
         self.max_idf = math.log(1.0 + n)

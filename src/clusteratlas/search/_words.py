@@ -5,7 +5,7 @@ Stemmed forms where the list is a :class:`~clusteratlas._text.StemSet` or says s
 
 from __future__ import annotations
 
-from clusteratlas._text import StemSet
+from clusteratlas._text import StemSet, stem
 
 #: Function words: dropped from terms and queries alike (stemmed forms).
 FUNCTION_WORDS = frozenset((
@@ -65,6 +65,18 @@ ZH_MODIFIERS = ("新款", "爆款", "现货", "包邮", "定制", "订制", "工
 #: rackets, cement, household detergents (from the tuning set's out-of-scope rows). Stemmed English forms;
 #: Chinese substrings.
 NOT_COVERED = StemSet(("puppy", "puppies", "kitten", "kittens", "racket", "racquet", "cement", "detergent",
-                       "detergents"))
+                       "detergents", "cookbook", "cookbooks", "textbook", "textbooks", "paperback", "ebook"))
+#: Two-word names of such products (stems), when no equipment word follows ("mineral water", not "mineral
+#: water dispenser"): bottled water, cakes, cooking oils, dish soap and toilet paper.
+NOT_COVERED_PHRASES = frozenset((stem(a), stem(b)) for a, b in (
+    ("mineral", "water"), ("spring", "water"), ("bottled", "water"), ("sparkling", "water"), ("birthday", "cake"),
+    ("olive", "oil"), ("sunflower", "oil"), ("cooking", "oil"), ("vegetable", "oil"), ("canola", "oil"),
+    ("peanut", "oil"), ("dish", "soap"), ("toilet", "paper"), ("toilet", "tissue"), ("facial", "tissue")))
+#: Words after such a phrase that make it what the product is for.
+NOT_COVERED_PHRASE_USES = StemSet(("bottle", "bottles", "dispenser", "filter", "purifier", "pump", "machine",
+                                   "cooler", "heater", "tank", "stand", "topper", "toppers", "mould", "mold",
+                                   "sprayer", "press", "expeller", "refinery", "extraction", "holder", "holders"))
+#: ... and books, tickets, phone credit (话费充值 is no phone) and cooking oils (花生油 is no peanut).
 ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠", "矿泉水", "纯净水",
-                  "饮用水")
+                  "饮用水", "书籍", "图书", "绘本", "小说", "教辅", "门票", "话费", "充值", "生日蛋糕",
+                  "食用油", "花生油", "菜籽油", "大豆油", "玉米油", "调和油", "橄榄油")
