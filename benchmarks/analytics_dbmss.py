@@ -12,16 +12,17 @@ to ``2 max(r)``, exact path ``Approximate = 0``) and sets ``Adjust`` to the rati
 the same ``h``. dbmss recomputes the bandwidth of every simulated pattern (times ``Adjust``); clusteratlas
 keeps ``h`` fixed, so the envelopes are not strictly comparable, only the observed curves are.
 The development version 2.9-2.9103 (commit 1702525) stops in its argument check on a typo (``Adjustv``,
-fixed upstream in c96d6d3); the R script defines that variable globally, so ``KdEnvelope`` itself runs
-unchanged.
+fixed upstream in c96d6d3); the R script defines that variable globally (``analytics_common.DBMSS_PRELUDE``
+says why), so ``KdEnvelope`` itself runs unchanged.
 
 Timing: medians of ``--repeat`` calls on each side (default 3). ``KdEnvelope`` is timed inside R with ``system.time`` (R start-up and CSV reading not counted);
 clusteratlas is timed in this process after a warm-up call (numba compilation not counted; nothing else is
 reused between calls), with its null mean (the pooled histogram of all sites) included, work dbmss does not
 do, and once more without it (``null_mean=False``). The load average (1 min) is printed before and after. Prints, per size, both times,
 the ratio and the largest relative difference of the observed curves where ``K > 1 %`` of its maximum.
-dbmss is optional: without ``Rscript`` or the package (``CLUSTERATLAS_R_LIBS`` is put in ``R_LIBS``) the
-line says why it is skipped.
+dbmss is optional (not packaged in Debian; the project's machines cannot reach CRAN): without ``Rscript`` or
+the package (``CLUSTERATLAS_R_LIBS``, the library holding it, is put first in ``R_LIBS`` by
+``analytics_common.r_env``) the line says why it is skipped.
 
 Run: CLUSTERATLAS_R_LIBS=/path/to/rlib .venv/bin/python benchmarks/analytics_dbmss.py [--sizes 500:20000,2000:20000]
 """
@@ -41,20 +42,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from analytics_common import national_points, peak_rss_gb
+from analytics_common import DBMSS_PRELUDE, national_points, peak_rss_gb, r_env
 
 from clusteratlas.analytics import k_density, load_firms
 from clusteratlas.analytics._geometry import prepare_points
 
-R_SCRIPT = r"""
+R_SCRIPT = DBMSS_PRELUDE + r"""
 a <- commandArgs(trailingOnly = TRUE)
-ok <- suppressWarnings(suppressMessages(requireNamespace("dbmss", quietly = TRUE)))
-if (!ok) {
-  cat("SKIP the R package dbmss cannot be loaded (not installed; set CLUSTERATLAS_R_LIBS to its library)\n")
-  quit(status = 0)
-}
-suppressMessages(library(dbmss))
-RcppParallel::setThreadOptions(numThreads = 1)
 p <- read.csv(a[1]); r <- as.numeric(strsplit(a[2], ",")[[1]]); h <- as.numeric(a[3]); nsim <- as.integer(a[4])
 W <- owin(range(p$x) + c(-1e-6, 1e-6), range(p$y) + c(-1e-6, 1e-6))
 X <- wmppp(data.frame(X = p$x, Y = p$y, PointType = p$mark, PointWeight = 1), window = W)
@@ -62,10 +56,7 @@ X <- wmppp(data.frame(X = p$x, Y = p$y, PointType = p$mark, PointWeight = 1), wi
 D <- pairdist(X[marks(X)$PointType == "ind"]); D <- D[upper.tri(D)]
 bw0 <- stats::bw.nrd0(D[D <= 2 * max(r)])
 adj <- h / bw0
-# dbmss 2.9-2.9103 (commit 1702525) has a typo in CheckdbmssArguments, `if (Adjustv<= 0)`, fixed upstream in
-# c96d6d3 (which already needs doFuture): the lookup falls through dbmss's namespace to the global
-# environment, so the variable is defined here, with the value the check meant to test.
-Adjustv <- adj
+Adjustv <- adj  # dbmss 2.9-2.9103's typo: see DBMSS_PRELUDE
 nrep <- as.integer(a[6])
 ts <- numeric(nrep)
 for (k in seq_len(nrep)) {
@@ -84,11 +75,7 @@ def run_r(xy: np.ndarray, is_ind: np.ndarray, r: np.ndarray, h: float, nsim: int
     {'skip': reason}."""
     if shutil.which("Rscript") is None:
         return {"skip": "R is not installed"}
-    env = dict(os.environ)
-    libs = os.environ.get("CLUSTERATLAS_R_LIBS")
-    if libs:
-        env["R_LIBS"] = libs
-    env.update(OMP_NUM_THREADS="1", RCPP_PARALLEL_NUM_THREADS="1")
+    env = r_env()
     with tempfile.TemporaryDirectory() as tmp:
         pts, out = Path(tmp) / "pts.csv", Path(tmp) / "kd.csv"
         pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "mark": np.where(is_ind, "ind", "other")}).to_csv(

@@ -5,7 +5,8 @@ up to 5 km; R is called once per repeat (``Kest`` timed inside R with ``system.t
 not counted) and clusteratlas is timed in this process (numba compilation excluded: one warm-up call).
 Prints medians of ``--repeats`` runs, the time ratio and the largest relative difference of K. dbmss is
 timed too (``Khat``, the same border-corrected estimator in dbmss's wrapper around spatstat) when the
-R package is installed; otherwise the line says why it is skipped.
+R package is installed (``CLUSTERATLAS_R_LIBS``, see ``analytics_common.r_env``); otherwise the line says why
+it is skipped.
 
 Run: .venv/bin/python benchmarks/analytics_ripley.py [--n 100000] [--repeats 3]
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from analytics_common import peak_rss_gb
+from analytics_common import peak_rss_gb, r_env
 
 from clusteratlas.analytics import ripley_k
 
@@ -74,7 +75,7 @@ def main() -> None:
         theirs, dbmss = [], []
         for _ in range(a.repeats):
             proc = subprocess.run(["Rscript", "-e", R_SCRIPT, str(pts), ",".join(map(repr, r.tolist())), str(side),
-                                   str(out)], capture_output=True, text=True, check=False, timeout=3600)
+                                   str(out)], capture_output=True, text=True, check=False, timeout=3600, env=r_env())
             if proc.returncode != 0:
                 print(f"spatstat: skipped ({proc.stderr.strip().splitlines()[-1:]})")
                 return
@@ -93,8 +94,8 @@ def main() -> None:
         print(f"dbmss Khat: median {statistics.median(dbmss):.2f} s -> clusteratlas "
               f"{statistics.median(dbmss) / statistics.median(ours):.1f}x faster")
     else:
-        print("dbmss: skipped (the R package dbmss is not installed: it is not packaged in Debian and CRAN is "
-              "unreachable here)")
+        print("dbmss: skipped (the R package dbmss cannot be loaded: it is not packaged in Debian and CRAN is "
+              "not reachable from the project's machines; install it in R and set CLUSTERATLAS_R_LIBS to its library)")
 
 
 if __name__ == "__main__":

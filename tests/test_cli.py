@@ -177,3 +177,32 @@ def test_find_table_keeps_ids_and_codes_whole_at_80_columns(mini_dir):
                          env={**os.environ, "COLUMNS": "80"}, check=False)
     assert res.returncode == 0 and "lishui-socks" in res.stdout and "440605100" in res.stdout
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
+
+
+def test_find_table_marks_weakly_sourced_clusters_and_json_stays_as_is(tmp_path, mini_spec):
+    import os
+
+    from atlas_fixtures import write_atlas_dir
+
+    from clusteratlas.evidence import WEAK_LEGEND, WEAK_MARK
+
+    mini_spec["sources"]["sources"].append({"id": "a-blog", "publisher": "A sourcing blog", "title": "Socks",
+                                           "url": "https://example.org/blog", "date": "2024-01-02",
+                                           "kind": "blog"})
+    socks = mini_spec["industries"]["socks"]["clusters"][0]
+    socks["sources"], socks["tier_source"] = ["a-blog"], "a-blog"  # single-blog: weak
+    data = write_atlas_dir(tmp_path / "data", mini_spec)
+    env = {**os.environ, "COLUMNS": "120"}
+    for query, weak in (("socks", True), ("wig", False)):
+        res = subprocess.run([sys.executable, "-m", "clusteratlas", "find", query, "--format", "table",
+                              "--data-dir", str(data)], capture_output=True, text=True, timeout=120, env=env,
+                             check=False)
+        assert res.returncode == 0, res.stderr
+        row = next(line for line in res.stdout.splitlines() if ("lishui-socks" if weak else "xuchang-wigs") in line)
+        cells = [c.strip() for c in row.strip("│ ").split("│")]
+        assert len(cells) == 8 and cells[0] in ("lishui-socks", "xuchang-wigs")  # same columns, id whole
+        assert (cells[5] == f"notable {WEAK_MARK}") if weak else (cells[5] == "leading")
+        assert (WEAK_LEGEND in res.stdout) is weak
+    rows = json.loads(run("find", "socks", "--format", "json", "--data-dir", str(data)).stdout)
+    assert rows[0]["role"] == "notable" and set(rows[0]) == {
+        "cluster_id", "industry", "name", "name_zh", "score", "place", "role", "hs_headings", "matched"}

@@ -289,3 +289,19 @@ def test_report_never_overwrites_the_input_or_the_output_and_skips_undecodable_r
     assert lines[0] == "head_phrase\trows" and len(lines) == 2 and "xff" not in lines[1]
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["status"] for r in rows] == ["matched", "error", "no_match"]
+
+
+def test_formula_cells_are_read_as_their_text_and_never_reported_as_missing_products(tmp_path):
+    src = tmp_path / "cat.csv"
+    _write_csv(src, ['=HYPERLINK("http://example.com/item/123","click")', "cotton socks",
+                     '=HYPERLINK("http://example.com/a";"Lace Front Wig 24 inch")',
+                     '=HYPERLINK("http://example.com/b")', '=A2&" socks"', "Yoga Retreat Bali 7 Days"])
+    res = run("match", str(src), "--column", "title", "--report", str(tmp_path / "nc.tsv"))
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader(res.stdout.splitlines()))
+    assert [r["status"] for r in rows] == ["no_match", "matched", "matched", "no_match", "no_match", "no_match"]
+    assert rows[2]["industry"] == "wigs" and "formula" in rows[2]["reason"]
+    assert all(rows[i]["reason"].startswith("a spreadsheet formula, not a title") for i in (0, 3, 4))
+    assert "hyperlink" not in res.stderr.lower()
+    report = (tmp_path / "nc.tsv").read_text(encoding="utf-8").splitlines()
+    assert report == ["head_phrase\trows", "yoga retreat bali days\t1"]

@@ -170,3 +170,16 @@ def test_one_writer_for_every_format_nested_rows_and_points(tmp_path):
     assert buf.getvalue().splitlines()[0] == "id,place.lat,place.lon,place.path"
     with pytest.raises(InputFileError, match="stdout"):
         TableWriter(None, ["a"], fmt="parquet")
+
+
+@pytest.mark.parametrize("cell, shown", [
+    ('=HYPERLINK("http://example.com/x","click")', "click"),
+    ("'=hyperlink(\"u\"; \"纯棉袜子 男\")", "纯棉袜子 男"),  # escaped by our CSV writer, locale separator
+    ('=HYPERLINK("u", "say ""hi"" wig")', 'say "hi" wig'),
+    ('=HYPERLINK("http://example.com/x")', ""), ('=A2&" socks"', ""), ("=SUM(A1:A3)", ""), ("=$B$2", ""),
+    ("=== SALE === socks", None), ("= socks", None), ("socks =A1", None), ("wig", None), (3, None), (None, None),
+])
+def test_formula_display(cell, shown):
+    from clusteratlas.tables import formula_display
+
+    assert formula_display(cell) == shown

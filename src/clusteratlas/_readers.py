@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,38 @@ from pathlib import Path
 #: Encodings tried, in order, for text tables. GB18030 is a superset of GBK and GB2312.
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 TABLE_FORMATS = ("csv", "tsv", "xlsx", "parquet")
+
+
+#: A spreadsheet formula pasted into a text cell: ``=`` (after the apostrophe a CSV writer escapes it with,
+#: :func:`clusteratlas._writers.escape_formula`) then a function call (``=HYPERLINK(``, no space before the
+#: parenthesis) or a cell reference (``=A1``, ``=$B$2``). Text such as ``=== SALE ===`` is not a formula.
+_FORMULA_RE = re.compile(r"'?=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\(|\$?[A-Za-z]{1,3}\$?[0-9]+(?![0-9A-Za-z]))")
+#: ``=HYPERLINK("link", "label")``: the label is what the cell shows (``,`` or ``;`` between arguments, as
+#: locales write them; ``""`` is a quote inside a string).
+_HYPERLINK_RE = re.compile(r"""'?=\s*HYPERLINK\(\s*"(?:[^"]|"")*"\s*[,;]\s*"((?:[^"]|"")*)"\s*\)\s*""",
+                           re.IGNORECASE)
+
+
+def formula_display(value: object) -> str | None:
+    """What a cell holding a spreadsheet formula's text shows, when the formula itself says it.
+
+    A title or address column sometimes holds a formula pasted as text (``=HYPERLINK("http://…","Lace front
+    wig")``, ``=A2&" socks"``): its words are the formula's, not the product's or the place's.
+
+    Returns
+    -------
+    str or None
+        None when ``value`` is not a formula (any non-text value, ``"=== SALE ==="``); the label of a
+        ``HYPERLINK`` with a literal label (stripped); ``""`` for any other formula, whose display depends on
+        cells this file does not hold.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not _FORMULA_RE.match(text):
+        return None
+    link = _HYPERLINK_RE.fullmatch(text)
+    return link.group(1).replace('""', '"').strip() if link else ""
 
 
 class Row(dict):

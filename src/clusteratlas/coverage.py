@@ -19,12 +19,7 @@ from clusteratlas.evidence import (
     current_year,
     is_stale,
 )
-
-#: MCA codes (GB/T 2260) of the 31 province-level units of mainland China.
-MAINLAND_PROVINCES = ("110000", "120000", "130000", "140000", "150000", "210000", "220000", "230000", "310000",
-                      "320000", "330000", "340000", "350000", "360000", "370000", "410000", "420000", "430000",
-                      "440000", "450000", "460000", "500000", "510000", "520000", "530000", "540000", "610000",
-                      "620000", "630000", "640000", "650000")
+from clusteratlas.geo import MAINLAND_PROVINCES
 
 #: What each count of :func:`coverage_stats` measures (``clusteratlas stats`` prints these beside the values).
 MEASURES: dict[str, str] = {

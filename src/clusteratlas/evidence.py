@@ -34,6 +34,9 @@ VERIFIED_RULE = "the cited page's text was read and states this figure for this 
 #: Evidence levels, weakest first. ``weak`` levels are flagged by every front end.
 EVIDENCE_LEVELS = ("seed-only", "single-blog", "unverified-only", "weak-sources-only", "reported", "verified")
 WEAK_LEVELS = frozenset(EVIDENCE_LEVELS[:4])
+#: The mark a plain listing puts beside a weakly sourced cluster, and the legend line that explains it.
+WEAK_MARK = "*"
+WEAK_LEGEND = f"{WEAK_MARK} weakly sourced: a lead to check, not a fact (`clusteratlas show ID` says why)"
 
 _NOTES = {
     "seed-only": "Rests on the seed document alone: no other page naming this cluster was found. Treat it as a "

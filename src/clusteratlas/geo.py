@@ -1,4 +1,5 @@
-"""WGS-84 helpers: great-circle distances, China's bounding box, bbox parsing, GCJ-02 / BD-09 conversions.
+"""WGS-84 helpers: great-circle distances, China's bounding box and mainland province codes, bbox parsing,
+GCJ-02 / BD-09 conversions.
 
 Every function takes and returns longitudes and latitudes in degrees, longitude first; a bbox is
 ``(west, south, east, north)``. GCJ-02 (the offset used by AMap and Tencent) and BD-09 (Baidu's offset on
@@ -15,6 +16,22 @@ from typing import Any
 EARTH_RADIUS_KM = 6371.0088
 #: Rough bounding box of China (west, south, east, north), WGS-84 degrees: data outside it is an error.
 CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)
+#: MCA codes (GB/T 2260) of the 31 province-level units of mainland China (Hong Kong 81, Macao 82 and Taiwan 71
+#: are not among them).
+MAINLAND_PROVINCES = ("110000", "120000", "130000", "140000", "150000", "210000", "220000", "230000", "310000",
+                      "320000", "330000", "340000", "350000", "360000", "370000", "410000", "420000", "430000",
+                      "440000", "450000", "460000", "500000", "510000", "520000", "530000", "540000", "610000",
+                      "620000", "630000", "640000", "650000")
+_MAINLAND_PREFIXES = frozenset(code[:2] for code in MAINLAND_PROVINCES)
+
+
+def is_mainland(adcode: Any) -> bool:
+    """Whether an MCA code (6, 9 or 12 digits, any level) lies in mainland China; False for None, Hong Kong
+    (81…), Macao (82…), Taiwan (71…) and text that is not a code."""
+    text = str(adcode) if adcode is not None else ""
+    return text.isdigit() and len(text) >= 6 and text[:2] in _MAINLAND_PREFIXES
+
+
 #: The box inside which the GCJ-02 offset applies (outside it the formulas return the point unchanged).
 GCJ02_BBOX = (72.004, 0.8293, 137.8347, 55.8271)
 

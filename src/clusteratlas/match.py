@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,10 @@ REASON_EMPTY = "empty title"
 REASON_NO_PRODUCT = "no product named"
 REASON_NO_CLUSTER = "no cluster makes it"  # earlier reason, kept for callers; titles now say what is missing
 REASON_NOT_COVERED = "not covered by the atlas"
+#: A cell holding a spreadsheet formula's text (``=HYPERLINK(…)``, ``=A2&" socks"``): not a title.
+REASON_FORMULA = "a spreadsheet formula, not a title"
+#: A formula whose shown text (a HYPERLINK's label) was matched instead.
+REASON_FORMULA_READ = "a spreadsheet formula: matched the text it shows,"
 #: A title whose best cluster scores below this is not covered by the atlas (calibrated on the tuning set
 #: ``tests/data/tuning/titles.tsv``; see docs/notes/search-results.md).
 TITLE_FLOOR = 0.5
@@ -185,6 +189,28 @@ class Matcher:
         return result
 
     def _match(self, value: Any) -> ProductMatch:
+        """A formula cell (:func:`clusteratlas.tables.formula_display`) is read as the text it shows, and is
+        never counted as a product the atlas does not cover; any other cell as it is."""
+        from clusteratlas.tables import formula_display
+
+        shown = formula_display(value)
+        if shown is None:
+            result = self._match_text(value)
+        else:
+            from clusteratlas._text import lenient_query
+
+            result = self._match_text(shown) if shown else None
+            raw = lenient_query(value)
+            if result is None or result.status == "no_match":
+                said = f"; the text it shows, {shown!r}, names no product" if shown else ""
+                return ProductMatch(raw, "no_match", reason=REASON_FORMULA + said)
+            result = replace(result, text=raw, reason=f"{REASON_FORMULA_READ} {shown!r}")
+        if result.reason and result.reason.startswith(_NOT_COVERED_PREFIX):
+            phrase = result.reason[len(_NOT_COVERED_PREFIX):]
+            self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
+        return result
+
+    def _match_text(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search._title import head_phrase, read_title, reduce_head, uncovered_lead, without_claims
         from clusteratlas.search._title import TitleParts
@@ -217,9 +243,7 @@ class Matcher:
             if fixed:  # typos, only for titles that matched nothing as written
                 got = self._decide(fixed, tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
-            phrase = head_phrase(tp.head)
-            self.not_covered[phrase] = self.not_covered.get(phrase, 0) + 1
-            return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {phrase}")
+            return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {head_phrase(tp.head)}")
         return ProductMatch(raw, *got)
 
     def _fast_decide(self, head: str, wearers: tuple[str, ...]):

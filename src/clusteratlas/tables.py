@@ -29,6 +29,7 @@ from clusteratlas._readers import (  # noqa: F401 - the reader's public names li
     Row,
     TableStream,
     detect_encoding,
+    formula_display,
     read_table_stream,
 )
 

@@ -108,3 +108,58 @@ def test_kd_huge_requests_fail_fast_in_one_line(run_cli, capsys, firms_csv, args
     code, out, err = run_cli(capsys, "measure", "kd", str(firms_csv), "-i", "socks", *args)
     lines = [ln for ln in err.strip().splitlines() if ln.strip()]
     assert code == 1 and out == "" and len(lines) == 1 and needle in lines[0], err
+
+
+def test_kd_without_simulations_says_not_tested(run_cli, capsys, firms_csv):
+    args = ("measure", "kd", str(firms_csv), "-i", "socks", "-s", "0", "--max-distance-km", "10", "--format")
+    code, out, err = run_cli(capsys, *args, "json")
+    d = json.loads(out)
+    assert code == 0 and d["tested"] is False and d["localised"] is False and d["p_value_localised"] is None
+    code, out, err = run_cli(capsys, *args, "table")
+    assert code == 0 and "Localised: not tested." in err
+    code, out, _ = run_cli(capsys, "measure", "kd", str(firms_csv), "-i", "socks", "-s", "9", "--seed", "1",
+                           "--max-distance-km", "10", "--format", "json")
+    assert code == 0 and json.loads(out)["tested"] is True
+
+
+@pytest.fixture(scope="module")
+def busy_background(tmp_path_factory):
+    """Six planted clusters over 20,000 firms of four background industries: without the background flag,
+    23 county x background rows pass the (relative) strong rule."""
+    from clusteratlas.analytics.demo import DEFAULT_ANCHORS, make_demo_firms
+
+    df = make_demo_firms(DEFAULT_ANCHORS[:6], seed=5, n_background=20_000, background_industries=4,
+                         firms_per_cluster=150)
+    path = tmp_path_factory.mktemp("busy") / "firms.csv"
+    df.to_csv(path, index=False)
+    return path, df
+
+
+def test_lq_strong_only_over_all_industries_leaves_out_background_industries(run_cli, capsys, busy_background):
+    path, df = busy_background
+    code, out, err = run_cli(capsys, "measure", "lq", str(path), "--region-col", "region", "--weight-col",
+                             "employment", "--strong-only", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows and "4 background industries" in err and "--strong-only leaves them out" in err
+    background = set(df.loc[df["background"], "industry"])
+    assert background == {"other-01", "other-02", "other-03", "other-04"}
+    assert not background & {r["industry"] for r in rows}
+    assert all(r["strong"] and not r["background"] for r in rows)
+    planted = df[df["cluster_id"].ne("")]
+    counts = planted.groupby(["region", "industry"]).size()
+    assert counts[(rows[0]["region"], rows[0]["industry"])] >= 10  # a county of a planted cluster leads
+    socks = [r for r in rows if r["industry"] == "socks"]
+    anchor_counties = set(planted.groupby("cluster_id")["region"].agg(lambda s: s.mode()[0]))
+    assert socks[0]["region"] in anchor_counties  # Datang's county (Zhuji) or another planted sock town
+
+
+def test_m_without_simulations_says_not_tested(run_cli, capsys, firms_csv):
+    args = ("measure", "m", str(firms_csv), "-i", "socks", "--radii", "1,5", "--format")
+    code, out, _ = run_cli(capsys, *args, "json")
+    d = json.loads(out)
+    assert code == 0 and d["tested"] is False and d["concentrated"] is False and d["p_value"] is None
+    code, _, err = run_cli(capsys, *args, "table")
+    assert code == 0 and "Concentrated: not tested" in err and "Concentrated: no " not in err
+    code, out, _ = run_cli(capsys, "measure", "m", str(firms_csv), "-i", "socks", "--radii", "1,5", "-s", "9",
+                           "--seed", "1", "--format", "json")
+    assert code == 0 and json.loads(out)["tested"] is True

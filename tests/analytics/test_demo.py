@@ -76,3 +76,26 @@ def test_default_background_is_larger_than_the_planted_economy():
     assert generic.sum() >= 0.99 * 3 * 7000 * len(ANCHORS) and df.loc[generic, "industry"].nunique() == 30
     with pytest.raises(BadQueryError):
         make_demo_firms(ANCHORS, n_background=10, background_industries=0)
+
+
+def test_generated_firms_stay_inside_mainland_china():
+    """The atlas's clusters next to Macao and Hong Kong (Zhuhai, Zhongshan, Shenzhen …) on the demo's seeds:
+    every firm lies in a mainland county polygon, including the background around border county seats."""
+    from clusteratlas.analytics._regions import county_codes
+    from clusteratlas.geo import great_circle_km, is_mainland
+
+    near = [a for a in anchors_from_atlas()
+            if min(great_circle_km(a.lon, a.lat, 113.55, 22.19), great_circle_km(a.lon, a.lat, 114.17, 22.32)) < 60]
+    assert len(near) >= 10
+    for seed in (0, 1, 7):  # measure demo-data's default, the README's, make demo's
+        df = make_demo_firms(near, seed=seed, n_background=2000)
+        codes = county_codes(df["lon"].to_numpy(), df["lat"].to_numpy())
+        assert all(is_mainland(c) for c in codes), seed  # the point itself, not only its label
+        assert df["adcode"].map(is_mainland).all() and (df["adcode"] == pd.Series(codes)).all()
+
+
+def test_is_mainland():
+    from clusteratlas.geo import is_mainland
+
+    assert is_mainland("440402") and is_mainland("330681005") and is_mainland(110000)
+    assert not any(is_mainland(c) for c in ("820000", "810101", "710000", None, "", "abc", "44"))

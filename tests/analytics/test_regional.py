@@ -178,3 +178,24 @@ def test_an_industry_the_table_does_not_have_is_an_error_not_an_empty_table():
     assert len(location_quotients(firms, industries=["a"]).table) >= 1
     with pytest.raises(BadQueryError, match="'nope' is not in the firm table"):
         location_quotients(firms, industries=["nope"])
+
+
+def test_background_industries_are_never_strong(demo_df):
+    from clusteratlas.analytics.firms import load_firms
+
+    flagged = load_firms(demo_df, region_col="region", weight_col="employment", background_col="background")
+    assert flagged.background_industries() == [f"other-{k:02d}" for k in range(1, 31)]
+    res = location_quotients(flagged)
+    t = res.table
+    assert res.parameters["background_industries"] == flagged.background_industries()
+    assert not (t["strong"] & t["background"]).any() and not (t["qualifying"] & t["background"]).any()
+    assert t.loc[t["background"], "lq"].notna().all()  # still measured, only not classified
+    unflagged = location_quotients(load_firms(demo_df, region_col="region", weight_col="employment"))
+    assert unflagged.parameters["background_industries"] == [] and not unflagged.table["background"].any()
+    # the strong rows of the traded industries are the same with or without the flag
+    traded = unflagged.table[~unflagged.table["industry"].str.startswith("other-")]
+    assert traded["strong"].sum() == t["strong"].sum()
+    from clusteratlas.errors import InputFileError
+
+    with pytest.raises(InputFileError, match="background column 'flag' not found"):
+        load_firms(demo_df, region_col="region", background_col="flag")

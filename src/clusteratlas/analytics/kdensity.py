@@ -131,11 +131,18 @@ class KDensityResult:
             cols[name] = v if v is not None else np.full(len(self.kd), np.nan)
         return pd.DataFrame(cols)
 
+    @property
+    def tested(self) -> bool:
+        """True when simulations were run: without them ``localised`` and ``dispersed`` are False because
+        nothing was tested, not because the test came out negative."""
+        return int(self.parameters.get("simulations", 0) or 0) > 0
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (arrays as lists, NaN as None)."""
+        """JSON-ready dict (arrays as lists, NaN as None). ``tested`` is False when no simulation was run:
+        ``localised`` and ``dispersed`` (booleans) then say nothing."""
         return jsonable({
             "measure": "k_density", "industry": self.industry, "n": self.n, "n_sites": self.n_sites,
-            "method": self.method, "localised": self.localised, "dispersed": self.dispersed,
+            "method": self.method, "tested": self.tested, "localised": self.localised, "dispersed": self.dispersed,
             "localisation_index": self.localisation_index, "dispersion_index": self.dispersion_index,
             "p_value_localised": self.p_value_localised, "p_value_dispersed": self.p_value_dispersed,
             "parameters": self.parameters, "distance_km": self.distance_km, "kd": self.kd,

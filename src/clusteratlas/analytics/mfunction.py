@@ -49,8 +49,9 @@ class MResult:
     """The M function at each radius, with random-location envelopes when simulated.
 
     ``m`` (the estimate), ``lower_local``/``upper_local``/``lower_global``/``upper_global`` (None
-    without simulations), ``concentrated`` (M above the upper global band at some radius),
-    ``p_value`` (extreme-rank-length test of concentration), ``n`` cases, ``n_sites``.
+    without simulations), ``concentrated`` (M above the upper global band at some radius; False without
+    simulations, when ``tested`` is False: nothing was tested), ``p_value`` (extreme-rank-length test of
+    concentration), ``n`` cases, ``n_sites``.
     """
 
     industry: str
@@ -86,9 +87,16 @@ class MResult:
             cols[name] = v if v is not None else np.full(len(self.m), np.nan)
         return pd.DataFrame(cols)
 
+    @property
+    def tested(self) -> bool:
+        """True when simulations were run (else ``concentrated`` is False because nothing was tested)."""
+        return int(self.parameters.get("simulations", 0) or 0) > 0
+
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict; ``tested`` is False when no simulation was run."""
         return jsonable({"measure": "m_function", "industry": self.industry, "n": self.n,
-                         "n_sites": self.n_sites, "method": self.method, "concentrated": self.concentrated,
+                         "n_sites": self.n_sites, "method": self.method, "tested": self.tested,
+                         "concentrated": self.concentrated,
                          "p_value": self.p_value, "parameters": self.parameters, "radius_km": self.radius_km,
                          "m": self.m, "lower_local": self.lower_local, "upper_local": self.upper_local,
                          "lower_global": self.lower_global, "upper_global": self.upper_global})

@@ -12,6 +12,8 @@ clustermapping/cmp).
 Hoover, E. M. (1936). The measurement of industrial localization. *Review of Economics and Statistics*
 18(4), 162-171.
 Krugman, P. (1991). *Geography and Trade*. MIT Press (locational Gini).
+Porter, M. E. (2003). The economic performance of regions. *Regional Studies* 37(6-7), 549-578 (traded
+and local industries).
 """
 
 from __future__ import annotations
@@ -70,8 +72,9 @@ class LQResult(TableResult):
     ``table`` (pandas) has ``region``, ``industry``, ``employment`` and ``establishments`` (the cell),
     ``region_employment``, ``industry_employment``, ``total_employment`` (the margins of the ratio),
     ``lq``, its confidence bounds ``lq_lower`` / ``lq_upper``, the empirical-Bayes ``lq_shrunk``,
-    ``significant`` (``lq_lower > 1``), ``eligible`` (meets the minimum size) and, with ``classify=True``,
-    ``strong``, ``qualifying`` and the per-industry thresholds ``lq_q75``, ``employment_q25``,
+    ``significant`` (``lq_lower > 1``), ``eligible`` (meets the minimum size), ``background`` (a background
+    industry, never strong) and, with ``classify=True``, ``strong``, ``qualifying`` and the per-industry
+    thresholds ``lq_q75``, ``employment_q25``,
     ``establishments_q25``. Rows are ordered by industry, then ``lq_lower`` (highest first).
     """
 
@@ -198,7 +201,7 @@ def _z(confidence: float) -> float:
 
 def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, classify: bool = True,
                        industries: list[str] | None = None, confidence: float = 0.95, min_firms: int = 10,
-                       min_employment: float = 0.0) -> LQResult:
+                       min_employment: float = 0.0, background_industries: list[str] | None = None) -> LQResult:
     """Location quotient ``LQ = (E_ri / E_r) / (E_i / E)`` for every region ``r`` and industry ``i``, with a
     confidence interval, an empirical-Bayes shrunk value and the Cluster Mapping strong-cluster rule.
 
@@ -220,6 +223,15 @@ def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, clas
     (``establishments >= min_firms``, ``employment >= min_employment``): relative quartiles alone let a
     county with two firms through when most counties have one.
 
+    **Background industries** are never strong nor qualifying (``background`` is true on their rows; their
+    LQs are still computed and count in every share). They are the rest of the economy: local industries in
+    the Cluster Mapping Project's sense, "present in most if not all geographic areas, evenly distributed,
+    and hence primarily sell locally", whereas clusters are mapped among traded industries only (Porter
+    2003; https://www.clustermapping.us/content/cluster-mapping-methodology). The Q75 rule is relative, so
+    without this a quarter of the regions of any evenly spread industry would pass it; in the demo data an
+    evenly spread industry also has LQ about 1.4 wherever no cluster is planted, since the planted firms take
+    their share elsewhere.
+
     Parameters
     ----------
     firms : Firms or table
@@ -236,6 +248,9 @@ def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, clas
         Minimum establishments for a row to be eligible for the strong-cluster rule (>= 1; default 10).
     min_employment : float
         Minimum employment (weight units) for eligibility (>= 0).
+    background_industries : list of str, optional
+        Industries of the rest of the economy, not classified; default
+        :meth:`~clusteratlas.analytics.firms.Firms.background_industries` (the table's background flag).
 
     Returns
     -------
@@ -269,18 +284,22 @@ def location_quotients(firms: Firms | Any, *, weighted: bool | None = None, clas
            .agg(emp.sum().alias("employment"), (emp * emp).sum().alias("employment_sq"),
                 pl.len().alias("establishments"))
            .collect())
+    if background_industries is None:
+        background_industries = firms.background_industries()
     return lq_from_aggregates(agg, weighted=use_w, classify=classify, industries=industries,
                               confidence=confidence, min_firms=min_firms, min_employment=min_employment,
-                              n_unplaced=firms.unplaced.height)
+                              n_unplaced=firms.unplaced.height, background_industries=background_industries)
 
 
 def lq_from_aggregates(agg: pl.DataFrame, *, weighted: bool, classify: bool = True,
                        industries: list[str] | None = None, confidence: float = 0.95, min_firms: int = 10,
-                       min_employment: float = 0.0, n_unplaced: int = 0) -> LQResult:
+                       min_employment: float = 0.0, n_unplaced: int = 0,
+                       background_industries: list[str] | None = None) -> LQResult:
     """:func:`location_quotients` from region x industry aggregates (e.g. computed by Dask).
 
     ``agg`` (polars) has ``region``, ``industry``, ``employment`` (sum of weights, or the count),
     ``employment_sq`` (sum of squared weights; equal to ``employment`` for counts) and ``establishments``.
+    ``background_industries`` are never classified (see :func:`location_quotients`).
 
     Raises
     ------
@@ -333,7 +352,9 @@ def lq_from_aggregates(agg: pl.DataFrame, *, weighted: bool, classify: bool = Tr
           .with_columns((pl.col("_A") / (pl.col("_A") + 1 / pl.col("_e"))).alias("_C"))
           .with_columns((1 + pl.col("_C") * (pl.col("lq") - 1)).alias("lq_shrunk")))
     eligible = (pl.col("establishments") >= int(min_firms)) & (pl.col("employment") >= float(min_employment))
-    lq = lq.with_columns(eligible.alias("eligible"))
+    background = sorted({str(i) for i in background_industries or ()})
+    lq = lq.with_columns(eligible.alias("eligible"),
+                         pl.col("industry").cast(pl.String).is_in(background).alias("background"))
     if classify:
         pool = pl.col("employment") > 0
         lq = lq.with_columns(
@@ -343,7 +364,7 @@ def lq_from_aggregates(agg: pl.DataFrame, *, weighted: bool, classify: bool = Tr
             .alias("employment_q25"),
             pl.col("establishments").filter(pool).cast(pl.Float64).quantile(0.25, "linear")
             .over("industry").alias("establishments_q25"))
-        size_ok = (pl.col("eligible") & (pl.col("employment") > pl.col("employment_q25"))
+        size_ok = (pl.col("eligible") & ~pl.col("background") & (pl.col("employment") > pl.col("employment_q25"))
                    & (pl.col("establishments") > pl.col("establishments_q25")))
         lq = lq.with_columns(
             (size_ok & (pl.col("lq") >= pl.col("lq_q75")) & (pl.col("lq") >= 1.0)).fill_null(False).alias("strong"),
@@ -365,7 +386,7 @@ def lq_from_aggregates(agg: pl.DataFrame, *, weighted: bool, classify: bool = Tr
               "shrinkage": "empirical Bayes, Marshall (1991) moments per industry",
               "confidence": float(confidence), "min_firms": int(min_firms), "min_employment": float(min_employment),
               "regions": int(n_regions), "industries": int(agg["industry"].n_unique()),
-              "n_unplaced": int(n_unplaced)}
+              "n_unplaced": int(n_unplaced), "background_industries": background}
     return LQResult(_frame(out), int(agg["establishments"].sum()), "location quotient", frozen_mapping(params))
 
 

@@ -42,6 +42,7 @@ def emit(
     columns: Sequence[tuple[str, str]] | None = None,
     title: str | None = None,
     empty_message: str = "No results.",
+    caption: str | None = None,
 ) -> None:
     """Write ``rows`` to stdout in ``fmt``.
 
@@ -57,10 +58,12 @@ def emit(
         Table title.
     empty_message : str
         Printed on stderr in table format when there are no rows.
+    caption : str, optional
+        A legend line printed under the table (table format only).
     """
     fmt = resolve_format(fmt)
     if fmt is OutputFormat.table:
-        _table(rows, columns, title, empty_message)
+        _table(rows, columns, title, empty_message, caption)
         return
     from clusteratlas.tables import write_rows
 
@@ -71,7 +74,7 @@ def emit(
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]] | None, title: str | None,
-           empty_message: str) -> None:
+           empty_message: str, caption: str | None = None) -> None:
     from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
@@ -97,7 +100,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]] | 
     # Ids and codes stay whole and text keeps a few characters a line, when the terminal has the room;
     # else every column folds (nothing is cut off at the right edge).
     roomy = sum(w for _, _, w in specs) + 3 * len(specs) + 1 <= console.width
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, show_lines=False, caption=caption, caption_justify="left")
     for header, no_wrap, width in specs:
         if roomy and no_wrap:
             table.add_column(header, no_wrap=True)  # an id or code cut mid-number would read as two

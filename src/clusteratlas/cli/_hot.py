@@ -47,15 +47,30 @@ def run_find(query: str, *, limit: int = 10, industry: str | None = None, explai
     if explain and fmt is OutputFormat.table:
         _print_explanations(rows)
         return
+    caption = None
+    if fmt is OutputFormat.table:
+        rows, caption = _mark_weak(rows, data_dir)
+    emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
+         empty_message=f"Nothing in the atlas matches {query!r}.", caption=caption)
     if details and fmt is OutputFormat.table:
         from clusteratlas.cli._show import print_find_details
 
-        emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
-             empty_message=f"Nothing in the atlas matches {query!r}.")
         print_find_details(rows)
-        return
-    emit(rows, fmt, columns=FIND_COLUMNS, title=f"Clusters for {query!r}",
-         empty_message=f"Nothing in the atlas matches {query!r}.")
+
+
+def _mark_weak(rows: list[dict], data_dir: Path | None) -> tuple[list[dict], str | None]:
+    """For the table only: the role of each weakly sourced cluster followed by
+    :data:`~clusteratlas.evidence.WEAK_MARK` (the columns stay as they are), and the legend line when any
+    row is marked. Reads the flag from the search index (cached; no YAML read)."""
+    from clusteratlas.evidence import WEAK_LEGEND, WEAK_MARK
+    from clusteratlas.search import get_index
+
+    clusters = get_index(data_dir=data_dir).clusters
+    weak = {r["cluster_id"] for r in rows if getattr(clusters.get(r["cluster_id"]), "weak", False)}
+    if not weak:
+        return rows, None
+    marked = [r | {"role": f"{r['role']} {WEAK_MARK}"} if r["cluster_id"] in weak else r for r in rows]
+    return marked, WEAK_LEGEND
 
 
 def _check_industry(industry: str, data_dir: Path | None) -> None:

@@ -47,7 +47,7 @@ measure_app = typer.Typer(
 
 def _firms(path: Path, industry_col: str, lat_col: str, lon_col: str, region_col: str | None,
            adcode_col: str | None, address_col: str | None, region_level: str | None, weight_col: str | None,
-           industry_from: str):
+           industry_from: str, background_col: str | None = None):
     from clusteratlas.analytics.firms import load_firms
 
     import warnings
@@ -56,7 +56,8 @@ def _firms(path: Path, industry_col: str, lat_col: str, lon_col: str, region_col
         warnings.simplefilter("ignore", UserWarning)
         firms = load_firms(path, industry_col=industry_col, lat_col=lat_col, lon_col=lon_col,
                            region_col=region_col, adcode_col=adcode_col, address_col=address_col,
-                           weight_col=weight_col, industry_from=industry_from, region_level=region_level)
+                           weight_col=weight_col, industry_from=industry_from, region_level=region_level,
+                           background_col=background_col)
     summary = firms.unplaced_summary()
     if summary:
         detail = "; ".join(f"{k}: {v}" for k, v in summary.items())
@@ -153,8 +154,8 @@ def _curve_summary(result: Any) -> list[str]:
     par = result.parameters
     sims = int(par.get("simulations", 0) or 0)
     if hasattr(result, "localisation_index"):
-        verdict = ("localised" if result.localised else "dispersed" if result.dispersed
-                   else "neither localised nor dispersed" if sims else "not tested (no simulations)")
+        verdict = ("not tested (no simulations)" if not result.tested else "localised" if result.localised
+                   else "dispersed" if result.dispersed else "neither localised nor dispersed")
         head = (f"K-density of {result.industry}: {result.n:,} establishments, {result.n_sites:,} sites, "
                 f"bandwidth {par.get('bandwidth_km', float('nan')):.4g} km, {sims} simulations.")
         alpha = par.get("alpha")
@@ -165,10 +166,11 @@ def _curve_summary(result: Any) -> list[str]:
                f"(Myllymaki et al. 2017): p(above the null somewhere) = {_p(result.p_value_localised)}, "
                f"p(below somewhere) = {_p(result.p_value_dispersed)}. The K-density integrates to about 1, "
                "so a peak at short distances puts the curve below the null further out.")
-        tested = f"Localised: {'yes' if result.localised else 'no'}." if sims else "Localised: not tested."
+        tested = f"Localised: {'yes' if result.localised else 'no'}." if result.tested else "Localised: not tested."
         return [head, index, erl, tested]
     return [f"M function of {result.industry}: {result.n:,} establishments, {sims} simulations.",
-            f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."]
+            f"Concentrated: {'yes' if result.concentrated else 'no'} (p = {_p(result.p_value)})."
+            if result.tested else "Concentrated: not tested (no simulations)."]
 
 
 def _save_plot(result: Any, plot: Path | None) -> None:
@@ -215,6 +217,12 @@ def lq_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
                "--rank-by", help="lq_lower (lower confidence bound), lq, lq_shrunk, employment or "
                                  "establishments.")] = "lq_lower",
            limit: Annotated[int | None, typer.Option("--limit", min=1, help="Show the first N rows.")] = None,
+           background_col: Annotated[str, typer.Option(
+               "--background-col",
+               help="Column flagging background establishments (true/false): industries all of whose firms are "
+                    "flagged are the rest of the economy (local industries, as the Cluster Mapping Project calls "
+                    "them) and are never strong. The demo data have it; a table without it flags nothing.")
+           ] = "background",
            fmt: FormatOption = None, plot: Plot = None) -> None:
     """Location quotients by region x industry: interval, shrunk LQ, counts, the Cluster Mapping strong rule.
 
@@ -227,9 +235,15 @@ def lq_cmd(firms: FirmsArg, industry_col: IndustryCol = "industry", lat_col: Lat
 
     _check_output_path(plot)
     f = _firms(firms, industry_col, lat_col, lon_col, region_col, adcode_col, address_col, region_level,
-               weight_col, industry_from)
+               weight_col, industry_from, background_col)
     res = location_quotients(f, industries=[industry] if industry else None, confidence=confidence,
                              min_firms=min_firms, min_employment=min_employment)
+    background = res.parameters["background_industries"]
+    if background:
+        names = ", ".join(background[:3]) + (" …" if len(background) > 3 else "")
+        echo_err(f"Note: {len(background)} background industries ({names}; column {background_col!r}) are the "
+                 "rest of the economy, not clusters: never classified strong"
+                 + (", so --strong-only leaves them out." if strong_only else "."))
     table = res.top(strong_only=strong_only, rank_by=rank_by, limit=limit)
     if plot is not None:
         res.plot(path=plot, rows=table)
@@ -376,14 +390,14 @@ def demo_data_cmd(out: Annotated[Path, typer.Argument(help="CSV file to write.",
     _check_output_path(out, "output file")
     df = demo_firms(seed=seed, n_background=background, firms_per_cluster=per_cluster)
     df.to_csv(out, index=False)
-    generic = df["industry"].str.startswith("other-")
+    generic = df["background"]
     planted = df["cluster_id"].fillna("").astype(str) != ""
     echo_err(f"Wrote {len(df):,} establishments to {out}: {int(planted.sum()):,} planted around "
              f"{df.loc[planted, 'cluster_id'].nunique()} clusters of {df.loc[~generic, 'industry'].nunique()} "
              f"atlas industries, {int((~generic & ~planted).sum()):,} of the same industries scattered elsewhere, "
              f"and {int(generic.sum()):,} of {df.loc[generic, 'industry'].nunique()} synthetic background "
              "industries (other-01 …, the rest of the economy). "
-             "Columns: firm_id, industry, lat, lon, adcode, region, employment, cluster_id.")
+             "Columns: firm_id, industry, lat, lon, adcode, region, employment, cluster_id, background.")
 
 
 #: Library parameters -> the flags that set them: library messages name parameters, the CLI's name both.

@@ -59,6 +59,8 @@ class ClusterInfo(NamedTuple):
     evidence: int
     codes: frozenset[str]
     place: dict[str, Any]
+    #: The cluster rests on weak evidence (:func:`clusteratlas.evidence.cluster_evidence`'s ``weak``).
+    weak: bool = False
 
 
 @dataclass
@@ -103,6 +105,7 @@ def _new_caches() -> dict[str, BoundedCache]:
 
 def build_index(atlas) -> SearchIndex:
     """Build the index of a loaded :class:`~clusteratlas.atlas.Atlas`."""
+    from clusteratlas.evidence import cluster_evidence
     from clusteratlas.shapes import place_shape
 
     industry_voc = build_industry_vocabulary(atlas)
@@ -114,7 +117,7 @@ def build_index(atlas) -> SearchIndex:
             codes.update(c.area.adcodes)
         info = ClusterInfo(c.id, c.industry, c.name_en, c.name_zh, c.role, c.cluster_type, c.quality_tier,
                            c.price_tier, min(len(c.claims) + len(c.titles), PROMINENCE_CAP), frozenset(codes),
-                           place_shape(c.place))
+                           place_shape(c.place), cluster_evidence(c, atlas.sources)["weak"])
         clusters[c.id] = info
         by_industry[c.industry].append(info)
     hs = {i.id: [h.code for h in i.hs_codes] for i in atlas.industries.values()}
