@@ -249,6 +249,7 @@ class Matcher:
     def _fast_decide(self, head: str, wearers: tuple[str, ...]):
         """The fast path's match fields for a long head text (:mod:`clusteratlas.search._fast`), or None."""
         from clusteratlas.search import best_hs_code
+        from clusteratlas.search._lead import product_lead
         from clusteratlas.search._title import lead_segment, uncovered_lead
 
         if len(head) < FAST_MIN_CHARS or uncovered_lead(head, self.index):
@@ -258,7 +259,7 @@ class Matcher:
             from clusteratlas.search._fast import fast_titles, word_reader
 
             self._fast, self._reader = fast_titles(index), word_reader(index)
-        fh = self._fast.decide(head, wearers, self._reader, lead_segment(head))
+        fh = self._fast.decide(head, wearers, self._reader, product_lead(head, lead_segment(head), index))
         if fh is None:
             return None
         c = fh.cluster
@@ -276,6 +277,7 @@ class Matcher:
 
     def _decide_new(self, head: str, wearers: tuple[str, ...]):
         from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
+        from clusteratlas.search._lead import product_lead
         from clusteratlas.search._title import lead_segment, uncovered_lead, unknown_lead
 
         index = self.index
@@ -290,11 +292,14 @@ class Matcher:
         if not scored:
             return _REJECTED
         if not qa.hs_code:  # a place in the title ("苏州 红木") names where, never what
-            lead = lead_segment(head)
+            lead0 = lead_segment(head)
+            lead = product_lead(head, lead0, index)
             if lead:
                 from clusteratlas.search._rank import product_hits
 
                 first = product_hits(lead, index)[0]
+                if lead != lead0:  # a later segment that is one industry's whole term: that industry
+                    first = {k: h for k, h in first.items() if h.term == lead}
                 kept = [s for s in scored if s[1].industry in first]
                 if kept:
                     scored = kept  # a spaced Chinese title names its product first: 汽车刹车片 前片 陶瓷

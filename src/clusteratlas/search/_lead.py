@@ -1,0 +1,54 @@
+"""Which segment of a spaced Chinese title names its product, when the first one only modifies.
+
+Private module: used by :mod:`clusteratlas.match`.
+
+A spaced Chinese title usually names its product first ("汽车刹车片 前片 陶瓷"), and :func:`lead_segment
+<clusteratlas.search._title.lead_segment>` finds that segment. Some titles put first what the product is
+for, as a Chinese compound does (its head noun comes last): the product a machine, mould or package makes or
+holds (锂电池 注液机, 塑料 盆 模具, 化妆品 包装盒), the vehicle a battery or tyre fits (电瓶车 48v 锂电池).
+:func:`product_lead` then gives that next segment, when it is, whole, one other industry's term and has such
+a head (:data:`ZH_HEAD_ENDINGS`, :data:`ZH_VEHICLE_PARTS`). Not a product made of the lead's material
+(和田玉 手镯 is jade carving, 纯山羊绒 围巾 cashmere), nor what the lead is for (锂电池 电动车, 油漆 家具).
+"""
+
+from __future__ import annotations
+
+from clusteratlas._text import has_cjk
+
+#: Endings of a segment naming equipment, a mould or a package: what comes before it is what it makes or holds.
+ZH_HEAD_ENDINGS = ("机", "设备", "生产线", "模具", "包装盒", "包装袋", "包装瓶", "包装罐", "包装箱", "包装膜")
+#: Endings of a vehicle word (a lead) and of the parts that a lead vehicle word only says they fit.
+ZH_VEHICLES = ("车",)
+ZH_VEHICLE_PARTS = ("电池", "电瓶", "轮胎", "外胎", "内胎", "充电器", "控制器")
+
+
+def product_lead(head: str, lead: str | None, index) -> str | None:
+    """The segment of ``head`` that names the product: ``lead`` (its lead segment), or the next content
+    segment when that one is, whole, the term of an industry the lead does not name and names equipment, a
+    mould, a package or a vehicle part (see the module docstring). Latin or number segments ("48v") and
+    one-character segments between are skipped. None when ``lead`` is None."""
+    if not lead:
+        return lead
+    segs = head.split()
+    try:
+        i = segs.index(lead)
+    except ValueError:
+        return lead
+    nxt = None
+    for seg in segs[i + 1:i + 4]:
+        if not has_cjk(seg) or len(seg) < 2:
+            continue
+        nxt = seg
+        break
+    if nxt is None or not (nxt.endswith(ZH_HEAD_ENDINGS)
+                           or (lead.endswith(ZH_VEHICLES) and nxt.endswith(ZH_VEHICLE_PARTS))):
+        return lead
+    from clusteratlas.search._rank import _zh_terms, product_hits
+
+    if nxt not in _zh_terms(index):
+        return lead
+    whole = {h.owner for h in product_hits(nxt, index)[0].values() if h.term == nxt}
+    if len(whole) != 1:
+        return lead
+    first = product_hits(lead, index)[0]
+    return lead if whole & first.keys() or not first else nxt

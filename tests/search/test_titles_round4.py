@@ -1,0 +1,43 @@
+"""Round 4 ranking fixes of ``match`` on marketplace titles (titles-c): kinds of miss that only ranking code
+can fix. Examples written for these tests (not tuning or held-out rows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusteratlas.match import Matcher
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher()
+
+
+# 1. a lead segment that only says what the product fits or holds does not decide
+@pytest.mark.parametrize("title, expected", [
+    ("电动车 60v 电瓶 以旧换新", "lead-acid-batteries"),
+    ("电动自行车 72v 锂电池 大容量", "lithium-batteries"),
+    ("电动摩托车 外胎 真空胎", "tyres"),
+    ("月饼 包装盒 高档 定制", "packaging"),
+])
+def test_a_lead_segment_that_only_modifies_does_not_decide(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("锂电池 电动车 专用 60v 30ah", "lithium-batteries"),  # what the battery is for comes after it
+    ("翡翠 手镯 冰种 女款", "jade-carving"),  # a product made of the lead's material
+    ("油漆 家具 翻新 水性", "paints-coatings"),
+])
+def test_a_lead_segment_that_names_the_product_still_decides(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+def test_product_lead_moves_only_to_a_whole_term_with_a_head_ending():
+    from clusteratlas.search._lead import product_lead
+
+    index = Matcher().index
+    assert product_lead("电动车 60v 电瓶 以旧换新", "电动车", index) == "电瓶"
+    assert product_lead("锂电池 电动车 专用", "锂电池", index) == "锂电池"
+    assert product_lead("连衣裙 女 纯棉", "连衣裙", index) == "连衣裙"
+    assert product_lead("连衣裙", None, index) is None
