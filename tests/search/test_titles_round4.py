@@ -41,3 +41,25 @@ def test_product_lead_moves_only_to_a_whole_term_with_a_head_ending():
     assert product_lead("锂电池 电动车 专用", "锂电池", index) == "锂电池"
     assert product_lead("连衣裙 女 纯棉", "连衣裙", index) == "连衣裙"
     assert product_lead("连衣裙", None, index) is None
+
+
+# 2. the 感 of sensing is no "feel" word: 传感器, 互感器, 遥感 stay in the head text
+@pytest.mark.parametrize("title, expected", [
+    ("压力传感器 扩散硅 4-20ma", "sensors"),
+    ("开口式 互感器 电流 100/5", "power-transmission-equipment"),
+    ("温度传感器 pt100 铠装", "sensors"),
+])
+def test_sensing_words_are_not_dropped_as_a_feel(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+@pytest.mark.parametrize("title, head", [
+    ("高级感 连衣裙", "连衣裙"),  # a look: dropped
+    ("复古感 台灯", "台灯"),
+    ("霍尔传感器 电流", "霍尔传感器 电流"),
+    ("感应垃圾桶 智能", "感应垃圾桶 智能"),
+])
+def test_feel_words_go_and_sensing_words_stay(title, head):
+    from clusteratlas.search._title import read_title
+
+    assert read_title(title, lambda s: False).head == head
