@@ -298,7 +298,7 @@ class Matcher:
                 from clusteratlas.search._rank import product_hits
 
                 first = product_hits(lead, index)[0]
-                if lead != lead0:  # a later segment that is one industry's whole term: that industry
+                if lead != lead0 and " " not in lead:  # a later segment that is one industry's whole term: that industry
                     first = {k: h for k, h in first.items() if h.term == lead}
                 kept = [s for s in scored if s[1].industry in first]
                 if kept:

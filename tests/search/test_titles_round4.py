@@ -63,3 +63,30 @@ def test_feel_words_go_and_sensing_words_stay(title, head):
     from clusteratlas.search._title import read_title
 
     assert read_title(title, lambda s: False).head == head
+
+
+# 4. a Chinese term led by a Latin code (PA66原料, MES系统, TOPCon电池) needs its code: its generic
+# Chinese word alone (原料, 系统, 电池) names no product of that industry
+@pytest.mark.parametrize("title, wrong", [
+    ("布洛芬 原料 25kg 桶装", "nylon"),
+    ("ERP系统 定制开发", "industrial-automation"),
+    ("锂电池 电池组 72v 储能", "solar-pv"),
+])
+def test_a_generic_word_of_a_code_led_term_does_not_match_alone(matcher, title, wrong):
+    assert matcher.match(title).industry != wrong
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("PA66原料 玻纤增强 黑色", "nylon"),
+    ("MES系统 实施 工厂", "industrial-automation"),
+    ("ERP系统 定制开发", "software"),
+])
+def test_a_code_led_term_still_matches_with_its_code(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+def test_only_generic_chinese_parts_are_unlinked():
+    index = Matcher().index
+    unlinked = {t.text for t in index.industry_voc.latin_led}
+    assert {"PA66原料", "MES系统"} <= unlinked
+    assert "FBA头程" not in unlinked  # 头程 is a word of one trade

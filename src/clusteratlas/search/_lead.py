@@ -26,7 +26,9 @@ def product_lead(head: str, lead: str | None, index) -> str | None:
     """The segment of ``head`` that names the product: ``lead`` (its lead segment), or the next content
     segment when that one is, whole, the term of an industry the lead does not name and names equipment, a
     mould, a package or a vehicle part (see the module docstring). Latin or number segments ("48v") and
-    one-character segments between are skipped. None when ``lead`` is None."""
+    one-character segments between are skipped. A Latin code just before the lead that leads one of the
+    terms unlinked by :func:`~clusteratlas.search._index._unlink_latin_led` (PA66 of PA66原料) is kept with it.
+    None when ``lead`` is None."""
     if not lead:
         return lead
     segs = head.split()
@@ -34,6 +36,8 @@ def product_lead(head: str, lead: str | None, index) -> str | None:
         i = segs.index(lead)
     except ValueError:
         return lead
+    if i and segs[i - 1].isascii() and has_cjk(lead) and _is_code_of_latin_led(segs[i - 1], index):
+        return f"{segs[i - 1]} {lead}"  # "PA66 原料": the code makes the generic word a product (PA66原料)
     nxt = None
     for seg in segs[i + 1:i + 4]:
         if not has_cjk(seg) or len(seg) < 2:
@@ -52,3 +56,12 @@ def product_lead(head: str, lead: str | None, index) -> str | None:
         return lead
     first = product_hits(lead, index)[0]
     return lead if whole & first.keys() or not first else nxt
+
+
+def _is_code_of_latin_led(word: str, index) -> bool:
+    """True when ``word`` is the Latin code of a term whose generic Chinese part matches only with its code."""
+    from clusteratlas._text import stem
+
+    codes = index.caches["derived"].get_or_set("latin_led_codes", lambda: frozenset(
+        tok for t in getattr(index.industry_voc, "latin_led", ()) for tok in t.tokens))
+    return stem(word) in codes

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
-from clusteratlas.search._index import SearchIndex
+from clusteratlas.search._index import SearchIndex, latin_led_hits
 from clusteratlas.search._query import QueryAnalysis
 from clusteratlas.search._demote import demote_attributes, demote_premodifiers
 from clusteratlas.search._vocab import (
@@ -121,6 +121,7 @@ def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str
         score_english(prep.words, voc, best, contain_base=cb)
     if prep.cjk:
         score_chinese(prep.cjk, voc, best, effective_len=prep.cjk_len, contain_base=cb)
+        latin_led_hits(prep.words, prep.cjk, prep.cjk_len, voc, best, cb)  # PA66原料 with its code only
     elif prep.pinyin:
         # beside English words the pinyin part explains only its share of the query
         score_pinyin(prep.latin, voc, best, substrings=prep.substrings,
