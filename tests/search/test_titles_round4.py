@@ -90,3 +90,25 @@ def test_only_generic_chinese_parts_are_unlinked():
     unlinked = {t.text for t in index.industry_voc.latin_led}
     assert {"PA66原料", "MES系统"} <= unlinked
     assert "FBA头程" not in unlinked  # 头程 is a word of one trade
+
+
+# 5. a lone Latin letter (the E of 维生素E or 降E) makes no English hit by itself
+@pytest.mark.parametrize("title", ["维生素e 软胶囊 100粒", "次中音 萨克斯 降e 初学 金色", "天然 维生素e 油 护肤"])
+def test_a_lone_letter_is_no_e_bike(matcher, title):
+    assert matcher.match(title).industry != "electric-bicycles"
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("E Bike 48V Fat Tire Mountain", "electric-bicycles"),  # the letter with the rest of its term
+    ("T恤 男 纯棉 短袖 宽松", "casual-wear"),  # a letter glued before Chinese is part of the word
+])
+def test_a_letter_within_its_term_still_counts(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+def test_lone_letters_are_those_not_glued_before_chinese():
+    from clusteratlas.search._rank import prepare_text
+
+    index = Matcher().index
+    assert prepare_text("维生素e 原料", index.industry_voc).letters == {"e"}
+    assert prepare_text("t恤 男", index.industry_voc).letters == frozenset()

@@ -5,6 +5,8 @@ Private module: the public API is :mod:`clusteratlas.search` (whose docstring de
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +75,8 @@ class PreparedText:
     pinyin: bool
     substrings: bool
     english: bool
+    #: one-letter words not glued before Chinese (the "e" of 维生素E, not the "t" of T恤)
+    letters: frozenset = frozenset()
 
 
 def prepare_text(text: str, voc) -> PreparedText:
@@ -100,7 +104,12 @@ def prepare_text(text: str, voc) -> PreparedText:
         if pinyin:
             substrings = (any(w.stem is None for w in words) or not words) and len(latin) <= 3
             english = any(w.stem is not None and w.weight > 0 and w.credit == 1.0 for w in words)
-    return PreparedText(words, cjk, max(eff, 1), latin, pinyin, substrings, english)
+    letters = frozenset(_LONE_LETTER_RE.findall(text)) if any(len(w.word) == 1 for w in words) else frozenset()
+    return PreparedText(words, cjk, max(eff, 1), latin, pinyin, substrings, english, letters)
+
+
+#: A one-letter word that is not the prefix of a Chinese word (T恤, U型锁, A字裙 keep theirs).
+_LONE_LETTER_RE = re.compile(r"(?<![a-z0-9])([a-z])(?![a-z0-9'\u4e00-\u9fff])")
 
 
 def _prepared(text: str, index: SearchIndex) -> PreparedText:
@@ -119,6 +128,8 @@ def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str
     best: dict[str, Hit] = {}
     if prep.words:
         score_english(prep.words, voc, best, contain_base=cb)
+        if prep.letters:
+            _drop_letter_hits(prep, best)
     if prep.cjk:
         score_chinese(prep.cjk, voc, best, effective_len=prep.cjk_len, contain_base=cb)
         latin_led_hits(prep.words, prep.cjk, prep.cjk_len, voc, best, cb)  # PA66原料 with its code only
@@ -127,6 +138,19 @@ def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str
         score_pinyin(prep.latin, voc, best, substrings=prep.substrings,
                      contain_base=0.0 if prep.english or not contain else 0.5)
     return best
+
+
+def _drop_letter_hits(prep: PreparedText, best: dict[str, Hit]) -> None:
+    """Drop the English hits that only a one-letter word of the query made: the "e" of 维生素E or 降E is no
+    "e-bike". Not a letter glued before Chinese (the "t" of T恤), nor a term whose words are all one letter."""
+    stems = {w.stem for w in prep.words if w.stem and (len(w.word) > 1 or w.word in prep.letters)}
+    for key, h in list(best.items()):
+        if h.kind != "en":
+            continue
+        toks = _term_stems(h.term)
+        got = toks & stems
+        if got and all(len(t) == 1 for t in got) and any(len(t) > 1 for t in toks):
+            del best[key]
 
 
 def industry_scores(qa: QueryAnalysis, index: SearchIndex) -> dict[str, Hit]:
