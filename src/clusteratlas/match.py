@@ -213,7 +213,7 @@ class Matcher:
     def _match_text(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search._title import head_phrase, read_title, reduce_head, uncovered_lead, without_claims
-        from clusteratlas.search._title import TitleParts
+        from clusteratlas.search._title import TitleParts, without_origin
         from clusteratlas.search._typo import corrected_lead, corrected_title
 
         raw = lenient_query(value)
@@ -223,7 +223,7 @@ class Matcher:
         if not text:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
-        tp = read_title(text, self._known)
+        tp = read_title(without_origin(text), self._known)
         lead = corrected_lead(tp.head, index, self._known)
         if lead:  # "blutooth speaker … bass": the misspelt first word names the product
             tp = TitleParts(tp.text, lead, tp.wearers)

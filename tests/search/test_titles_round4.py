@@ -112,3 +112,22 @@ def test_lone_letters_are_those_not_glued_before_chinese():
     index = Matcher().index
     assert prepare_text("维生素e 原料", index.industry_voc).letters == {"e"}
     assert prepare_text("t恤 男", index.industry_voc).letters == frozenset()
+
+
+# 8. "China" as the place goods come from or a route is no porcelain
+def test_china_as_a_route_is_no_ceramics(matcher):
+    assert matcher.match("Express Shipping China to Canada DHL UPS Courier").industry == "logistics-services"
+    assert matcher.match("LCL Consolidation Ocean Freight from China to Brazil").industry != "ceramics"
+    assert matcher.match("Bone China Dinner Plates Set of 6").industry == "ceramics"
+
+
+@pytest.mark.parametrize("text, out", [
+    ("air freight from china to germany", "air freight to germany"),
+    ("express shipping china to canada", "express shipping to canada"),
+    ("bone china mug made in china", "bone china mug made"),
+    ("bone china mug", "bone china mug"),
+])
+def test_without_origin(text, out):
+    from clusteratlas.search._title import without_origin
+
+    assert without_origin(text) == out

@@ -459,3 +459,16 @@ def _reducer(index):
         return BoundedCache(REDUCER_WORDS), a, filler
 
     return index.caches["derived"].get_or_set("title_reducer", build)
+
+
+#: China as a place of origin or a route ("from China", "made in China", "China to USA"), not porcelain.
+_ORIGIN_RE = re.compile(r"\b(?:from|to|in|via)\s+china\b|\bchina\s+(?=to\s|-\s)")
+
+
+def without_origin(text: str) -> str:
+    """Normalised ``text`` without "China" where it names where goods come from or go ("Container Shipping from
+    China to Australia", "China to UK", "made in China"): the ceramics term "china" means porcelain."""
+    if "china" not in text:
+        return text
+    out = " ".join(_ORIGIN_RE.sub(" ", text).split())
+    return out or text
