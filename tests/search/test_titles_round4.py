@@ -131,3 +131,22 @@ def test_without_origin(text, out):
     from clusteratlas.search._title import without_origin
 
     assert without_origin(text) == out
+
+
+# 6. service words do not reject the industries whose product is a service; lessons and tours are services
+@pytest.mark.parametrize("title, expected", [
+    ("Factory Audit Service BSCI Guangdong", "testing-certification"),
+    ("Air Freight Agent Shenzhen to Dubai", "logistics-services"),
+    ("CE认证 咨询 代办", "testing-certification"),
+])
+def test_service_words_ask_for_a_service_industry(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+@pytest.mark.parametrize("title", ["Silk Factory Tour Suzhou", "Air Conditioner Repair Service"])
+def test_tours_and_repairs_are_not_products(matcher, title):
+    assert matcher.match(title).status == "no_match"
+
+
+def test_class_before_a_number_is_a_rating(matcher):
+    assert matcher.match("Class 10 Micro SD Card 64GB").industry == "electronics"

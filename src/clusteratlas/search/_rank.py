@@ -27,7 +27,7 @@ from clusteratlas.search._vocab import (
     score_english,
     score_pinyin,
 )
-from clusteratlas.search._words import CONTRACT_STEPS, ZH_PRODUCT_ENDINGS
+from clusteratlas.search._words import CONTRACT_STEPS, LESSON_WORDS, SERVICE_INDUSTRIES, SERVICE_SELF_WORDS, ZH_PRODUCT_ENDINGS
 
 #: Below this industry score nothing is returned for a product query.
 RELEVANCE_FLOOR = 0.5
@@ -222,7 +222,8 @@ def _relevant(raw: dict[str, Hit], service: list[str]) -> dict[str, Hit]:
         neg = raw.get(key + "\x00neg")
         if neg and neg.score >= h.score:
             continue
-        if service and not all(w in normalize(h.term) or stem(w) in _term_stems(h.term) for w in service):
+        if service and not all(w in normalize(h.term) or stem(w) in _term_stems(h.term) for w in service) \
+                and not (h.owner in SERVICE_INDUSTRIES and SERVICE_SELF_WORDS.issuperset(service)):
             h = Hit(h.owner, h.score * NON_PRODUCT_FACTOR, h.term, h.field, h.kind)
         if h.score >= RELEVANCE_FLOOR:
             inds[h.owner] = h
@@ -257,6 +258,9 @@ def _non_product_words(text: str, index: SearchIndex | None = None) -> list[str]
     lead = WORD_RE.findall(text)[:SERVICE_LEAD_WORDS]
     words = [w for i, w in enumerate(lead) if stem(w) in NON_PRODUCT and not (i and (
         stem(lead[i - 1]) in CONTRACT_STEPS or (lead[i - 1] == "all" and w == "weather")))]
+    if LESSON_WORDS.intersection(lead):
+        words += [w for i, w in enumerate(lead) if w in LESSON_WORDS and i and not (
+            i + 1 < len(lead) and lead[i + 1].isdigit())]  # "tea ceremony class", not "class 2"
     # "PCBA assembly SMT service", "all weather floor mats": no service asked for
     if has_cjk(text):
         terms = _zh_terms(index) if index is not None else frozenset()
