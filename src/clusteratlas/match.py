@@ -213,7 +213,7 @@ class Matcher:
     def _match_text(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search._title import head_phrase, read_title, reduce_head, uncovered_lead, without_claims
-        from clusteratlas.search._title import TitleParts, without_origin
+        from clusteratlas.search._title import TitleParts, package_lead, without_origin
         from clusteratlas.search._typo import corrected_lead, corrected_title
 
         raw = lenient_query(value)
@@ -230,6 +230,8 @@ class Matcher:
         got = self._fast_decide(tp.head, tp.wearers)  # clear long titles: no need to reduce or cache them
         if got is None:
             got = self._decide(reduce_head(tp.head, index), tp.wearers)
+        if isinstance(got, tuple) and " " not in tp.head.strip() and tp.head != text:
+            got = self._compound_after_cut(tp.head, text, tp.wearers, got)
         if got is _NO_PRODUCT:
             if tp.head == text:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
@@ -242,9 +244,26 @@ class Matcher:
             fixed = None if uncovered_lead(tp.head, index) else corrected_title(tp.head, index)
             if fixed:  # typos, only for titles that matched nothing as written
                 got = self._decide(fixed, tp.wearers)
+        if (got is _NO_PRODUCT or got is _REJECTED) and package_lead(text):
+            packed = read_title(without_origin(text), self._known, keep_packaging=True).head
+            if packed != tp.head:  # "custom gift box magnetic closure rigid": the package is the product
+                got = self._decide(reduce_head(packed, index), tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
             return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {head_phrase(tp.head)}")
         return ProductMatch(raw, *got)
+
+    def _compound_after_cut(self, head: str, text: str, wearers: tuple[str, ...], got: tuple) -> tuple:
+        """``got`` for a one-word head left by a compatibility cut ("paper" of "paper for chinese calligraphy
+        xuan"), unless the whole title matches a term of several words that holds that word ("xuan paper",
+        "sofa cover"): then the whole title's match, which names the kind of product."""
+        from clusteratlas._text import WORD_RE, stem
+        from clusteratlas.search._title import reduce_head
+
+        whole = self._decide(reduce_head(text, self.index), wearers)
+        if not isinstance(whole, tuple) or not whole[10] or whole[1] == got[1]:
+            return got
+        words = {stem(w) for w in WORD_RE.findall(whole[10].lower())}
+        return whole if len(words) >= 2 and stem(head.strip()) in words else got
 
     def _fast_decide(self, head: str, wearers: tuple[str, ...]):
         """The fast path's match fields for a long head text (:mod:`clusteratlas.search._fast`), or None."""

@@ -150,3 +150,22 @@ def test_tours_and_repairs_are_not_products(matcher, title):
 
 def test_class_before_a_number_is_a_rating(matcher):
     assert matcher.match("Class 10 Micro SD Card 64GB").industry == "electronics"
+
+
+# 9. cuts that would remove the product itself: a package named first is the product; a one-word head left
+# by a compatibility cut yields to a longer term of the whole title that holds it; "self cleaning" is a feature
+@pytest.mark.parametrize("title, expected", [
+    ("Luxury Gift Box Rigid Drawer Style", "packaging"),
+    ("Cover for Sofa 3 Seater Stretch", "home-textiles"),
+    ("Self Cleaning Litter Box Automatic Large", "pet-supplies"),
+    ("Basmati Rice 5kg Bag Long Grain", "rice"),  # the bag is still packaging
+])
+def test_cuts_keep_the_product(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+def test_package_lead():
+    from clusteratlas.search._title import package_lead
+
+    assert package_lead("custom gift box magnetic closure rigid")
+    assert not package_lead("organic quinoa white 2kg bag gluten free")

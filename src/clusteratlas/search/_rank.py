@@ -257,11 +257,12 @@ SERVICE_LEAD_WORDS = 5
 def _non_product_words(text: str, index: SearchIndex | None = None) -> list[str]:
     lead = WORD_RE.findall(text)[:SERVICE_LEAD_WORDS]
     words = [w for i, w in enumerate(lead) if stem(w) in NON_PRODUCT and not (i and (
-        stem(lead[i - 1]) in CONTRACT_STEPS or (lead[i - 1] == "all" and w == "weather")))]
+        stem(lead[i - 1]) in CONTRACT_STEPS or (lead[i - 1] == "all" and w == "weather")
+        or lead[i - 1] == "self"))]
     if LESSON_WORDS.intersection(lead):
         words += [w for i, w in enumerate(lead) if w in LESSON_WORDS and i and not (
             i + 1 < len(lead) and lead[i + 1].isdigit())]  # "tea ceremony class", not "class 2"
-    # "PCBA assembly SMT service", "all weather floor mats": no service asked for
+    # "PCBA assembly SMT service", "all weather floor mats", "self cleaning litter box": no service asked for
     if has_cjk(text):
         terms = _zh_terms(index) if index is not None else frozenset()
         words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w, terms)

@@ -100,11 +100,12 @@ class TitleParts:
     wearers: tuple[str, ...] = ()
 
 
-def read_title(text: str, known) -> TitleParts:
+def read_title(text: str, known, *, keep_packaging: bool = False) -> TitleParts:
     """The head text of normalised ``text`` (see the module docstring).
 
     ``known(stem) -> bool`` says whether an English stem is a product word of the vocabulary (the cut at
-    "for" / "with" waits for one).
+    "for" / "with" waits for one). ``keep_packaging`` keeps English packaging words (for a title whose
+    product is the package: "custom gift box magnetic closure").
     """
     head = _ZH_FEEL_RE.sub(" ", _ZH_PACKAGING_RE.sub(" ", text)) if has_cjk(text) else text
     head = _without_colour_names(head)
@@ -116,7 +117,7 @@ def read_title(text: str, known) -> TitleParts:
         head = _EN_PROCESS_RE.sub(" ", head)
     if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
             or "tin" in head or "jar" in head or "drum" in head or "pail" in head or "bucket" in head:
-        head = _EN_PACKAGING_RE.sub(" ", head)
+        head = head if keep_packaging else _EN_PACKAGING_RE.sub(" ", head)
     if has_cjk(head):
         head = _cut_zh(head)
     words = head.split()
@@ -472,3 +473,14 @@ def without_origin(text: str) -> str:
         return text
     out = " ".join(_ORIGIN_RE.sub(" ", text).split())
     return out or text
+
+
+#: A title that starts with a package ("custom gift box …", "kraft zipper bags …"): the package is the product.
+_LEAD_PACKAGE_RE = re.compile(r"^(?:[a-z]+\s+){0,2}(?:resealable|gift|zipper|zip|retail|opp|dust|drawstring)\s+"
+                              r"(?:bag|bags|box|boxes|pouch|pouches)\b")
+
+
+def package_lead(text: str) -> bool:
+    """True when normalised ``text`` names a package among its first words ("custom gift box magnetic closure
+    rigid"): read with ``keep_packaging`` (:func:`read_title`), it is the product, not the packaging."""
+    return _LEAD_PACKAGE_RE.match(text) is not None
