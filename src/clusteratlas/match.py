@@ -279,8 +279,8 @@ class Matcher:
 
             self._fast, self._reader = fast_titles(index), word_reader(index)
         fh = self._fast.decide(head, wearers, self._reader, product_lead(head, lead_segment(head), index))
-        if fh is None:
-            return None
+        if fh is None or (wearers and fh.industry in _MOVED_BY_WEARER):
+            return None  # (food for pets, machines for children: see _for_pet_or_child)
         c = fh.cluster
         return ("matched", fh.industry, c.id, c.place.get("name"), c.place.get("name_zh"), c.place.get("adcode"),
                 round(fh.score, 4), best_hs_code(fh.industry, head, index), None, None, fh.term, None)
@@ -325,6 +325,7 @@ class Matcher:
                 else:
                     scored = _lead_term(lead, first, index) or scored
         scored = _for_wearer(scored, wearers, index)
+        scored = _for_pet_or_child(scored, head, wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
         ambiguous = runner is not None and runner[0] >= self.ratio * score
@@ -385,6 +386,41 @@ def _for_wearer(scored: list, wearers: tuple[str, ...], index) -> list:
         top = max(clusters, key=lambda c: (ROLE_WEIGHTS[c.role], c.evidence, c.id))
         return [(score, top, parts, m), *scored]
     return scored
+
+
+def _moved_by_wearer() -> frozenset[str]:
+    from clusteratlas.search._words import PET_FOOD_FROM, TOY_MACHINES_FROM
+
+    return PET_FOOD_FROM | TOY_MACHINES_FROM
+
+
+_MOVED_BY_WEARER = _moved_by_wearer()
+
+
+def _for_pet_or_child(scored: list, head: str, wearers: tuple[str, ...], index) -> list:
+    """Food for pets is pet food (宠物 羊奶粉: :data:`~clusteratlas.search._words.PET_FOOD_FROM`), a remote-control
+    machine for children a toy (儿童 遥控 挖掘机: :data:`~clusteratlas.search._words.TOY_MACHINES_FROM`): the
+    target industry's best cluster first, at the score of the best match."""
+    if not wearers or not scored:
+        return scored
+    from clusteratlas.search import _words as w
+
+    best = scored[0][1].industry
+    target = None
+    if "pet-supplies" in wearers and best in w.PET_FOOD_FROM and (
+            w.PET_FOOD_WORDS.intersection(head.split()) or any(z in head for z in w.ZH_PET_FOOD_WORDS)):
+        target = "pet-food"
+    elif "childrens-clothing" in wearers and best in w.TOY_MACHINES_FROM and any(
+            r in head + " " for r in w.REMOTE_CONTROL_WORDS):
+        target = "toys"
+    clusters = index.by_industry.get(target) if target else None
+    if not clusters:
+        return scored
+    from clusteratlas.search._rank import ROLE_WEIGHTS
+
+    top = max(clusters, key=lambda c: (ROLE_WEIGHTS[c.role], c.evidence, c.id))
+    score, _, parts, m = scored[0]
+    return [(score, top, parts, m), *scored]
 
 
 def match_products(source, column: str | None = None, out: str | Path | None = None, *, atlas=None,

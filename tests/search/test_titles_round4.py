@@ -169,3 +169,23 @@ def test_package_lead():
 
     assert package_lead("custom gift box magnetic closure rigid")
     assert not package_lead("organic quinoa white 2kg bag gluten free")
+
+
+# 10. single cases: a pet word makes food pet food, a child word with a remote control makes a machine a toy,
+# a generic English word in a Chinese title makes no English hit alone
+@pytest.mark.parametrize("title, expected", [
+    ("宠物 羊奶粉 幼犬 营养", "pet-food"),
+    ("猫咪 零食 冻干 三文鱼", "pet-food"),
+    ("儿童 遥控 推土机 充电", "toys"),
+    ("遥控 挖掘机 拆除 工程", "construction-machinery"),  # no child: a real remote-controlled machine
+    ("儿童 奶粉 羊奶", "dairy-products"),
+])
+def test_pets_and_children_move_food_and_machines(matcher, title, expected):
+    assert matcher.match(title).industry == expected
+
+
+@pytest.mark.parametrize("title", ["动力电池PACK 焊接 设备", "储能 PACK 模组 组装 电池"])
+def test_a_generic_english_word_in_a_chinese_title_is_no_fanny_pack(title):
+    from clusteratlas.search._rank import product_hits
+
+    assert "luggage" not in product_hits(title.lower(), Matcher().index)[0]

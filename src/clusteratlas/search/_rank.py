@@ -27,7 +27,8 @@ from clusteratlas.search._vocab import (
     score_english,
     score_pinyin,
 )
-from clusteratlas.search._words import CONTRACT_STEPS, LESSON_WORDS, SERVICE_INDUSTRIES, SERVICE_SELF_WORDS, ZH_PRODUCT_ENDINGS
+from clusteratlas.search._words import (CONTRACT_STEPS, LESSON_WORDS, MODIFIERS, SERVICE_INDUSTRIES,
+                                        SERVICE_SELF_WORDS, ZH_PRODUCT_ENDINGS)
 
 #: Below this industry score nothing is returned for a product query.
 RELEVANCE_FLOOR = 0.5
@@ -128,7 +129,7 @@ def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str
     best: dict[str, Hit] = {}
     if prep.words:
         score_english(prep.words, voc, best, contain_base=cb)
-        if prep.letters:
+        if prep.letters or (prep.cjk and any(w.stem in MODIFIERS for w in prep.words)):
             _drop_letter_hits(prep, best)
     if prep.cjk:
         score_chinese(prep.cjk, voc, best, effective_len=prep.cjk_len, contain_base=cb)
@@ -142,14 +143,17 @@ def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str
 
 def _drop_letter_hits(prep: PreparedText, best: dict[str, Hit]) -> None:
     """Drop the English hits that only a one-letter word of the query made: the "e" of 维生素E or 降E is no
-    "e-bike". Not a letter glued before Chinese (the "t" of T恤), nor a term whose words are all one letter."""
+    "e-bike"; in a Chinese title, neither is a generic English word (the PACK of 电池PACK is no "fanny pack").
+    Not a letter glued before Chinese (the "t" of T恤), nor a term whose words are all such words."""
     stems = {w.stem for w in prep.words if w.stem and (len(w.word) > 1 or w.word in prep.letters)}
+    generic = MODIFIERS if prep.cjk else frozenset()
     for key, h in list(best.items()):
         if h.kind != "en":
             continue
         toks = _term_stems(h.term)
         got = toks & stems
-        if got and all(len(t) == 1 for t in got) and any(len(t) > 1 for t in toks):
+        if got and all(len(t) == 1 or t in generic for t in got) \
+                and any(len(t) > 1 and t not in generic for t in toks):
             del best[key]
 
 

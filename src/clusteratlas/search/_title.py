@@ -442,12 +442,14 @@ def _reducer(index):
         import ahocorasick
 
         from clusteratlas.search._query import INTENT_WORDS
-        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED, ZH_PRODUCT_ENDINGS
+        from clusteratlas.search._words import (REMOTE_CONTROL_WORDS, ZH_NON_PRODUCT, ZH_NOT_COVERED,
+                                                ZH_PRODUCT_ENDINGS)
 
         keys = set(index.industry_voc.cjk_exact) | set(index.cluster_voc.cjk_exact) | set(index.place_zh)
         keys |= {*ZH_MODIFIERS, *ZH_STOPWORDS, *ZH_NOT_COVERED, *ZH_NON_PRODUCT, *ZH_CUT_MARKERS}
         keys |= {z for _, zh in WEARERS.values() for z in zh}
         keys |= {p for p in INTENT_WORDS if has_cjk(p)}
+        keys |= {r for r in REMOTE_CONTROL_WORDS if has_cjk(r)}  # 儿童 遥控 挖掘机 is a toy (match._for_pet_or_child)
         keys |= {w + c for w in ZH_NON_PRODUCT for c in ZH_PRODUCT_ENDINGS}  # 咨询台 stays a product word
         keys |= {t.cjk for t in index.industry_voc.terms if t.cjk}
         a = ahocorasick.Automaton()

@@ -88,3 +88,15 @@ SERVICE_SELF_WORDS = frozenset(("service", "services", "agent", "agents", "agenc
 #: Words of lessons and trips ("tea ceremony class", "tea tasting tour"), service words like
 #: :data:`NON_PRODUCT`; not "class" before a number (a rating: "safety vest class 2").
 LESSON_WORDS = frozenset(("class", "classes", "tour", "tours"))
+
+#: Foods that a pet word makes pet food (宠物 羊奶粉 is milk powder for pets), and the pet words that do it
+#: (not 狗 or "dog" alone: 热狗, "hot dog").
+PET_FOOD_FROM = frozenset(("dairy-products", "aquatic-products", "dried-fruits-nuts", "vegetables", "rice",
+                           "fresh-fruit", "coconut-products", "potato-products", "edible-fungi"))
+PET_FOOD_WORDS = frozenset(("pet", "pets"))
+ZH_PET_FOOD_WORDS = ("宠物", "狗狗", "猫咪", "幼猫", "幼犬", "成猫", "成犬", "犬用", "猫用")
+#: Machines and vehicles that a child word with a remote-control word makes toys (儿童 遥控 挖掘机).
+TOY_MACHINES_FROM = frozenset(("construction-machinery", "farm-machinery", "mining-machinery", "cranes-hoists",
+                               "material-handling-equipment", "motorcycles", "shipbuilding", "aircraft-parts",
+                               "rail-transit-equipment", "robots", "engines"))
+REMOTE_CONTROL_WORDS = ("遥控", "rc ", "remote control")
