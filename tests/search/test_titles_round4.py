@@ -19,6 +19,8 @@ def matcher():
     ("电动自行车 72v 锂电池 大容量", "lithium-batteries"),
     ("电动摩托车 外胎 真空胎", "tyres"),
     ("月饼 包装盒 高档 定制", "packaging"),
+    ("青石 墓碑 农村 定做", "stone-carving"),  # a material lead before a product of another industry
+    ("牛津布 拉杆箱 20寸", "luggage"),
 ])
 def test_a_lead_segment_that_only_modifies_does_not_decide(matcher, title, expected):
     assert matcher.match(title).industry == expected
@@ -28,6 +30,7 @@ def test_a_lead_segment_that_only_modifies_does_not_decide(matcher, title, expec
     ("锂电池 电动车 专用 60v 30ah", "lithium-batteries"),  # what the battery is for comes after it
     ("翡翠 手镯 冰种 女款", "jade-carving"),  # a product made of the lead's material
     ("油漆 家具 翻新 水性", "paints-coatings"),
+    ("和田玉 吊坠 男 籽料", "jade-carving"),  # the material's industry makes the pendant itself
 ])
 def test_a_lead_segment_that_names_the_product_still_decides(matcher, title, expected):
     assert matcher.match(title).industry == expected
