@@ -61,6 +61,9 @@ def test_sensing_words_are_not_dropped_as_a_feel(matcher, title, expected):
     ("复古感 台灯", "台灯"),
     ("霍尔传感器 电流", "霍尔传感器 电流"),
     ("感应垃圾桶 智能", "感应垃圾桶 智能"),
+    ("木纹 地板", "地板"),
+    ("螺纹钢 hrb400 12mm", "螺纹钢 hrb400 12mm"),  # rebar, and corrugated pipe: no pattern
+    ("金属 波纹管 4分", "金属 波纹管 4分"),
 ])
 def test_feel_words_go_and_sensing_words_stay(title, head):
     from clusteratlas.search._title import read_title

@@ -78,8 +78,9 @@ _SEG_RE = re.compile(r"\s+")
 #: The markers of :data:`ZH_CUT_MARKERS` that contain no other marker (a title without them has none).
 _ZH_CUT_FIRST = tuple(m for m in ZH_CUT_MARKERS if not any(o != m and o in m for o in ZH_CUT_MARKERS))
 #: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product. Not 花纹 (a pattern or
-#: tread: 铝花纹板 is aluminium checker plate), nor the 感 of sensing (传感器, 互感器, 遥感, 感应灯, 感光).
-_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|(?<![传互遥敏电磁光热压])感(?![应器光知])|风格|纹理|(?<!花)纹)"
+#: tread: 铝花纹板 is aluminium checker plate), 波纹 (corrugated: 波纹管), 螺纹 (thread: 螺纹钢 is rebar), nor the 感 of
+#: sensing (传感器, 互感器, 遥感, 感应灯, 感光).
+_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|(?<![传互遥敏电磁光热压])感(?![应器光知])|风格|纹理|(?<![花波螺])纹)"
                          r"(?=[\s\u4e00-\u9fff]|$)")
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
 #: "sugar free", "BPA-free": what the product lacks; "stone baked", "gold plated", "freeze dried", "hand
