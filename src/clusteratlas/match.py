@@ -213,7 +213,7 @@ class Matcher:
     def _match_text(self, value: Any) -> ProductMatch:
         from clusteratlas._text import lenient_query, normalize
         from clusteratlas.search._title import head_phrase, read_title, reduce_head, uncovered_lead, without_claims
-        from clusteratlas.search._title import TitleParts
+        from clusteratlas.search._title import TitleParts, package_lead, without_origin
         from clusteratlas.search._typo import corrected_lead, corrected_title
 
         raw = lenient_query(value)
@@ -223,13 +223,15 @@ class Matcher:
         if not text:
             return ProductMatch(raw, "no_match", reason=REASON_EMPTY)
         index = self.index
-        tp = read_title(text, self._known)
+        tp = read_title(without_origin(text), self._known)
         lead = corrected_lead(tp.head, index, self._known)
         if lead:  # "blutooth speaker … bass": the misspelt first word names the product
             tp = TitleParts(tp.text, lead, tp.wearers)
         got = self._fast_decide(tp.head, tp.wearers)  # clear long titles: no need to reduce or cache them
         if got is None:
             got = self._decide(reduce_head(tp.head, index), tp.wearers)
+        if isinstance(got, tuple) and " " not in tp.head.strip() and tp.head != text:
+            got = self._compound_after_cut(tp.head, text, tp.wearers, got)
         if got is _NO_PRODUCT:
             if tp.head == text:
                 return ProductMatch(raw, "no_match", reason=REASON_NO_PRODUCT)  # a place or intent alone
@@ -242,13 +244,31 @@ class Matcher:
             fixed = None if uncovered_lead(tp.head, index) else corrected_title(tp.head, index)
             if fixed:  # typos, only for titles that matched nothing as written
                 got = self._decide(fixed, tp.wearers)
+        if (got is _NO_PRODUCT or got is _REJECTED) and package_lead(text):
+            packed = read_title(without_origin(text), self._known, keep_packaging=True).head
+            if packed != tp.head:  # "custom gift box magnetic closure rigid": the package is the product
+                got = self._decide(reduce_head(packed, index), tp.wearers)
         if got is _NO_PRODUCT or got is _REJECTED:
             return ProductMatch(raw, "no_match", reason=f"{REASON_NOT_COVERED}: {head_phrase(tp.head)}")
         return ProductMatch(raw, *got)
 
+    def _compound_after_cut(self, head: str, text: str, wearers: tuple[str, ...], got: tuple) -> tuple:
+        """``got`` for a one-word head left by a compatibility cut ("paper" of "paper for chinese calligraphy
+        xuan"), unless the whole title matches a term of several words that holds that word ("xuan paper",
+        "sofa cover"): then the whole title's match, which names the kind of product."""
+        from clusteratlas._text import WORD_RE, stem
+        from clusteratlas.search._title import reduce_head
+
+        whole = self._decide(reduce_head(text, self.index), wearers)
+        if not isinstance(whole, tuple) or not whole[10] or whole[1] == got[1]:
+            return got
+        words = {stem(w) for w in WORD_RE.findall(whole[10].lower())}
+        return whole if len(words) >= 2 and stem(head.strip()) in words else got
+
     def _fast_decide(self, head: str, wearers: tuple[str, ...]):
         """The fast path's match fields for a long head text (:mod:`clusteratlas.search._fast`), or None."""
         from clusteratlas.search import best_hs_code
+        from clusteratlas.search._lead import product_lead
         from clusteratlas.search._title import lead_segment, uncovered_lead
 
         if len(head) < FAST_MIN_CHARS or uncovered_lead(head, self.index):
@@ -258,9 +278,9 @@ class Matcher:
             from clusteratlas.search._fast import fast_titles, word_reader
 
             self._fast, self._reader = fast_titles(index), word_reader(index)
-        fh = self._fast.decide(head, wearers, self._reader, lead_segment(head))
-        if fh is None:
-            return None
+        fh = self._fast.decide(head, wearers, self._reader, product_lead(head, lead_segment(head), index))
+        if fh is None or (wearers and fh.industry in _MOVED_BY_WEARER):
+            return None  # (food for pets, machines for children: see _for_pet_or_child)
         c = fh.cluster
         return ("matched", fh.industry, c.id, c.place.get("name"), c.place.get("name_zh"), c.place.get("adcode"),
                 round(fh.score, 4), best_hs_code(fh.industry, head, index), None, None, fh.term, None)
@@ -276,6 +296,7 @@ class Matcher:
 
     def _decide_new(self, head: str, wearers: tuple[str, ...]):
         from clusteratlas.search import analyse_text, best_hs_code, rank_clusters
+        from clusteratlas.search._lead import product_lead
         from clusteratlas.search._title import lead_segment, uncovered_lead, unknown_lead
 
         index = self.index
@@ -290,17 +311,21 @@ class Matcher:
         if not scored:
             return _REJECTED
         if not qa.hs_code:  # a place in the title ("苏州 红木") names where, never what
-            lead = lead_segment(head)
+            lead0 = lead_segment(head)
+            lead = product_lead(head, lead0, index)
             if lead:
                 from clusteratlas.search._rank import product_hits
 
                 first = product_hits(lead, index)[0]
+                if lead != lead0 and " " not in lead:  # a later segment that is one industry's whole term: that industry
+                    first = {k: h for k, h in first.items() if h.term == lead}
                 kept = [s for s in scored if s[1].industry in first]
                 if kept:
                     scored = kept  # a spaced Chinese title names its product first: 汽车刹车片 前片 陶瓷
                 else:
                     scored = _lead_term(lead, first, index) or scored
         scored = _for_wearer(scored, wearers, index)
+        scored = _for_pet_or_child(scored, head, wearers, index)
         score, best, _, m = scored[0]
         runner = next((s for s in scored[1:] if s[1].industry != best.industry), None)
         ambiguous = runner is not None and runner[0] >= self.ratio * score
@@ -361,6 +386,41 @@ def _for_wearer(scored: list, wearers: tuple[str, ...], index) -> list:
         top = max(clusters, key=lambda c: (ROLE_WEIGHTS[c.role], c.evidence, c.id))
         return [(score, top, parts, m), *scored]
     return scored
+
+
+def _moved_by_wearer() -> frozenset[str]:
+    from clusteratlas.search._words import PET_FOOD_FROM, TOY_MACHINES_FROM
+
+    return PET_FOOD_FROM | TOY_MACHINES_FROM
+
+
+_MOVED_BY_WEARER = _moved_by_wearer()
+
+
+def _for_pet_or_child(scored: list, head: str, wearers: tuple[str, ...], index) -> list:
+    """Food for pets is pet food (宠物 羊奶粉: :data:`~clusteratlas.search._words.PET_FOOD_FROM`), a remote-control
+    machine for children a toy (儿童 遥控 挖掘机: :data:`~clusteratlas.search._words.TOY_MACHINES_FROM`): the
+    target industry's best cluster first, at the score of the best match."""
+    if not wearers or not scored:
+        return scored
+    from clusteratlas.search import _words as w
+
+    best = scored[0][1].industry
+    target = None
+    if "pet-supplies" in wearers and best in w.PET_FOOD_FROM and (
+            w.PET_FOOD_WORDS.intersection(head.split()) or any(z in head for z in w.ZH_PET_FOOD_WORDS)):
+        target = "pet-food"
+    elif "childrens-clothing" in wearers and best in w.TOY_MACHINES_FROM and any(
+            r in head + " " for r in w.REMOTE_CONTROL_WORDS):
+        target = "toys"
+    clusters = index.by_industry.get(target) if target else None
+    if not clusters:
+        return scored
+    from clusteratlas.search._rank import ROLE_WEIGHTS
+
+    top = max(clusters, key=lambda c: (ROLE_WEIGHTS[c.role], c.evidence, c.id))
+    score, _, parts, m = scored[0]
+    return [(score, top, parts, m), *scored]
 
 
 def match_products(source, column: str | None = None, out: str | Path | None = None, *, atlas=None,

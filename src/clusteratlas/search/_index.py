@@ -24,7 +24,7 @@ from clusteratlas._text import (
     stem,
     to_pinyin,
 )
-from clusteratlas.search._vocab import STOPWORDS, Vocabulary
+from clusteratlas.search._vocab import STOPWORDS, Hit, Vocabulary
 
 #: Prominence: claims and titles counted, at most this many.
 PROMINENCE_CAP = 5
@@ -174,7 +174,60 @@ def build_industry_vocabulary(atlas) -> Vocabulary:
         for t in ind.negative_terms:
             voc.add(ind.id, "negative", t, negative=True)
     voc.finish()
+    _unlink_latin_led(voc)
     return voc
+
+
+#: A Chinese word in the terms of at least this many other industries is generic (系统, 电池, 原料, 加工).
+GENERIC_CJK_OWNERS = 3
+
+
+def _cjk_owners(voc: Vocabulary, cjk: str) -> set[str]:
+    """The owners of positive terms whose Chinese part is or contains ``cjk``."""
+    return {voc.terms[i].owner for i in (*voc.cjk_exact.get(cjk, ()), *voc.cjk_sub.get(cjk, ()))
+            if not voc.terms[i].negative}
+
+
+def _unlink_latin_led(voc: Vocabulary) -> None:
+    """Stop the Chinese part of a term led by a Latin code (PA66原料, MES系统, TOPCon电池, 18650电池) from
+    matching alone when it is no term of its owner by itself and is generic (:data:`GENERIC_CJK_OWNERS`):
+    原料, 系统 and 电池 are words of many industries that the code makes the owner's product (对乙酰氨基酚 原料
+    is no nylon). Such a term still matches by its Latin code (an English hit). Terms led by one letter (U型螺栓,
+    T恤) and terms whose code follows (尼龙66, 化妆品OEM) keep their Chinese part."""
+    import re
+
+    led = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9\-.]+\s*[\u4e00-\u9fff]")
+    pure = {(t.owner, t.cjk) for t in voc.terms if t.cjk and not t.tokens}
+    unlink = [(idx, t) for idx, t in enumerate(voc.terms)
+              if t.cjk and t.tokens and not t.negative and len(t.cjk) >= 2 and (t.owner, t.cjk) not in pure
+              and led.match(t.text) and len(_cjk_owners(voc, t.cjk) - {t.owner}) >= GENERIC_CJK_OWNERS]
+    voc.latin_led = tuple(t for _, t in unlink)  # see latin_led_hits
+    for idx, t in unlink:  # (not 头程 of FBA头程, 打样 of PCB打样: words of one trade)
+        for table, keys in ((voc.cjk_exact, (t.cjk,)),
+                            (voc.cjk_sub, {t.cjk[i:j] for i in range(len(t.cjk)) for j in range(i + 2, len(t.cjk))})):
+            for key in keys:
+                got = table.get(key)
+                if got and idx in got:
+                    table[key] = [i for i in got if i != idx]
+                    if not table[key]:
+                        del table[key]
+
+
+def latin_led_hits(words, cjk: str, cjk_len: int, voc: Vocabulary, best: dict, contain_base: float) -> None:
+    """Offer the Chinese hit of each term unlinked by :func:`_unlink_latin_led` whose Latin code is among
+    the query's resolved ``words`` and whose Chinese part is in its Chinese part ``cjk`` ("PA66 原料" is
+    still PA66原料), scored as an exact Chinese hit over ``cjk_len`` characters."""
+    terms = getattr(voc, "latin_led", ())
+    if not terms or not cjk:
+        return
+    stems = {w.stem for w in words if w.stem}
+    for t in terms:
+        if t.cjk in cjk and stems.issuperset(t.tokens):
+            cov = min(len(t.cjk) / max(cjk_len, 1), 1.0)
+            score = t.fw * (cov + (1.0 - cov) * contain_base)
+            cur = best.get(t.owner)
+            if cur is None or score > cur.score:
+                best[t.owner] = Hit(t.owner, score, t.text, t.field, "zh")
 
 
 def build_cluster_vocabulary(atlas) -> Vocabulary:

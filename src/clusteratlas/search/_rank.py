@@ -5,11 +5,13 @@ Private module: the public API is :mod:`clusteratlas.search` (whose docstring de
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any
 
 from clusteratlas._text import CJK_RUN_RE, WORD_RE, has_cjk, normalize, stem, strip_tones
-from clusteratlas.search._index import SearchIndex
+from clusteratlas.search._index import SearchIndex, latin_led_hits
 from clusteratlas.search._query import QueryAnalysis
 from clusteratlas.search._demote import demote_attributes, demote_premodifiers
 from clusteratlas.search._vocab import (
@@ -25,7 +27,8 @@ from clusteratlas.search._vocab import (
     score_english,
     score_pinyin,
 )
-from clusteratlas.search._words import CONTRACT_STEPS, ZH_PRODUCT_ENDINGS
+from clusteratlas.search._words import (CONTRACT_STEPS, LESSON_WORDS, MODIFIERS, SERVICE_INDUSTRIES,
+                                        SERVICE_SELF_WORDS, ZH_PRODUCT_ENDINGS)
 
 #: Below this industry score nothing is returned for a product query.
 RELEVANCE_FLOOR = 0.5
@@ -73,6 +76,8 @@ class PreparedText:
     pinyin: bool
     substrings: bool
     english: bool
+    #: one-letter words not glued before Chinese (the "e" of 维生素E, not the "t" of T恤)
+    letters: frozenset = frozenset()
 
 
 def prepare_text(text: str, voc) -> PreparedText:
@@ -100,7 +105,12 @@ def prepare_text(text: str, voc) -> PreparedText:
         if pinyin:
             substrings = (any(w.stem is None for w in words) or not words) and len(latin) <= 3
             english = any(w.stem is not None and w.weight > 0 and w.credit == 1.0 for w in words)
-    return PreparedText(words, cjk, max(eff, 1), latin, pinyin, substrings, english)
+    letters = frozenset(_LONE_LETTER_RE.findall(text)) if any(len(w.word) == 1 for w in words) else frozenset()
+    return PreparedText(words, cjk, max(eff, 1), latin, pinyin, substrings, english, letters)
+
+
+#: A one-letter word that is not the prefix of a Chinese word (T恤, U型锁, A字裙 keep theirs).
+_LONE_LETTER_RE = re.compile(r"(?<![a-z0-9])([a-z])(?![a-z0-9'\u4e00-\u9fff])")
 
 
 def _prepared(text: str, index: SearchIndex) -> PreparedText:
@@ -119,13 +129,32 @@ def score_prepared(prep: PreparedText, voc, *, contain: bool = True) -> dict[str
     best: dict[str, Hit] = {}
     if prep.words:
         score_english(prep.words, voc, best, contain_base=cb)
+        if prep.letters or (prep.cjk and any(w.stem in MODIFIERS for w in prep.words)):
+            _drop_letter_hits(prep, best)
     if prep.cjk:
         score_chinese(prep.cjk, voc, best, effective_len=prep.cjk_len, contain_base=cb)
+        latin_led_hits(prep.words, prep.cjk, prep.cjk_len, voc, best, cb)  # PA66原料 with its code only
     elif prep.pinyin:
         # beside English words the pinyin part explains only its share of the query
         score_pinyin(prep.latin, voc, best, substrings=prep.substrings,
                      contain_base=0.0 if prep.english or not contain else 0.5)
     return best
+
+
+def _drop_letter_hits(prep: PreparedText, best: dict[str, Hit]) -> None:
+    """Drop the English hits that only a one-letter word of the query made: the "e" of 维生素E or 降E is no
+    "e-bike"; in a Chinese title, neither is a generic English word (the PACK of 电池PACK is no "fanny pack").
+    Not a letter glued before Chinese (the "t" of T恤), nor a term whose words are all such words."""
+    stems = {w.stem for w in prep.words if w.stem and (len(w.word) > 1 or w.word in prep.letters)}
+    generic = MODIFIERS if prep.cjk else frozenset()
+    for key, h in list(best.items()):
+        if h.kind != "en":
+            continue
+        toks = _term_stems(h.term)
+        got = toks & stems
+        if got and all(len(t) == 1 or t in generic for t in got) \
+                and any(len(t) > 1 and t not in generic for t in toks):
+            del best[key]
 
 
 def industry_scores(qa: QueryAnalysis, index: SearchIndex) -> dict[str, Hit]:
@@ -197,7 +226,8 @@ def _relevant(raw: dict[str, Hit], service: list[str]) -> dict[str, Hit]:
         neg = raw.get(key + "\x00neg")
         if neg and neg.score >= h.score:
             continue
-        if service and not all(w in normalize(h.term) or stem(w) in _term_stems(h.term) for w in service):
+        if service and not all(w in normalize(h.term) or stem(w) in _term_stems(h.term) for w in service) \
+                and not (h.owner in SERVICE_INDUSTRIES and SERVICE_SELF_WORDS.issuperset(service)):
             h = Hit(h.owner, h.score * NON_PRODUCT_FACTOR, h.term, h.field, h.kind)
         if h.score >= RELEVANCE_FLOOR:
             inds[h.owner] = h
@@ -231,8 +261,12 @@ SERVICE_LEAD_WORDS = 5
 def _non_product_words(text: str, index: SearchIndex | None = None) -> list[str]:
     lead = WORD_RE.findall(text)[:SERVICE_LEAD_WORDS]
     words = [w for i, w in enumerate(lead) if stem(w) in NON_PRODUCT and not (i and (
-        stem(lead[i - 1]) in CONTRACT_STEPS or (lead[i - 1] == "all" and w == "weather")))]
-    # "PCBA assembly SMT service", "all weather floor mats": no service asked for
+        stem(lead[i - 1]) in CONTRACT_STEPS or (lead[i - 1] == "all" and w == "weather")
+        or lead[i - 1] == "self"))]
+    if LESSON_WORDS.intersection(lead):
+        words += [w for i, w in enumerate(lead) if w in LESSON_WORDS and i and not (
+            i + 1 < len(lead) and lead[i + 1].isdigit())]  # "tea ceremony class", not "class 2"
+    # "PCBA assembly SMT service", "all weather floor mats", "self cleaning litter box": no service asked for
     if has_cjk(text):
         terms = _zh_terms(index) if index is not None else frozenset()
         words += [w for w in ZH_NON_PRODUCT if w in text and _zh_service_use(text, w, terms)

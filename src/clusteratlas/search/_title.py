@@ -78,8 +78,10 @@ _SEG_RE = re.compile(r"\s+")
 #: The markers of :data:`ZH_CUT_MARKERS` that contain no other marker (a title without them has none).
 _ZH_CUT_FIRST = tuple(m for m in ZH_CUT_MARKERS if not any(o != m and o in m for o in ZH_CUT_MARKERS))
 #: "羊绒质感", "cashmere feel", "marble look": the material is a look, not the product. Not 花纹 (a pattern or
-#: tread: 铝花纹板 is aluminium checker plate).
-_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|感|风格|纹理|(?<!花)纹)(?=[\s\u4e00-\u9fff]|$)")
+#: tread: 铝花纹板 is aluminium checker plate), 波纹 (corrugated: 波纹管), 螺纹 (thread: 螺纹钢 is rebar), nor the 感 of
+#: sensing (传感器, 互感器, 遥感, 感应灯, 感光).
+_ZH_FEEL_RE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:质感|手感|(?<![传互遥敏电磁光热压])感(?![应器光知])|风格|纹理|(?<![花波螺])纹)"
+                         r"(?=[\s\u4e00-\u9fff]|$)")
 _EN_FEEL_RE = re.compile(r"\b[a-z]+[ -](?:feel|look|effect|style|finish|like)\b")
 #: "sugar free", "BPA-free": what the product lacks; "stone baked", "gold plated", "freeze dried", "hand
 #: painted": how it was made. Neither names the product.
@@ -99,11 +101,12 @@ class TitleParts:
     wearers: tuple[str, ...] = ()
 
 
-def read_title(text: str, known) -> TitleParts:
+def read_title(text: str, known, *, keep_packaging: bool = False) -> TitleParts:
     """The head text of normalised ``text`` (see the module docstring).
 
     ``known(stem) -> bool`` says whether an English stem is a product word of the vocabulary (the cut at
-    "for" / "with" waits for one).
+    "for" / "with" waits for one). ``keep_packaging`` keeps English packaging words (for a title whose
+    product is the package: "custom gift box magnetic closure").
     """
     head = _ZH_FEEL_RE.sub(" ", _ZH_PACKAGING_RE.sub(" ", text)) if has_cjk(text) else text
     head = _without_colour_names(head)
@@ -115,7 +118,7 @@ def read_title(text: str, known) -> TitleParts:
         head = _EN_PROCESS_RE.sub(" ", head)
     if "bag" in head or "box" in head or "pouch" in head or "sack" in head or "carton" in head \
             or "tin" in head or "jar" in head or "drum" in head or "pail" in head or "bucket" in head:
-        head = _EN_PACKAGING_RE.sub(" ", head)
+        head = head if keep_packaging else _EN_PACKAGING_RE.sub(" ", head)
     if has_cjk(head):
         head = _cut_zh(head)
     words = head.split()
@@ -440,12 +443,14 @@ def _reducer(index):
         import ahocorasick
 
         from clusteratlas.search._query import INTENT_WORDS
-        from clusteratlas.search._words import ZH_NON_PRODUCT, ZH_NOT_COVERED, ZH_PRODUCT_ENDINGS
+        from clusteratlas.search._words import (REMOTE_CONTROL_WORDS, ZH_NON_PRODUCT, ZH_NOT_COVERED,
+                                                ZH_PRODUCT_ENDINGS)
 
         keys = set(index.industry_voc.cjk_exact) | set(index.cluster_voc.cjk_exact) | set(index.place_zh)
         keys |= {*ZH_MODIFIERS, *ZH_STOPWORDS, *ZH_NOT_COVERED, *ZH_NON_PRODUCT, *ZH_CUT_MARKERS}
         keys |= {z for _, zh in WEARERS.values() for z in zh}
         keys |= {p for p in INTENT_WORDS if has_cjk(p)}
+        keys |= {r for r in REMOTE_CONTROL_WORDS if has_cjk(r)}  # 儿童 遥控 挖掘机 is a toy (match._for_pet_or_child)
         keys |= {w + c for w in ZH_NON_PRODUCT for c in ZH_PRODUCT_ENDINGS}  # 咨询台 stays a product word
         keys |= {t.cjk for t in index.industry_voc.terms if t.cjk}
         a = ahocorasick.Automaton()
@@ -458,3 +463,27 @@ def _reducer(index):
         return BoundedCache(REDUCER_WORDS), a, filler
 
     return index.caches["derived"].get_or_set("title_reducer", build)
+
+
+#: China as a place of origin or a route ("from China", "made in China", "China to USA"), not porcelain.
+_ORIGIN_RE = re.compile(r"\b(?:from|to|in|via)\s+china\b|\bchina\s+(?=to\s|-\s)")
+
+
+def without_origin(text: str) -> str:
+    """Normalised ``text`` without "China" where it names where goods come from or go ("Container Shipping from
+    China to Australia", "China to UK", "made in China"): the ceramics term "china" means porcelain."""
+    if "china" not in text:
+        return text
+    out = " ".join(_ORIGIN_RE.sub(" ", text).split())
+    return out or text
+
+
+#: A title that starts with a package ("custom gift box …", "kraft zipper bags …"): the package is the product.
+_LEAD_PACKAGE_RE = re.compile(r"^(?:[a-z]+\s+){0,2}(?:resealable|gift|zipper|zip|retail|opp|dust|drawstring)\s+"
+                              r"(?:bag|bags|box|boxes|pouch|pouches)\b")
+
+
+def package_lead(text: str) -> bool:
+    """True when normalised ``text`` names a package among its first words ("custom gift box magnetic closure
+    rigid"): read with ``keep_packaging`` (:func:`read_title`), it is the product, not the packaging."""
+    return _LEAD_PACKAGE_RE.match(text) is not None

@@ -80,3 +80,26 @@ NOT_COVERED_PHRASE_USES = StemSet(("bottle", "bottles", "dispenser", "filter", "
 ZH_NOT_COVERED = ("活体", "幼猫", "幼犬", "球拍", "水泥", "洗衣液", "洗衣粉", "洗洁精", "洗衣凝珠", "矿泉水", "纯净水",
                   "饮用水", "书籍", "图书", "绘本", "小说", "教辅", "门票", "话费", "充值", "生日蛋糕",
                   "食用油", "花生油", "菜籽油", "大豆油", "玉米油", "调和油", "橄榄油")
+
+#: Industries whose product is itself a service (shipping, inspection, recycling collection, sourcing at a
+#: market, software development): the words of :data:`SERVICE_SELF_WORDS` in a title ask for their product.
+SERVICE_INDUSTRIES = frozenset(("logistics-services", "testing-certification", "resource-recycling",
+                                "small-commodities", "software"))
+#: Service words that such an industry's titles use for what it sells ("inspection service", "sourcing agent",
+#: 认证 咨询, 回收 上门); not "repair", "rental", "course" or "job".
+SERVICE_SELF_WORDS = frozenset(("service", "services", "agent", "agents", "agency", "咨询", "上门", "代办", "中介"))
+#: Words of lessons and trips ("tea ceremony class", "tea tasting tour"), service words like
+#: :data:`NON_PRODUCT`; not "class" before a number (a rating: "safety vest class 2").
+LESSON_WORDS = frozenset(("class", "classes", "tour", "tours"))
+
+#: Foods that a pet word makes pet food (宠物 羊奶粉 is milk powder for pets), and the pet words that do it
+#: (not 狗 or "dog" alone: 热狗, "hot dog").
+PET_FOOD_FROM = frozenset(("dairy-products", "aquatic-products", "dried-fruits-nuts", "vegetables", "rice",
+                           "fresh-fruit", "coconut-products", "potato-products", "edible-fungi"))
+PET_FOOD_WORDS = frozenset(("pet", "pets"))
+ZH_PET_FOOD_WORDS = ("宠物", "狗狗", "猫咪", "幼猫", "幼犬", "成猫", "成犬", "犬用", "猫用")
+#: Machines and vehicles that a child word with a remote-control word makes toys (儿童 遥控 挖掘机).
+TOY_MACHINES_FROM = frozenset(("construction-machinery", "farm-machinery", "mining-machinery", "cranes-hoists",
+                               "material-handling-equipment", "motorcycles", "shipbuilding", "aircraft-parts",
+                               "rail-transit-equipment", "robots", "engines"))
+REMOTE_CONTROL_WORDS = ("遥控", "rc ", "remote control")
